@@ -1,0 +1,661 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.engine.Engines;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The {@code asyncio} module: {@code import static io.jasyncio.Asyncio.*;} and write asyncio.
+ *
+ * <pre>{@code
+ * static void sayHello() {
+ *     System.out.println("Hello!");
+ *     sleep(1);
+ *     System.out.println("Goodbye!");
+ * }
+ * run(Main::sayHello);
+ * }</pre>
+ *
+ * <p>What is {@code async def} in asyncio suspends the current task here and returns its value
+ * ({@link #sleep}, {@link #waitFor}, {@link #timeout}, {@link #waitTasks}, {@link #toThread}); what
+ * returns a future in asyncio returns a {@link Future} ({@link #gather}, {@link #shield},
+ * {@link #createTask}, {@link #ensureFuture}, {@link #wrapFuture}).
+ *
+ * <p>Thread-safety: everything here concerns the running loop of the calling thread, except
+ * {@link #runCoroutineThreadsafe} and the loop-management functions.
+ */
+public final class Asyncio {
+    /** The loop set for each thread with {@link #setEventLoop}, or made by {@link #getEventLoop}. */
+    private static final ThreadLocal<EventLoop> THREAD_LOOP = new ThreadLocal<>();
+
+    private Asyncio() {
+    }
+
+    // ---- runners and loops ----
+
+    /** The coroutine engine new loops use: "fast" or "portable". */
+    public static String engine() {
+        return Engines.defaultEngine().name();
+    }
+
+    /**
+     * Runs {@code coro} on a new loop and closes it: asyncio's {@code run}. Cancels what is left,
+     * waits for it, shuts the default executor down and leaves this thread with no loop set.
+     *
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
+    public static <T> T run(Coroutine<T> coro) throws Exception {
+        return run(coro, false);
+    }
+
+    /** As {@link #run(Coroutine)}; {@code debug} turns on debug mode. */
+    public static <T> T run(Coroutine<T> coro, boolean debug) throws Exception {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        if (EventLoop.RUNNING.get() != null) {
+            throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop; await the coroutine or use createTask()");
+        }
+        try (Runner runner = new Runner(debug)) {
+            return runner.run(coro);
+        }
+    }
+
+    /** As {@link #run(Coroutine)} for a coroutine without a value. */
+    public static void run(AsyncRunnable coro) throws Exception {
+        run(asCoroutine(coro), false);
+    }
+
+    /** As {@link #run(Coroutine, boolean)} for a coroutine without a value. */
+    public static void run(AsyncRunnable coro, boolean debug) throws Exception {
+        run(asCoroutine(coro), debug);
+    }
+
+    /**
+     * The running loop; else the loop set for this thread, creating and setting one if there is none.
+     * A closed loop stays set until {@link #setEventLoop} replaces it.
+     */
+    public static EventLoop getEventLoop() {
+        EventLoop running = EventLoop.RUNNING.get();
+        if (running != null) return running;
+        EventLoop loop = THREAD_LOOP.get();
+        if (loop == null) {
+            loop = newEventLoop();
+            THREAD_LOOP.set(loop);
+        }
+        return loop;
+    }
+
+    /** A new loop on the default engine; not set for any thread. */
+    public static EventLoop newEventLoop() {
+        return new EventLoop(Engines.defaultEngine(), false);
+    }
+
+    /** Sets the loop {@link #getEventLoop} returns on this thread; {@code null} unsets it. */
+    public static void setEventLoop(EventLoop loop) {
+        if (loop == null) THREAD_LOOP.remove();
+        else THREAD_LOOP.set(loop);
+    }
+
+    /** The loop running on this thread. @throws IllegalStateException if none is */
+    public static EventLoop getRunningLoop() {
+        EventLoop loop = EventLoop.RUNNING.get();
+        if (loop == null) {
+            throw new IllegalStateException("no running event loop: call this from a coroutine or callback run by a loop");
+        }
+        return loop;
+    }
+
+    // ---- tasks ----
+
+    /** Schedules {@code coro} as a task of the running loop. */
+    public static <T> Task<T> createTask(Coroutine<T> coro) {
+        return getRunningLoop().createTask(coro);
+    }
+
+    /** As {@link #createTask(Coroutine)}, with a name. */
+    public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return getRunningLoop().createTask(coro, name);
+    }
+
+    /** Schedules {@code coro} as a task of the running loop. */
+    public static Task<Void> createTask(AsyncRunnable coro) {
+        return getRunningLoop().createTask(coro);
+    }
+
+    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    public static Task<Void> createTask(AsyncRunnable coro, String name) {
+        return getRunningLoop().createTask(coro, name);
+    }
+
+    /** Returns {@code future} unchanged. */
+    public static <T> Future<T> ensureFuture(Future<T> future) {
+        return Objects.requireNonNull(future, "future is null: pass a Future or a coroutine");
+    }
+
+    /** Wraps {@code coro} in a task of {@link #getEventLoop()} (which need not be running yet). */
+    public static <T> Future<T> ensureFuture(Coroutine<T> coro) {
+        return getEventLoop().createTask(coro);
+    }
+
+    /** Wraps {@code coro} in a task of {@link #getEventLoop()} (which need not be running yet). */
+    public static Future<Void> ensureFuture(AsyncRunnable coro) {
+        return getEventLoop().createTask(coro);
+    }
+
+    /** The task running on this thread's loop, or null in a plain callback. @throws IllegalStateException if no loop runs */
+    public static Task<?> currentTask() {
+        return getRunningLoop().currentTask;
+    }
+
+    /** The running loop's tasks that are not done yet. */
+    public static Set<Task<?>> allTasks() {
+        return getRunningLoop().pendingTasks();
+    }
+
+    /** {@code loop}'s tasks that are not done yet. */
+    public static Set<Task<?>> allTasks(EventLoop loop) {
+        return Objects.requireNonNull(loop, "loop is null").pendingTasks();
+    }
+
+    /** A task factory that runs each new task's first step at once, when created on its running loop. */
+    public static TaskFactory eagerTaskFactory() {
+        return (loop, coro, name) -> new Task<>(loop, coro, name, Context.current(), true);
+    }
+
+    // ---- sleeping ----
+
+    /**
+     * Suspends the current task for {@code delay} seconds; 0 or less just yields to other tasks once.
+     *
+     * @throws IllegalArgumentException for NaN or infinite delays
+     * @throws IllegalStateException outside a task
+     */
+    public static void sleep(double delay) {
+        if (Double.isNaN(delay) || Double.isInfinite(delay)) {
+            throw new IllegalArgumentException("sleep delay must be a finite number of seconds, got " + delay
+                    + " (to wait forever, await a future that nobody completes)");
+        }
+        if (delay <= 0) {
+            Task.yieldCurrent();
+            return;
+        }
+        EventLoop loop = getRunningLoop();
+        Future<Void> f = new Future<>(loop);
+        TimerHandle h = loop.callLater(delay, () -> {
+            if (f.state == Future.PENDING) f.finishResult(null);
+        });
+        try {
+            Task.suspendCurrentOn(f);
+        } finally {
+            h.cancel();
+        }
+        if (f.isCancelled()) throw f.cancelledError();
+    }
+
+    /** As {@link #sleep(double)}. */
+    public static void sleep(Duration delay) {
+        Objects.requireNonNull(delay, "delay is null: pass a Duration");
+        sleep(delay.toNanos() * 1e-9);
+    }
+
+    // ---- gather, shield ----
+
+    /** A future of all results, in argument order; see {@link #gather(List, boolean)}. */
+    public static Future<List<Object>> gather(Future<?>... futures) {
+        return gather(Arrays.asList(futures), false);
+    }
+
+    /** Runs each coroutine as a task; a future of all results, in argument order. */
+    @SafeVarargs
+    public static <T> Future<List<Object>> gather(Coroutine<? extends T>... coros) {
+        EventLoop loop = getEventLoop();
+        List<Future<?>> fs = new ArrayList<>(coros.length);
+        for (Coroutine<? extends T> c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));
+        return gather(fs, false);
+    }
+
+    /** Runs each coroutine as a task; a future of all results (nulls), in argument order. */
+    public static Future<List<Object>> gather(AsyncRunnable... coros) {
+        EventLoop loop = getEventLoop();
+        List<Future<?>> fs = new ArrayList<>(coros.length);
+        for (AsyncRunnable c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));
+        return gather(fs, false);
+    }
+
+    /** As {@link #gather(List, boolean)} without {@code returnExceptions}. */
+    public static Future<List<Object>> gather(List<? extends Future<?>> futures) {
+        return gather(futures, false);
+    }
+
+    /**
+     * A future of the results of {@code futures}, in their order: asyncio's {@code gather}.
+     * Without {@code returnExceptions} the first failure (or cancellation) fails it at once, and the
+     * others keep running; with it, exceptions are results. Cancelling it cancels the children
+     * that are not done. All futures must belong to one loop.
+     */
+    public static Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions) {
+        Objects.requireNonNull(futures, "futures is null: pass a list of futures");
+        if (futures.isEmpty()) {
+            Future<List<Object>> f = getEventLoop().createFuture();
+            f.finishResult(new ArrayList<>());
+            return f;
+        }
+        EventLoop loop = null;
+        for (Future<?> f : futures) {
+            Objects.requireNonNull(f, "null future passed to gather()");
+            if (loop == null) loop = f.loop;
+            else if (f.loop != loop) throw new IllegalArgumentException("gather() needs futures of one loop: " + f + " belongs to another");
+        }
+        loop.checkClosed();
+        return new GatheringFuture(loop, futures, returnExceptions);
+    }
+
+    /**
+     * A future that mirrors {@code inner} but whose cancellation does not cancel {@code inner}:
+     * asyncio's {@code shield}.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        Objects.requireNonNull(inner, "future is null: pass the Future or coroutine to shield");
+        if (inner.isDone()) return inner;
+        EventLoop loop = inner.loop;
+        Future<T> outer = loop.createFuture();
+        Consumer<Future<T>> innerDone = f -> {
+            if (outer.isCancelled()) {
+                if (!f.isCancelled()) f.exception();
+                return;
+            }
+            f.copyTo(outer);
+        };
+        inner.addDoneCallback(innerDone);
+        outer.addDoneCallback(o -> {
+            if (!inner.isDone()) inner.removeDoneCallback(innerDone);
+        });
+        return outer;
+    }
+
+    /** Runs {@code coro} as a task and shields it. */
+    public static <T> Future<T> shield(Coroutine<T> coro) {
+        return shield(ensureFuture(coro));
+    }
+
+    // ---- timeouts ----
+
+    /**
+     * Awaits {@code future}, cancelling it and raising {@link TimeoutException} if it takes longer
+     * than {@code timeout} seconds: asyncio's {@code wait_for}. When it returns or throws, the future
+     * is done.
+     */
+    public static <T> T waitFor(Future<T> future, double timeout) throws Exception {
+        Objects.requireNonNull(future, "future is null: pass the Future or coroutine to wait for");
+        return timeout(timeout, future::await);
+    }
+
+    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    public static <T> T waitFor(Coroutine<T> coro, double timeout) throws Exception {
+        Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
+        return timeout(timeout, coro);
+    }
+
+    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    public static void waitFor(AsyncRunnable coro, double timeout) throws Exception {
+        Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
+        timeout(timeout, asCoroutine(coro));
+    }
+
+    /**
+     * Runs {@code body} in the current task; if it has not finished after {@code delay} seconds, the
+     * task is cancelled and, once the cancellation has unwound out of {@code body}, {@link
+     * TimeoutException} is raised: {@code async with asyncio.timeout(delay)}. A cancellation from
+     * elsewhere passes through unchanged.
+     */
+    public static <T> T timeout(double delay, Coroutine<T> body) throws Exception {
+        if (Double.isNaN(delay) || Double.isInfinite(delay)) {
+            throw new IllegalArgumentException("timeout must be a finite number of seconds, got " + delay
+                    + " (negative means already expired; without a timeout, call the coroutine directly)");
+        }
+        return timeoutAt(getRunningLoop().time() + delay, body);
+    }
+
+    /** As {@link #timeout(double, Coroutine)} for a body without a value. */
+    public static void timeout(double delay, AsyncRunnable body) throws Exception {
+        Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
+        timeout(delay, asCoroutine(body));
+    }
+
+    /** As {@link #timeout(double, Coroutine)} with an absolute deadline in loop time. */
+    public static <T> T timeoutAt(double when, Coroutine<T> body) throws Exception {
+        Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
+        if (Double.isNaN(when) || Double.isInfinite(when)) {
+            throw new IllegalArgumentException("deadline must be a finite loop time, got " + when);
+        }
+        EventLoop loop = getRunningLoop();
+        Task<?> task = loop.currentTask;
+        if (task == null) throw new IllegalStateException("timeout() must be used inside a task");
+        int cancellingAtEntry = task.cancelling();
+        boolean[] expired = {false};
+        TimerHandle h = loop.callAt(when, () -> {
+            expired[0] = true;
+            task.cancel();
+        });
+        T value;
+        try {
+            value = body.run();
+        } catch (CancelledError e) {
+            h.cancel();
+            if (expired[0] && task.uncancel() <= cancellingAtEntry) {
+                throw new TimeoutException("timed out after reaching the deadline " + when, e);
+            }
+            throw e;
+        } catch (Throwable t) {
+            h.cancel();
+            if (expired[0]) task.uncancel();
+            throw t;
+        }
+        h.cancel();
+        if (expired[0]) task.uncancel();
+        return value;
+    }
+
+    // ---- wait, as_completed ----
+
+    /** As {@link #waitTasks(Collection, ReturnWhen)} with {@link ReturnWhen#ALL_COMPLETED}. */
+    public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures) throws Exception {
+        return waitTasks(futures, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** Suspends until {@code when} is met; returns the done and pending futures: asyncio's {@code wait}. */
+    public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures, ReturnWhen when) throws Exception {
+        return doWait(futures, when, Double.NaN);
+    }
+
+    /**
+     * As {@link #waitTasks(Collection, ReturnWhen)}, returning after at most {@code timeoutSeconds}
+     * (without raising; what is not done is in {@code pending}). Nothing is cancelled.
+     */
+    public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures, ReturnWhen when,
+            double timeoutSeconds) throws Exception {
+        if (Double.isNaN(timeoutSeconds) || Double.isInfinite(timeoutSeconds)) {
+            throw new IllegalArgumentException("timeout must be a finite number of seconds, got " + timeoutSeconds
+                    + " (for no timeout, use waitTasks(futures, when))");
+        }
+        return doWait(futures, when, timeoutSeconds);
+    }
+
+    private static <T> WaitResult<T> doWait(Collection<? extends Future<T>> futures, ReturnWhen when, double timeout)
+            throws Exception {
+        Objects.requireNonNull(futures, "futures is null: pass a collection of futures or tasks");
+        Objects.requireNonNull(when, "returnWhen is null: pass a ReturnWhen");
+        if (futures.isEmpty()) throw new IllegalArgumentException("waitTasks() needs at least one future; the set is empty");
+        EventLoop loop = getRunningLoop();
+        LinkedHashSet<Future<T>> fs = new LinkedHashSet<>();
+        for (Future<T> f : futures) {
+            Objects.requireNonNull(f, "null future passed to waitTasks()");
+            if (f.loop != loop) throw new IllegalArgumentException(f + " belongs to another loop than the running one");
+            fs.add(f);
+        }
+        Future<Void> waiter = loop.createFuture();
+        int[] counter = {fs.size()};
+        TimerHandle timer = Double.isNaN(timeout) ? null : loop.callLater(timeout, () -> {
+            if (!waiter.isDone()) waiter.finishResult(null);
+        });
+        Consumer<Future<T>> onCompletion = f -> {
+            counter[0]--;
+            if (counter[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
+                    || (when == ReturnWhen.FIRST_EXCEPTION && !f.isCancelled() && f.exception() != null)) {
+                if (timer != null) timer.cancel();
+                if (!waiter.isDone()) waiter.finishResult(null);
+            }
+        };
+        for (Future<T> f : fs) f.addDoneCallback(onCompletion);
+        try {
+            waiter.await();
+        } finally {
+            if (timer != null) timer.cancel();
+            for (Future<T> f : fs) f.removeDoneCallback(onCompletion);
+        }
+        Set<Future<T>> done = new LinkedHashSet<>(), pending = new LinkedHashSet<>();
+        for (Future<T> f : fs) (f.isDone() ? done : pending).add(f);
+        return new WaitResult<>(done, pending);
+    }
+
+    /** As {@link #asCompleted(Collection, double)} without a timeout. */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures) {
+        return asCompleted(futures, Double.NaN);
+    }
+
+    /**
+     * Futures that complete in the order the given ones finish: asyncio's {@code as_completed}.
+     * The iterator yields one future per input; await each in turn. After {@code timeoutSeconds},
+     * those not yet completed fail with {@link TimeoutException}.
+     */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, double timeoutSeconds) {
+        Objects.requireNonNull(futures, "futures is null: pass a collection of futures or tasks");
+        if (Double.isInfinite(timeoutSeconds)) {
+            throw new IllegalArgumentException("timeout must be a finite number of seconds, got " + timeoutSeconds);
+        }
+        EventLoop loop = getEventLoop();
+        LinkedHashSet<Future<T>> todo = new LinkedHashSet<>();
+        for (Future<T> f : futures) {
+            Objects.requireNonNull(f, "null future passed to asCompleted()");
+            if (f.loop != loop) throw new IllegalArgumentException(f + " belongs to another loop than " + loop);
+            todo.add(f);
+        }
+        ArrayDeque<Future<T>> done = new ArrayDeque<>();
+        ArrayDeque<Future<T>> waiting = new ArrayDeque<>();
+        int total = todo.size();
+        TimerHandle[] timer = {null};
+        Consumer<Future<T>> onCompletion = f -> {
+            if (!todo.remove(f)) return;
+            if (!waiting.isEmpty()) f.copyTo(waiting.poll());
+            else done.add(f);
+            if (todo.isEmpty() && timer[0] != null) timer[0].cancel();
+        };
+        for (Future<T> f : todo) f.addDoneCallback(onCompletion);
+        if (!Double.isNaN(timeoutSeconds) && !todo.isEmpty()) {
+            timer[0] = loop.callLater(timeoutSeconds, () -> {
+                for (Future<T> f : todo) f.removeDoneCallback(onCompletion);
+                todo.clear();
+                while (!waiting.isEmpty()) waiting.poll().finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
+            });
+        }
+        return () -> new Iterator<>() {
+            private int yielded;
+
+            @Override
+            public boolean hasNext() {
+                return yielded < total;
+            }
+
+            @Override
+            public Future<T> next() {
+                if (!hasNext()) throw new NoSuchElementException("asCompleted() yields one future per input: all " + total + " were yielded");
+                yielded++;
+                Future<T> next = loop.createFuture();
+                if (!done.isEmpty()) done.poll().copyTo(next);
+                else if (todo.isEmpty()) next.finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
+                else waiting.add(next);
+                return next;
+            }
+        };
+    }
+
+    // ---- threads ----
+
+    /**
+     * Runs blocking {@code fn} on a virtual thread, with the current context, and suspends the
+     * current task until it returns: asyncio's {@code to_thread}.
+     */
+    public static <T> T toThread(Callable<T> fn) throws Exception {
+        return getRunningLoop().runInExecutor(null, fn).await();
+    }
+
+    /**
+     * Submits {@code coro} to {@code loop} from any thread: asyncio's {@code run_coroutine_threadsafe}.
+     * Cancelling the returned future cancels the task.
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        Objects.requireNonNull(loop, "loop is null: pass the loop to run the coroutine on");
+        @SuppressWarnings("unchecked") Task<T>[] task = new Task[1];
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !loop.isClosed()) {
+                    loop.callSoonThreadsafe(() -> { if (task[0] != null) task[0].cancel(); });
+                }
+                return r;
+            }
+        };
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) return;
+            try {
+                task[0] = loop.createTask(coro);
+                task[0].addDoneCallback(f -> f.copyTo(cf));
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+            }
+        });
+        return cf;
+    }
+
+    /** As {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a coroutine without a value. */
+    public static CompletableFuture<Void> runCoroutineThreadsafe(AsyncRunnable coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        return runCoroutineThreadsafe(asCoroutine(coro), loop);
+    }
+
+    /**
+     * A future of {@link #getEventLoop()} that completes with {@code stage}'s outcome (delivered
+     * thread-safely); cancelling it cancels {@code stage} if it is a {@link java.util.concurrent.Future}.
+     */
+    public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage is null: pass the CompletionStage or CompletableFuture to wrap");
+        EventLoop loop = getEventLoop();
+        Future<T> f = loop.createFuture();
+        stage.whenComplete((v, e) -> {
+            if (loop.isClosed()) return;
+            try {
+                loop.callSoonThreadsafe(() -> {
+                    if (f.isDone()) return;
+                    if (e == null) {
+                        f.finishResult(v);
+                        return;
+                    }
+                    Throwable cause = (e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof CancellationException) f.finishCancelled(null);
+                    else f.finishException(cause);
+                });
+            } catch (IllegalStateException closedMeanwhile) {
+                // nobody can observe the outcome any more
+            }
+        });
+        if (stage instanceof java.util.concurrent.Future<?> jf) {
+            f.addDoneCallback(x -> { if (x.isCancelled()) jf.cancel(false); });
+        }
+        return f;
+    }
+
+    // ---- task groups ----
+
+    /**
+     * Runs {@code body} with a new {@link TaskGroup} and waits for all its tasks:
+     * {@code async with asyncio.TaskGroup() as tg}. The first failure cancels the rest and the body,
+     * and the failures are raised together as an {@link ExceptionGroup}.
+     */
+    public static void taskGroup(TaskGroup.Body body) throws Exception {
+        Objects.requireNonNull(body, "body is null: pass tg -> { tg.createTask(...); }");
+        new TaskGroup().run(body);
+    }
+
+    // ---- package helpers ----
+
+    static Coroutine<Void> asCoroutine(AsyncRunnable r) {
+        Objects.requireNonNull(r, "coroutine is null: pass the lambda or method reference to run");
+        return () -> {
+            r.run();
+            return null;
+        };
+    }
+
+    static boolean debugFromEnvironment() {
+        String prop = System.getProperty("jasyncio.debug");
+        if (prop != null) return Boolean.parseBoolean(prop);
+        String env = System.getenv("JASYNCIO_DEBUG");
+        return env != null && !env.isEmpty() && !env.equals("0") && !env.equalsIgnoreCase("false");
+    }
+
+    /** gather()'s outer future: cancelling it cancels the children. */
+    private static final class GatheringFuture extends Future<List<Object>> {
+        private final List<Future<?>> children;
+        private final boolean returnExceptions;
+        private int finished;
+        private final int distinct;
+        private boolean cancelRequested;
+
+        GatheringFuture(EventLoop loop, List<? extends Future<?>> futures, boolean returnExceptions) {
+            super(loop);
+            this.children = List.copyOf(futures);
+            this.returnExceptions = returnExceptions;
+            Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
+            for (Future<?> f : children) {
+                if (seen.put(f, Boolean.TRUE) == null) f.addDoneCallback(this::childDone);
+            }
+            this.distinct = seen.size();
+        }
+
+        @Override
+        public boolean cancel(String msg) {
+            if (isDone()) return false;
+            boolean any = false;
+            for (Future<?> child : children) if (child.cancel(msg)) any = true;
+            if (any) cancelRequested = true;
+            return any;
+        }
+
+        private void childDone(Future<?> child) {
+            finished++;
+            if (isDone()) {
+                if (!child.isCancelled()) child.exception();
+                return;
+            }
+            if (!returnExceptions) {
+                if (child.isCancelled()) {
+                    finishException(child.cancelledError());
+                    return;
+                }
+                Throwable e = child.exception();
+                if (e != null) {
+                    finishException(e);
+                    return;
+                }
+            }
+            if (finished < distinct) return;
+            List<Object> results = new ArrayList<>(children.size());
+            for (Future<?> f : children) {
+                if (f.isCancelled()) results.add(new CancelledError(f.cancelMessage == null ? "" : f.cancelMessage));
+                else if (f.exception() != null) results.add(f.exception());
+                else results.add(f.resultNow());
+            }
+            if (cancelRequested) finishException(child.cancelledError());
+            else finishResult(results);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.jasyncio;
+
+/**
+ * Something the loop's ready queue holds: a {@link Handle}, a task's wake-up or a future's done
+ * callback. Only {@link EventLoop}'s tick calls {@link #fire()}.
+ */
+abstract class Callback {
+    /** Runs the callback; exceptions go to the caller, the tick, which reports them. */
+    abstract void fire();
+
+    /** Whether the tick should skip it. */
+    boolean isCancelled() {
+        return false;
+    }
+
+    /** The exception-handler context key under which this callback is reported. */
+    String contextKey() {
+        return "handle";
+    }
+}

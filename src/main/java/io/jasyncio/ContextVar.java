@@ -1,0 +1,128 @@
+package io.jasyncio;
+
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A context variable, as Python's {@code contextvars.ContextVar}: a value per task rather than per
+ * thread. Each new task, and each callback, starts with a copy of the context that was current
+ * when it was created; what it sets afterwards is its own.
+ *
+ * <p>Use it instead of {@link ThreadLocal}: on the fast engine every task runs on the loop's
+ * thread, so a thread-local leaks between tasks.
+ *
+ * <pre>{@code
+ * static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
+ * var token = REQUEST_ID.set("r-17");
+ * try { handle(); } finally { REQUEST_ID.reset(token); }
+ * }</pre>
+ *
+ * <p>Thread-safety: reads and writes concern the context of whatever runs on the calling thread.
+ */
+public final class ContextVar<T> {
+    private static final Object MISSING = new Object();
+
+    private final String name;
+    private final T defaultValue;
+    private final boolean hasDefault;
+
+    /** A variable with no default: {@link #get()} throws until it is set. */
+    public ContextVar(String name) {
+        this.name = Objects.requireNonNull(name, "name is null: give the variable a name");
+        this.defaultValue = null;
+        this.hasDefault = false;
+    }
+
+    /** A variable whose {@link #get()} returns {@code defaultValue} until it is set. */
+    public ContextVar(String name, T defaultValue) {
+        this.name = Objects.requireNonNull(name, "name is null: give the variable a name");
+        this.defaultValue = defaultValue;
+        this.hasDefault = true;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The value in the current context, else the default.
+     *
+     * @throws NoSuchElementException if it has neither (asyncio's {@code LookupError})
+     */
+    @SuppressWarnings("unchecked")
+    public T get() {
+        Context ctx = Context.current();
+        int i = ctx.indexOf(this);
+        if (i >= 0) return (T) ctx.valueAt(i);
+        if (hasDefault) return defaultValue;
+        throw new NoSuchElementException("context variable '" + name + "' has no value and no default:"
+                + " set() it first, or use get(fallback)");
+    }
+
+    /** The value in the current context, else {@code fallback}. */
+    @SuppressWarnings("unchecked")
+    public T get(T fallback) {
+        Context ctx = Context.current();
+        int i = ctx.indexOf(this);
+        return i >= 0 ? (T) ctx.valueAt(i) : fallback;
+    }
+
+    /** Sets the value in the current context; the token undoes it with {@link #reset}. */
+    public Token<T> set(T value) {
+        Context ctx = Context.current();
+        int i = ctx.indexOf(this);
+        Object old = i >= 0 ? ctx.valueAt(i) : MISSING;
+        Context.setCurrent(ctx.with(this, value));
+        return new Token<>(this, old, Context.currentOwner());
+    }
+
+    /**
+     * Restores the value this variable had before the {@link #set} that made {@code token}.
+     *
+     * @throws IllegalArgumentException if the token belongs to another variable or context
+     * @throws IllegalStateException if the token was used already
+     */
+    public void reset(Token<T> token) {
+        Objects.requireNonNull(token, "token is null: pass the Token returned by set()");
+        if (token.var != this) {
+            throw new IllegalArgumentException("token was created by context variable '" + token.var.name
+                    + "', not '" + name + "'");
+        }
+        if (token.owner != Context.currentOwner()) {
+            throw new IllegalArgumentException("token was created in a different context (another task or thread)");
+        }
+        if (token.used) throw new IllegalStateException("token has already been used once");
+        token.used = true;
+        Context ctx = Context.current();
+        Context.setCurrent(token.oldValue == MISSING ? ctx.without(this) : ctx.with(this, token.oldValue));
+    }
+
+    @Override
+    public String toString() {
+        return "ContextVar[" + name + (hasDefault ? ", default=" + defaultValue : "") + "]";
+    }
+
+    /** Undoes one {@link ContextVar#set}; usable once. */
+    public static final class Token<T> {
+        private final ContextVar<T> var;
+        private final Object oldValue;
+        private final Object owner;
+        /** Whether reset() consumed it; the owner's thread only. */
+        private boolean used;
+
+        private Token(ContextVar<T> var, Object oldValue, Object owner) {
+            this.var = var;
+            this.oldValue = oldValue;
+            this.owner = owner;
+        }
+
+        public ContextVar<T> var() {
+            return var;
+        }
+
+        @Override
+        public String toString() {
+            return "Token[" + var.name + (used ? ", used" : "") + "]";
+        }
+    }
+}

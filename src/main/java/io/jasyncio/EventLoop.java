@@ -1,0 +1,639 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.engine.Engine;
+import io.jasyncio.internal.loop.IoBackend;
+import io.jasyncio.internal.loop.SelectorBackend;
+import io.jasyncio.internal.loop.TimerQueue;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+
+/**
+ * An event loop: one thread that runs callbacks, steps tasks, fires timers and polls I/O, as
+ * asyncio's event loop does.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>Loop states</caption>
+ *   <tr><th>state</th><th>entered by</th><th>allowed</th></tr>
+ *   <tr><td>idle</td><td>creation, or a run that ended</td><td>everything; {@code run*} starts it</td></tr>
+ *   <tr><td>running</td><td>{@link #runForever()}, {@link #runUntilComplete}</td><td>everything but
+ *       another run or {@link #close()}</td></tr>
+ *   <tr><td>closed</td><td>{@link #close()}</td><td>queries only; everything else throws</td></tr>
+ * </table>
+ *
+ * <h2>Thread-safety</h2>
+ * Everything a loop runs, runs on its thread. Only {@link #callSoonThreadsafe}, {@link #stop()},
+ * {@link #isRunning()}, {@link #isClosed()} and {@link #time()} may be called from other threads;
+ * in debug mode the others throw when called from a foreign thread while the loop runs.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #runOnce()} is the only place callbacks are called; everything else appends to the ready
+ * queue. Other threads append to a lock-free queue that the tick drains after each poll, and wake
+ * the poll only when the loop is (about to be) blocked in it: the {@code sleeping} flag and the
+ * queue form a Dekker pair of volatile accesses, so either the waker sees the sleeper or the sleeper
+ * sees the callback.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    /** The loop running on this thread (and, on the portable engine, on its task threads). */
+    static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    /** asyncio's thresholds: purge cancelled timers once there are over 100 and they are over half. */
+    private static final int MIN_SCHEDULED_TIMERS_TO_PURGE = 100;
+    private static final double DEFAULT_SLOW_CALLBACK_SECONDS = 0.1;
+    private static final java.util.concurrent.atomic.AtomicLong TASK_NUMBERS = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
+    }
+
+    final Engine engine;
+    private final IoBackend backend;
+    /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
+    private final double[] virtualNow;
+    /** Callbacks to run on the next iteration; loop thread only. */
+    private final ArrayDeque<Callback> ready = new ArrayDeque<>(1024);
+    /** Timers by deadline; loop thread only. */
+    private final TimerQueue<TimerHandle> timers = new TimerQueue<>();
+    /** Cancelled timers still in the heap; loop thread only. */
+    private int cancelledTimers;
+    /** Callbacks from other threads, drained into ready after each poll; any thread. */
+    private final ConcurrentLinkedQueue<Callback> incoming = new ConcurrentLinkedQueue<>();
+    /** Whether the loop is in, or about to enter, a blocking poll; any thread. */
+    private volatile boolean sleeping;
+    private volatile boolean stopping;
+    private volatile boolean closed;
+    /** The thread running runForever, or null; written by that thread, read by any. */
+    private volatile Thread runningThread;
+    /** The task being stepped, or null; loop thread only. */
+    Task<?> currentTask;
+    /** The context of what is running now; loop thread only. */
+    Context context = Context.EMPTY;
+    /** Head of the list of pending tasks; loop thread only. */
+    private Task<?> pendingHead;
+    private int pendingCount;
+    volatile boolean debug;
+    private double slowCallbackDuration = DEFAULT_SLOW_CALLBACK_SECONDS;
+    private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
+    private TaskFactory taskFactory;
+    /** Made on first use; loop thread only. */
+    private ExecutorService defaultExecutor;
+
+    EventLoop(Engine engine, boolean virtualTime) {
+        this.engine = engine;
+        this.virtualNow = virtualTime ? new double[1] : null;
+        this.backend = new SelectorBackend(this::enqueueIo);
+        this.debug = Asyncio.debugFromEnvironment();
+        if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
+    }
+
+    // ---- running and stopping ----
+
+    /** Runs until {@link #stop()} is called. */
+    public void runForever() {
+        checkClosed();
+        if (runningThread != null) {
+            throw new IllegalStateException("This event loop is already running; schedule work with callSoon or createTask instead");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+        }
+        engine.runLoop(this::loopBody);
+    }
+
+    private void loopBody() {
+        RUNNING.set(this);
+        runningThread = Thread.currentThread();
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) break;
+            }
+        } finally {
+            stopping = false;
+            runningThread = null;
+            context = Context.EMPTY;
+            RUNNING.remove();
+        }
+    }
+
+    /** Runs until {@code future} is done; returns its result or throws its exception. */
+    public <T> T runUntilComplete(Future<T> future) throws Exception {
+        Objects.requireNonNull(future, "future is null: pass the Future, Task or coroutine to run");
+        checkClosed();
+        if (runningThread != null) {
+            throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");
+        }
+        if (future.loop != this) throw new IllegalStateException(future + " belongs to another event loop; run it on its own loop");
+        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.isDone()) throw new IllegalStateException("Event loop stopped before Future completed: " + future);
+        return future.result();
+    }
+
+    /** Runs {@code coro} as a task until it is done; returns its result or throws its exception. */
+    public <T> T runUntilComplete(Coroutine<T> coro) throws Exception {
+        checkClosed();
+        return runUntilComplete(createTask(coro));
+    }
+
+    /** Runs {@code coro} as a task until it is done; throws its exception. */
+    public void runUntilComplete(AsyncRunnable coro) throws Exception {
+        checkClosed();
+        runUntilComplete(createTask(coro));
+    }
+
+    /** Stops the loop after the current iteration; any thread. Before a run, the next run does one iteration. */
+    public void stop() {
+        stopping = true;
+        if (sleeping) backend.wakeup();
+    }
+
+    public boolean isRunning() {
+        return runningThread != null;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: reports and unwinds tasks still pending, drops callbacks and timers, shuts the
+     * default executor down without waiting and releases the selector. Idempotent.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        if (runningThread != null) {
+            throw new IllegalStateException("Cannot close a running event loop: stop() it and let the run return first");
+        }
+        if (closed) return;
+        if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
+        destroyPendingTasks();
+        closed = true;
+        ready.clear();
+        timers.clear();
+        incoming.clear();
+        if (defaultExecutor != null) defaultExecutor.shutdown();
+        backend.close();
+    }
+
+    /** The loop's clock in seconds: monotonic, or virtual for a virtual-time loop. Any thread. */
+    public double time() {
+        return virtualNow == null ? System.nanoTime() * 1e-9 : virtualNow[0];
+    }
+
+    // ---- scheduling ----
+
+    /** Schedules {@code callback} for the next iteration, after those already scheduled (FIFO). */
+    public Handle callSoon(Runnable callback) {
+        checkClosed();
+        checkThread("callSoon");
+        Handle h = new Handle(this, callback, context);
+        ready.add(h);
+        return h;
+    }
+
+    /** Schedules {@code callback} {@code delay} seconds from now; zero or negative means now. */
+    public TimerHandle callLater(double delay, Runnable callback) {
+        checkDelay(delay, "delay");
+        return callAt(time() + delay, callback);
+    }
+
+    /** Schedules {@code callback} for loop time {@code when} (see {@link #time()}). */
+    public TimerHandle callAt(double when, Runnable callback) {
+        checkDelay(when, "when");
+        checkClosed();
+        checkThread("callAt");
+        TimerHandle h = new TimerHandle(this, when, callback, context);
+        h.scheduled = true;
+        timers.add(h, when);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} from any thread and wakes the loop: the one scheduling method other
+     * threads may call.
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        checkClosed();
+        Handle h = new Handle(this, callback, Context.current());
+        incoming.add(h);
+        if (sleeping) backend.wakeup();
+        return h;
+    }
+
+    // ---- futures and tasks ----
+
+    /** A new pending future of this loop. */
+    public <T> Future<T> createFuture() {
+        checkClosed();
+        return new Future<>(this);
+    }
+
+    /** Wraps {@code coro} in a task that starts on the next iteration. */
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null);
+    }
+
+    /** As {@link #createTask(Coroutine)}, with a name ({@code null} for "Task-N"). */
+    @SuppressWarnings("unchecked")
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        checkClosed();
+        checkThread("createTask");
+        if (taskFactory != null) {
+            Task<?> t = taskFactory.createTask(this, coro, name);
+            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
+            return (Task<T>) t;
+        }
+        return new Task<>(this, coro, name, Context.current(), false);
+    }
+
+    /** Wraps {@code coro} in a task that starts on the next iteration. */
+    public Task<Void> createTask(AsyncRunnable coro) {
+        return createTask(coro, null);
+    }
+
+    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    public Task<Void> createTask(AsyncRunnable coro, String name) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        return createTask(Asyncio.asCoroutine(coro), name);
+    }
+
+    /** Sets the factory {@link #createTask} uses; {@code null} restores the default. */
+    public void setTaskFactory(TaskFactory factory) {
+        checkClosed();
+        this.taskFactory = factory;
+    }
+
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    // ---- threads ----
+
+    /**
+     * Runs {@code fn} on {@code executor} ({@code null}: the default executor, a virtual thread per
+     * call) and returns a future of its result. Cancelling the future does not interrupt {@code fn}.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
+        checkClosed();
+        checkThread("runInExecutor");
+        Executor ex = executor != null ? executor : defaultExecutor();
+        Future<T> fut = new Future<>(this);
+        Context ctx = context;
+        Runnable work = () -> {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = Context.runOutsideLoop(ctx, fn);
+            } catch (Throwable t) {
+                error = t;
+            }
+            T v = value;
+            Throwable e = error;
+            if (closed) return;
+            try {
+                callSoonThreadsafe(() -> {
+                    if (fut.isDone()) return;
+                    if (e != null) fut.finishException(e);
+                    else fut.finishResult(v);
+                });
+            } catch (IllegalStateException closedMeanwhile) {
+                // the loop closed while fn ran: nobody can observe the outcome
+            }
+        };
+        try {
+            ex.execute(work);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("executor " + ex + " rejected the work (shut down?): " + e.getMessage(), e);
+        }
+        return fut;
+    }
+
+    /** Shuts the default executor down and suspends the current task until its threads finish. */
+    public void shutdownDefaultExecutor() throws Exception {
+        checkClosed();
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) return;
+        ex.shutdown();
+        Future<Void> done = new Future<>(this);
+        Thread.ofVirtual().name("jasyncio-executor-shutdown").start(() -> {
+            try {
+                while (!ex.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS)) { /* keep waiting */ }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            if (!closed) callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
+        });
+        done.await();
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+        } else if (defaultExecutor.isShutdown()) {
+            throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
+        }
+        return defaultExecutor;
+    }
+
+    // ---- errors ----
+
+    /** Sets the handler of errors no code caught; {@code null} restores {@link #defaultExceptionHandler}. */
+    public void setExceptionHandler(BiConsumer<EventLoop, Map<String, Object>> handler) {
+        this.exceptionHandler = handler;
+    }
+
+    public BiConsumer<EventLoop, Map<String, Object>> getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** Logs {@code context} (keys as asyncio's: message, exception, future, task, handle) at ERROR. */
+    public void defaultExceptionHandler(Map<String, Object> context) {
+        Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
+        Object message = context.getOrDefault("message", "Unhandled exception in event loop");
+        StringBuilder sb = new StringBuilder(String.valueOf(message));
+        for (var e : context.entrySet()) {
+            if (e.getKey().equals("message") || e.getKey().equals("exception")) continue;
+            Object v = e.getValue();
+            sb.append("\n").append(e.getKey()).append(": ").append(v instanceof Object[] a ? Arrays.toString(a) : v);
+        }
+        Object exc = context.get("exception");
+        if (exc instanceof Throwable t) LOG.log(Level.ERROR, sb.toString(), t);
+        else LOG.log(Level.ERROR, sb.toString());
+    }
+
+    /** Passes {@code context} to the exception handler; a failing handler is itself logged. */
+    public void callExceptionHandler(Map<String, Object> context) {
+        Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
+        BiConsumer<EventLoop, Map<String, Object>> handler = exceptionHandler;
+        if (handler == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            handler.accept(this, context);
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "Unhandled error in exception handler; context: " + context, t);
+        }
+    }
+
+    // ---- debug ----
+
+    /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
+    public void setDebug(boolean enabled) {
+        if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
+        debug = enabled;
+    }
+
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /** In debug mode, callbacks and task steps longer than this many seconds are logged. */
+    public void setSlowCallbackDuration(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("slow callback duration must be a finite number of seconds >= 0, got " + seconds);
+        }
+        slowCallbackDuration = seconds;
+    }
+
+    public double getSlowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    /** The coroutine engine this loop's tasks run on: "fast" or "portable". */
+    public String engine() {
+        return engine.name();
+    }
+
+    // ---- the tick ----
+
+    /**
+     * One iteration, as CPython's {@code _run_once}: poll I/O (not blocking if anything is ready,
+     * else until the next timer), move due timers to the ready queue, then run exactly the callbacks
+     * that are ready now. This is the only place callbacks are called; callbacks they schedule run
+     * on the next iteration, after another poll.
+     */
+    private void runOnce() {
+        purgeCancelledTimers();
+        long timeout = 0;
+        if (ready.isEmpty() && !stopping) {
+            timeout = timers.isEmpty() ? -1 : Math.max(1, (long) Math.ceil((timers.peekWhen() - time()) * 1e9));
+            if (timers.isEmpty() || timers.peekWhen() <= time()) timeout = timers.isEmpty() ? -1 : 0;
+        }
+        poll(timeout);
+        for (Callback cb; (cb = incoming.poll()) != null; ) ready.add(cb);
+        double now = time();
+        while (!timers.isEmpty() && timers.peekWhen() <= now) {
+            TimerHandle h = timers.poll();
+            h.scheduled = false;
+            if (h.cancelled) cancelledTimers--;
+            else ready.add(h);
+        }
+        for (int n = ready.size(); n > 0; n--) {
+            Callback cb = ready.poll();
+            if (cb.isCancelled()) continue;
+            if (debug) runTimed(cb);
+            else run(cb);
+        }
+    }
+
+    private void run(Callback cb) {
+        try {
+            cb.fire();
+        } catch (Throwable t) {
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Exception in callback " + cb);
+            ctx.put("exception", t);
+            ctx.put(cb.contextKey(), cb);
+            callExceptionHandler(ctx);
+        }
+    }
+
+    private void runTimed(Callback cb) {
+        long t0 = System.nanoTime();
+        run(cb);
+        double took = (System.nanoTime() - t0) * 1e-9;
+        if (took >= slowCallbackDuration) {
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", cb, took));
+        }
+    }
+
+    /** Polls the backend; a virtual-time loop jumps its clock instead of sleeping until a timer. */
+    private void poll(long timeout) {
+        if (virtualNow != null && timeout > 0) {
+            if (backend.poll(0) == 0 && incoming.isEmpty() && !stopping) {
+                virtualNow[0] = Math.max(virtualNow[0], timers.peekWhen());
+            }
+            return;
+        }
+        if (timeout == 0) {
+            backend.poll(0);
+            return;
+        }
+        sleeping = true;
+        try {
+            if (!incoming.isEmpty() || stopping) timeout = 0;
+            backend.poll(timeout);
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    private void purgeCancelledTimers() {
+        int n = timers.size();
+        if (n > MIN_SCHEDULED_TIMERS_TO_PURGE && cancelledTimers * 2 > n) {
+            timers.purge(h -> {
+                if (h.cancelled) h.scheduled = false;
+                return h.cancelled;
+            });
+            cancelledTimers = 0;
+        } else {
+            while (!timers.isEmpty() && timers.peek().cancelled) {
+                timers.poll().scheduled = false;
+                cancelledTimers--;
+            }
+        }
+    }
+
+    // ---- package internals ----
+
+    /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
+    void enqueue(Callback cb) {
+        if (closed) throw closedError();
+        ready.add(cb);
+    }
+
+    /** Removes a queued callback (error paths only: linear). */
+    void dequeue(Callback cb) {
+        ready.removeLastOccurrence(cb);
+    }
+
+    private void enqueueIo(Runnable r) {
+        ready.add(new Handle(this, r, Context.EMPTY));
+    }
+
+    void timerCancelled() {
+        cancelledTimers++;
+    }
+
+    long nextTaskNumber() {
+        return TASK_NUMBERS.incrementAndGet();
+    }
+
+    boolean isRunningOnThisThread() {
+        return RUNNING.get() == this;
+    }
+
+    void registerPending(Task<?> t) {
+        t.nextPending = pendingHead;
+        if (pendingHead != null) pendingHead.prevPending = t;
+        pendingHead = t;
+        pendingCount++;
+    }
+
+    void unregisterPending(Task<?> t) {
+        if (t.prevPending != null) t.prevPending.nextPending = t.nextPending;
+        else if (pendingHead == t) pendingHead = t.nextPending;
+        else return;
+        if (t.nextPending != null) t.nextPending.prevPending = t.prevPending;
+        t.prevPending = t.nextPending = null;
+        pendingCount--;
+    }
+
+    /** The tasks not yet done, oldest first. */
+    Set<Task<?>> pendingTasks() {
+        var list = new java.util.ArrayList<Task<?>>(pendingCount);
+        for (Task<?> t = pendingHead; t != null; t = t.nextPending) list.add(t);
+        java.util.Collections.reverse(list);
+        return new LinkedHashSet<>(list);
+    }
+
+    /** Reports each pending task as destroyed and unwinds its stack, so its finally blocks run. */
+    private void destroyPendingTasks() {
+        if (pendingHead == null) return;
+        EventLoop saved = RUNNING.get();
+        RUNNING.set(this);
+        try {
+            for (Task<?> t : pendingTasks()) {
+                unregisterPending(t);
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "Task was destroyed but it is pending!");
+                ctx.put("task", t);
+                if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
+                callExceptionHandler(ctx);
+                t.destroy();
+            }
+        } finally {
+            if (saved == null) RUNNING.remove();
+            else RUNNING.set(saved);
+        }
+    }
+
+    /** Schedules a report made on another thread (a Cleaner), or logs it if the loop is gone. */
+    void reportFromAnyThread(Map<String, Object> context) {
+        if (!closed) {
+            try {
+                callSoonThreadsafe(() -> callExceptionHandler(context));
+                return;
+            } catch (IllegalStateException closedMeanwhile) {
+                // fall through to the default handler
+            }
+        }
+        defaultExceptionHandler(context);
+    }
+
+    void checkClosed() {
+        if (closed) throw closedError();
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("Event loop is closed; create a new one with Asyncio.newEventLoop() or use Asyncio.run()");
+    }
+
+    /** In debug mode, rejects a non-thread-safe call from a thread other than the running loop's. */
+    void checkThread(String op) {
+        if (debug && runningThread != null && RUNNING.get() != this) {
+            throw new IllegalStateException("Non-thread-safe operation " + op + "() invoked from thread '"
+                    + Thread.currentThread().getName() + "', not the event loop's; use loop.callSoonThreadsafe(...)"
+                    + " or Asyncio.runCoroutineThreadsafe(...)");
+        }
+    }
+
+    private static void checkDelay(double d, String what) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException(what + " must be a finite number of seconds, got " + d
+                    + " (negative means now; to wait forever await a future instead)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        String state = closed ? "closed" : runningThread != null ? "running" : "idle";
+        return "EventLoop[" + state + ", engine=" + engine.name() + ", ready=" + ready.size() + ", timers="
+                + timers.size() + ", tasks=" + pendingCount + (debug ? ", debug" : "")
+                + (virtualNow != null ? ", virtual time=" + virtualNow[0] : "") + "]";
+    }
+}

@@ -1,0 +1,368 @@
+package io.jasyncio;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The result of an operation that completes later, on one event loop: asyncio's {@code Future}.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>Future states</caption>
+ *   <tr><th>state</th><th>entered by</th><th>{@link #result()}</th></tr>
+ *   <tr><td>pending</td><td>creation</td><td>throws {@link InvalidStateException}</td></tr>
+ *   <tr><td>finished</td><td>{@link #setResult} / {@link #setException}</td><td>the value, or throws the exception</td></tr>
+ *   <tr><td>cancelled</td><td>{@link #cancel()}</td><td>throws {@link CancelledError}</td></tr>
+ * </table>
+ * A done future never changes again; {@code setResult}/{@code setException} on it throw
+ * {@link InvalidStateException}, {@code cancel} returns false.
+ *
+ * <p>Done callbacks are always scheduled with the loop's {@code callSoon}, in the order they were
+ * added, never run inline; one added to a done future is scheduled at once. Each runs in the
+ * {@link ContextVar} context that was current when it was added.
+ *
+ * <h2>Thread-safety</h2>
+ * Loop thread only (debug mode checks), except {@link #toCompletableFuture()}'s result, which
+ * any thread may wait on.
+ *
+ * <h2>Differences from asyncio</h2>
+ * {@link #result()} and {@link #await()} throw the stored exception object itself, so they declare
+ * {@code throws Exception}. A failed future whose exception was never retrieved is reported to the
+ * loop's exception handler when it is garbage-collected.
+ */
+public class Future<T> {
+    static final byte PENDING = 0, CANCELLED = 1, FINISHED = 2;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    final EventLoop loop;
+    /** PENDING, CANCELLED or FINISHED; loop thread only. */
+    byte state;
+    private T result;
+    private Throwable exception;
+    /** The message given to cancel(); loop thread only. */
+    String cancelMessage;
+    /** Null, one Callback, or an ArrayList of them, in order added; loop thread only. */
+    private Object callbacks;
+    /** Set when an exception is stored, until someone retrieves it. */
+    private UnretrievedReport unretrieved;
+    /** Where the future was created, in debug mode only. */
+    final StackTraceElement[] sourceTraceback;
+
+    Future(EventLoop loop) {
+        this.loop = loop;
+        this.sourceTraceback = loop.debug ? new Throwable().getStackTrace() : null;
+    }
+
+    // ---- asyncio's Future API, in CPython's order ----
+
+    /**
+     * The result: the value, or the stored exception thrown as it is.
+     *
+     * @throws CancelledError if cancelled
+     * @throws InvalidStateException if not done yet
+     */
+    public T result() throws Exception {
+        if (state == FINISHED) {
+            if (exception == null) return result;
+            markRetrieved();
+            throw sneaky(exception);
+        }
+        if (state == CANCELLED) throw cancelledError();
+        throw new InvalidStateException("Result is not ready: " + this + " is still pending; await() it first");
+    }
+
+    /**
+     * The stored exception, or null if it finished with a value.
+     *
+     * @throws CancelledError if cancelled
+     * @throws InvalidStateException if not done yet
+     */
+    public Throwable exception() {
+        if (state == FINISHED) {
+            markRetrieved();
+            return exception;
+        }
+        if (state == CANCELLED) throw cancelledError();
+        throw new InvalidStateException("Exception is not set: " + this + " is still pending; await() it first");
+    }
+
+    /** Adds a callback to run, via {@code callSoon}, with this future once it is done. */
+    public void addDoneCallback(Consumer<? super Future<T>> fn) {
+        Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
+        loop.checkThread("addDoneCallback");
+        addCallback(new DoneCallback<>(this, fn, Context.current()));
+    }
+
+    /** Removes every registration of {@code fn}; returns how many were removed. */
+    public int removeDoneCallback(Consumer<? super Future<T>> fn) {
+        Objects.requireNonNull(fn, "callback is null: pass the Consumer given to addDoneCallback");
+        int removed = 0;
+        if (callbacks instanceof DoneCallback<?> d && d.fn.equals(fn)) {
+            callbacks = null;
+            removed = 1;
+        } else if (callbacks instanceof ArrayList<?> list) {
+            int before = list.size();
+            list.removeIf(c -> c instanceof DoneCallback<?> d && d.fn.equals(fn));
+            removed = before - list.size();
+        }
+        return removed;
+    }
+
+    /** Cancels it unless done, scheduling the callbacks; returns whether it was cancelled now. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /** As {@link #cancel()}, with a message that the {@link CancelledError} will carry. */
+    public boolean cancel(String msg) {
+        loop.checkThread("cancel");
+        if (state != PENDING) return false;
+        finishCancelled(msg);
+        return true;
+    }
+
+    public boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    public boolean isDone() {
+        return state != PENDING;
+    }
+
+    /** Marks it finished with {@code value} and schedules the callbacks. */
+    public void setResult(T value) {
+        loop.checkThread("setResult");
+        if (state != PENDING) throw invalidState("setResult");
+        finishResult(value);
+    }
+
+    /** Marks it finished with {@code exception} and schedules the callbacks. */
+    public void setException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception is null: pass the Throwable the future failed with");
+        loop.checkThread("setException");
+        if (state != PENDING) throw invalidState("setException");
+        finishException(exception);
+    }
+
+    /** The loop this future belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /**
+     * Suspends the current task until this future is done, then returns its result or throws its
+     * exception (the same object): asyncio's {@code await fut}. A done future returns at once
+     * without suspending.
+     *
+     * <p>Cancellation: if the task is cancelled while suspended here, this future is cancelled too
+     * (unless it is shielded) and {@link CancelledError} is thrown here.
+     *
+     * @throws IllegalStateException outside a task, or for a future of another loop
+     */
+    public final T await() throws Exception {
+        if (state == PENDING) Task.suspendCurrentOn(this);
+        return result();
+    }
+
+    /**
+     * A {@link CompletableFuture} completed with this future's outcome, which any thread may wait on;
+     * cancelling it cancels this future (via the loop, thread-safely). Call on the loop thread.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !loop.isClosed()) loop.callSoonThreadsafe(() -> Future.this.cancel());
+                return r;
+            }
+        };
+        addDoneCallback(f -> copyTo(cf));
+        return cf;
+    }
+
+    // ---- internals ----
+
+    final void finishResult(T value) {
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    final void finishException(Throwable e) {
+        exception = e;
+        state = FINISHED;
+        unretrieved = new UnretrievedReport(loop, e, this instanceof Task, toString(), sourceTraceback);
+        CLEANER.register(this, unretrieved);
+        scheduleCallbacks();
+    }
+
+    final void finishCancelled(String msg) {
+        cancelMessage = msg;
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    /** Adds a ready-queue callback, scheduling it at once if done. Loop thread only. */
+    final void addCallback(Callback cb) {
+        if (state != PENDING) {
+            loop.enqueue(cb);
+        } else if (callbacks == null) {
+            callbacks = cb;
+        } else if (callbacks instanceof ArrayList<?> l) {
+            @SuppressWarnings("unchecked") ArrayList<Callback> list = (ArrayList<Callback>) l;
+            list.add(cb);
+        } else {
+            ArrayList<Callback> list = new ArrayList<>(4);
+            list.add((Callback) callbacks);
+            list.add(cb);
+            callbacks = list;
+        }
+    }
+
+    /** Removes one ready-queue callback by identity. Loop thread only. */
+    final void removeCallback(Callback cb) {
+        if (callbacks == cb) callbacks = null;
+        else if (callbacks instanceof ArrayList<?> list) list.remove(cb);
+    }
+
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        callbacks = null;
+        if (cbs == null) return;
+        if (cbs instanceof Callback cb) {
+            loop.enqueue(cb);
+        } else {
+            for (Object cb : (ArrayList<?>) cbs) loop.enqueue((Callback) cb);
+        }
+    }
+
+    CancelledError cancelledError() {
+        return new CancelledError(cancelMessage);
+    }
+
+    private void markRetrieved() {
+        if (unretrieved != null) {
+            unretrieved.retrieved = true;
+            unretrieved = null;
+        }
+    }
+
+    /** The outcome without the retrieval check; package use only (gather, shield). */
+    final T resultNow() {
+        return result;
+    }
+
+    /** Copies this done future's outcome into {@code cf}. */
+    final void copyTo(CompletableFuture<? super T> cf) {
+        if (state == CANCELLED) cf.cancel(false);
+        else if (exception() != null) cf.completeExceptionally(exception);
+        else cf.complete(result);
+    }
+
+    /** Copies this done future's outcome into {@code other}, unless {@code other} is done. */
+    final void copyTo(Future<? super T> other) {
+        if (other.isDone()) {
+            if (state == FINISHED) markRetrieved();
+            return;
+        }
+        if (state == CANCELLED) other.finishCancelled(cancelMessage);
+        else if (exception() != null) other.finishException(exception);
+        else other.finishResult(result);
+    }
+
+    private InvalidStateException invalidState(String op) {
+        return new InvalidStateException(op + "() on a future that is already done: " + this
+                + "; a future completes only once (check isDone() first)");
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    String stateString() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> cancelMessage == null ? "cancelled" : "cancelled message='" + cancelMessage + "'";
+            default -> exception != null ? "finished exception=" + exception : "finished result=" + abbreviate(result);
+        };
+    }
+
+    static String abbreviate(Object o) {
+        String s = String.valueOf(o);
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    int callbackCount() {
+        return callbacks == null ? 0 : callbacks instanceof ArrayList<?> l ? l.size() : 1;
+    }
+
+    @Override
+    public String toString() {
+        int n = callbackCount();
+        return "Future[" + stateString() + (n > 0 ? ", callbacks=" + n : "") + "]";
+    }
+
+    /** A user's done callback, bound to its future and the context it was added in. */
+    private static final class DoneCallback<T> extends Callback {
+        final Future<T> future;
+        final Consumer<? super Future<T>> fn;
+        final Context context;
+
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+            this.future = future;
+            this.fn = fn;
+            this.context = context;
+        }
+
+        @Override
+        void fire() {
+            future.loop.context = context;
+            fn.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return "DoneCallback[" + fn + " of " + future + "]";
+        }
+    }
+
+    /**
+     * Reports an exception nobody retrieved when its future is collected. Holds no reference to
+     * the future (a Cleaner action must not), only what the report needs.
+     */
+    private static final class UnretrievedReport implements Runnable {
+        final EventLoop loop;
+        final Throwable exception;
+        final boolean task;
+        final String description;
+        final StackTraceElement[] sourceTraceback;
+        volatile boolean retrieved;
+
+        UnretrievedReport(EventLoop loop, Throwable exception, boolean task, String description,
+                StackTraceElement[] sourceTraceback) {
+            this.loop = loop;
+            this.exception = exception;
+            this.task = task;
+            this.description = description;
+            this.sourceTraceback = sourceTraceback;
+        }
+
+        @Override
+        public void run() {
+            if (retrieved) return;
+            var context = new java.util.LinkedHashMap<String, Object>();
+            context.put("message", (task ? "Task" : "Future") + " exception was never retrieved");
+            context.put("exception", exception);
+            context.put(task ? "task" : "future", description);
+            if (sourceTraceback != null) context.put("source_traceback", Arrays.asList(sourceTraceback));
+            loop.reportFromAnyThread(Map.copyOf(context));
+        }
+    }
+}

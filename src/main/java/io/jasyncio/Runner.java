@@ -1,0 +1,117 @@
+package io.jasyncio;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Runs several coroutines on one loop, then closes it: asyncio's {@code Runner}.
+ *
+ * <pre>{@code
+ * try (Runner runner = new Runner()) {
+ *     runner.run(Main::connect);
+ *     runner.run(Main::serve);
+ * }
+ * }</pre>
+ *
+ * <p>States: new (no loop yet) → initialized (the loop is made on first use, and set as this
+ * thread's loop) → closed. {@link #close()} cancels the tasks still pending, waits for them, shuts
+ * the default executor down, closes the loop and unsets it.
+ *
+ * <p>Thread-safety: the thread that made it only.
+ */
+public final class Runner implements AutoCloseable {
+    private final boolean debug;
+    private final Supplier<EventLoop> loopFactory;
+    private EventLoop loop;
+    private boolean closed;
+
+    /** A runner of a new default loop. */
+    public Runner() {
+        this(false);
+    }
+
+    /** A runner of a new default loop, in debug mode if {@code debug}. */
+    public Runner(boolean debug) {
+        this(debug, Asyncio::newEventLoop);
+    }
+
+    /** A runner of the loop {@code loopFactory} makes (e.g. a virtual-time loop for tests). */
+    public Runner(boolean debug, Supplier<EventLoop> loopFactory) {
+        this.debug = debug;
+        this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory is null: pass e.g. Asyncio::newEventLoop");
+    }
+
+    /** Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome. */
+    public <T> T run(Coroutine<T> coro) throws Exception {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        if (EventLoop.RUNNING.get() != null) {
+            throw new IllegalStateException("Runner.run() cannot be called from a running event loop; await the coroutine instead");
+        }
+        EventLoop l = lazyInit();
+        return l.runUntilComplete(l.createTask(coro));
+    }
+
+    /** As {@link #run(Coroutine)} for a coroutine without a value. */
+    public void run(AsyncRunnable coro) throws Exception {
+        run(Asyncio.asCoroutine(coro));
+    }
+
+    /** The runner's loop, made on first use. */
+    public EventLoop getLoop() {
+        return lazyInit();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) return;
+        closed = true;
+        EventLoop l = loop;
+        if (l == null) return;
+        try {
+            cancelAllTasks(l);
+            l.runUntilComplete(l.createTask(() -> {
+                l.shutdownDefaultExecutor();
+                return null;
+            }));
+        } finally {
+            Asyncio.setEventLoop(null);
+            l.close();
+            loop = null;
+        }
+    }
+
+    private EventLoop lazyInit() {
+        if (closed) throw new IllegalStateException("Runner is closed; make a new one");
+        if (loop == null) {
+            loop = loopFactory.get();
+            if (debug) loop.setDebug(true);
+            Asyncio.setEventLoop(loop);
+        }
+        return loop;
+    }
+
+    /** Cancels every pending task, waits for them, and reports those that failed instead. */
+    static void cancelAllTasks(EventLoop loop) throws Exception {
+        Set<Task<?>> toCancel = loop.pendingTasks();
+        if (toCancel.isEmpty()) return;
+        for (Task<?> t : toCancel) t.cancel();
+        loop.runUntilComplete(Asyncio.gather(java.util.List.copyOf(toCancel), true));
+        for (Task<?> t : toCancel) {
+            if (t.isCancelled()) continue;
+            Throwable e = t.exception();
+            if (e != null) {
+                loop.callExceptionHandler(Map.of(
+                        "message", "unhandled exception during Asyncio.run() shutdown",
+                        "exception", e,
+                        "task", t));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Runner[" + (closed ? "closed" : loop == null ? "new" : "initialized " + loop) + "]";
+    }
+}

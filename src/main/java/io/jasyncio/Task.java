@@ -1,0 +1,332 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.engine.Fiber;
+import io.jasyncio.internal.engine.PinnedException;
+import java.util.Objects;
+
+/**
+ * A coroutine running on an event loop: asyncio's {@code Task}. It is a {@link Future} of the
+ * coroutine's outcome.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>Task states</caption>
+ *   <tr><th>state</th><th>means</th></tr>
+ *   <tr><td>scheduled</td><td>created; its first step runs on the loop's next iteration</td></tr>
+ *   <tr><td>running</td><td>the loop is running its coroutine ({@link Asyncio#currentTask()} is it)</td></tr>
+ *   <tr><td>suspended</td><td>its coroutine waits in {@link Future#await()} or {@link Asyncio#sleep}</td></tr>
+ *   <tr><td>done</td><td>the coroutine returned (finished), threw (finished with the exception),
+ *       or threw {@link CancelledError} (cancelled)</td></tr>
+ * </table>
+ * The loop holds every pending task strongly, so a task nobody references still runs to the end.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel(String)} asks the task to stop: a {@link CancelledError} is thrown at the point where
+ * it is suspended (or at its next suspension, or before it starts). The coroutine may catch it to
+ * clean up; if it then returns normally the task finishes instead of being cancelled.
+ * {@link #cancelling()} counts pending requests and {@link #uncancel()} withdraws one, as in Python 3.11.
+ *
+ * <h2>Thread-safety</h2>
+ * Loop thread only; from another thread use {@code loop.callSoonThreadsafe(task::cancel)}.
+ *
+ * <h2>Implementation notes</h2>
+ * Stackful: the coroutine runs in a {@link Fiber} of the loop's engine. {@link #step()} resumes it
+ * from the ready queue; {@link #suspendOn} parks it after registering the task's single wake-up
+ * callback on the awaited future. Exactly one wake-up source exists per suspension (the awaited
+ * future's callback, or the ready-queue entry of a bare yield), so a task is never stepped twice.
+ * A task that is destroyed while suspended (its loop closed) is unwound by throwing the private
+ * {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
+ */
+public class Task<T> extends Future<T> {
+
+    private final Coroutine<T> coro;
+    private String name;
+    /** The coroutine's fiber, created on the first step; loop thread only. */
+    private Fiber fiber;
+    /** The one callback that resumes this task; reused for every suspension. */
+    private final Waker waker = new Waker(this);
+    /** The future this task is suspended on, or null; loop thread only. */
+    private Future<?> waiter;
+    /** Whether the fiber is parked and waits for its waker; loop thread only. */
+    private boolean suspended;
+    /** A cancellation to deliver at the next suspension point; loop thread only. */
+    private boolean mustCancel;
+    /** Cancellation requests not yet withdrawn with uncancel(); loop thread only. */
+    private int cancelRequests;
+    /** Set when the loop closes on this pending task: unwind, do not resume work. */
+    private boolean exiting;
+    /** The task's context-variable values; loop thread only. */
+    Context context;
+    /** Neighbours in the loop's list of pending tasks; loop thread only. */
+    Task<?> prevPending, nextPending;
+    /** Where the task last suspended, in debug mode only. */
+    StackTraceElement resumePoint;
+
+    /**
+     * Creates a task of {@code loop} running {@code coro} and schedules its first step for the next
+     * iteration; for custom {@link TaskFactory task factories}. Other code uses
+     * {@link EventLoop#createTask} or {@link Asyncio#createTask}.
+     */
+    public Task(EventLoop loop, Coroutine<T> coro, String name) {
+        this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current(), false);
+    }
+
+    Task(EventLoop loop, Coroutine<T> coro, String name, Context context, boolean eager) {
+        super(loop);
+        this.coro = Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        loop.checkClosed();
+        this.name = name != null ? name : "Task-" + loop.nextTaskNumber();
+        this.context = context;
+        loop.registerPending(this);
+        if (eager && loop.isRunningOnThisThread()) {
+            step();
+        } else {
+            loop.enqueue(waker);
+        }
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name is null: give the task a name");
+    }
+
+    /** The coroutine this task runs. */
+    public Coroutine<T> getCoro() {
+        return coro;
+    }
+
+    /**
+     * Asks the task to stop; see the class notes. Returns false if it is already done.
+     * Unlike {@link Future#cancel()}, the task is not cancelled at once.
+     */
+    @Override
+    public boolean cancel(String msg) {
+        loop.checkThread("cancel");
+        if (isDone()) return false;
+        cancelRequests++;
+        if (waiter != null && waiter.cancel(msg)) return true;
+        mustCancel = true;
+        cancelMessage = msg;
+        return true;
+    }
+
+    /** How many cancellation requests are pending (not withdrawn with {@link #uncancel()}). */
+    public int cancelling() {
+        return cancelRequests;
+    }
+
+    /** Withdraws one cancellation request; returns how many remain. */
+    public int uncancel() {
+        if (cancelRequests > 0) cancelRequests--;
+        return cancelRequests;
+    }
+
+    /** Not allowed on a task: its coroutine decides its result. */
+    @Override
+    public void setResult(T value) {
+        throw new IllegalStateException("a Task's result comes from its coroutine; setResult() is not supported");
+    }
+
+    /** Not allowed on a task: its coroutine decides its outcome. */
+    @Override
+    public void setException(Throwable exception) {
+        throw new IllegalStateException("a Task's outcome comes from its coroutine; setException() is not supported");
+    }
+
+    // ---- the engine side ----
+
+    /** Suspends the current task until {@code f} is done; the core of {@link Future#await()}. */
+    static void suspendCurrentOn(Future<?> f) {
+        EventLoop running = EventLoop.RUNNING.get();
+        Task<?> task = running == null ? null : running.currentTask;
+        if (task == null) {
+            throw new IllegalStateException("await() needs a running task: call it from a coroutine run by"
+                    + " Asyncio.run(...), loop.runUntilComplete(...) or createTask(...), not from plain code"
+                    + " or a callback");
+        }
+        if (f.loop != running) {
+            throw new IllegalStateException(f + " belongs to another event loop than " + task
+                    + "; await only futures of the running loop");
+        }
+        task.suspendOn(f);
+    }
+
+    /** Suspends until the next loop iteration: asyncio's {@code sleep(0)}. */
+    static void yieldCurrent() {
+        EventLoop running = EventLoop.RUNNING.get();
+        Task<?> task = running == null ? null : running.currentTask;
+        if (task == null) {
+            throw new IllegalStateException("sleep() needs a running task: call it from a coroutine run by"
+                    + " Asyncio.run(...), loop.runUntilComplete(...) or createTask(...)");
+        }
+        running.enqueue(task.waker);
+        task.park(null);
+    }
+
+    private void suspendOn(Future<?> f) {
+        if (f == this) throw new IllegalStateException("a task cannot await itself: " + this);
+        f.addCallback(waker);
+        if (mustCancel && f.cancel(cancelMessage)) mustCancel = false;
+        park(f);
+    }
+
+    /** Parks the fiber; {@code f} is the future whose callback will wake it, or null for a yield. */
+    private void park(Future<?> f) {
+        if (exiting) {
+            if (f != null) f.removeCallback(waker);
+            throw new CoroutineExit();
+        }
+        if (loop.debug) checkSuspendable(f);
+        waiter = f;
+        suspended = true;
+        try {
+            fiber.suspend();
+        } catch (PinnedException e) {
+            suspended = false;
+            waiter = null;
+            if (f != null) f.removeCallback(waker);
+            else loop.dequeue(waker);
+            throw new IllegalStateException("cannot suspend " + this + " here (" + e.getMessage()
+                    + "): a task cannot await inside a static initializer or under a native frame; move the"
+                    + " await out of it");
+        }
+        if (exiting) throw new CoroutineExit();
+        if (mustCancel) {
+            mustCancel = false;
+            throw new CancelledError(cancelMessage);
+        }
+    }
+
+    private void checkSuspendable(Future<?> f) {
+        if (loop.engine.isPinned()) {
+            waiter = null;
+            if (f != null) f.removeCallback(waker);
+            else loop.dequeue(waker);
+            throw new IllegalStateException(this + " awaits while holding a synchronized monitor (or under a"
+                    + " native frame): on the fast engine that silently breaks mutual exclusion; use"
+                    + " io.jasyncio.sync.Lock or release the monitor before awaiting");
+        }
+        resumePoint = StackWalker.getInstance().walk(s -> s
+                .filter(fr -> !fr.getClassName().startsWith("io.jasyncio.")
+                        || fr.getClassName().startsWith("io.jasyncio.demo"))
+                .findFirst().map(StackWalker.StackFrame::toStackTraceElement).orElse(null));
+    }
+
+    /** Runs the coroutine until it suspends or ends; called by the waker, from the ready queue. */
+    void step() {
+        if (isDone() || (fiber != null && !suspended)) return;
+        suspended = false;
+        waiter = null;
+        EventLoop loop = this.loop;
+        Task<?> prevTask = loop.currentTask;
+        Context prevContext = loop.context;
+        loop.currentTask = this;
+        loop.context = context;
+        try {
+            if (fiber == null) {
+                if (mustCancel) {
+                    mustCancel = false;
+                    loop.unregisterPending(this);
+                    finishCancelled(cancelMessage);
+                    return;
+                }
+                fiber = loop.engine.newFiber(this::body);
+            }
+            fiber.resume();
+        } finally {
+            loop.currentTask = prevTask;
+            loop.context = prevContext;
+        }
+    }
+
+    /** The fiber's body: runs the coroutine and captures its outcome; never throws. */
+    private void body() {
+        if (loop.engine.fibersOwnThreads()) EventLoop.RUNNING.set(loop);
+        T value;
+        try {
+            value = coro.run();
+        } catch (CoroutineExit e) {
+            return;
+        } catch (CancelledError e) {
+            if (!exiting) finish(() -> finishCancelled(e.getMessage()));
+            return;
+        } catch (Throwable t) {
+            if (!exiting) finish(() -> finishException(t));
+            return;
+        }
+        if (exiting) return;
+        if (mustCancel) {
+            mustCancel = false;
+            finish(() -> finishCancelled(cancelMessage));
+        } else {
+            finish(() -> finishResult(value));
+        }
+    }
+
+    private void finish(Runnable completion) {
+        loop.unregisterPending(this);
+        completion.run();
+    }
+
+    /** Unwinds a suspended task of a closing loop so its finally blocks run; loop thread only. */
+    void destroy() {
+        exiting = true;
+        if (fiber != null && suspended && !fiber.isDone()) {
+            if (waiter != null) waiter.removeCallback(waker);
+            suspended = false;
+            Task<?> prevTask = loop.currentTask;
+            loop.currentTask = this;
+            try {
+                fiber.resume();
+            } finally {
+                loop.currentTask = prevTask;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Task[").append(name).append(", ");
+        if (!isDone() && cancelRequests > 0) sb.append("cancelling, ");
+        sb.append(stateString());
+        if (waiter != null) sb.append(", waiting on ").append(waiter.getClass().getSimpleName());
+        if (resumePoint != null) sb.append(", at ").append(resumePoint);
+        return sb.append(']').toString();
+    }
+
+    /** Thrown at the suspension point of a task whose loop closed under it, to unwind its stack. */
+    static final class CoroutineExit extends Error {
+        private static final long serialVersionUID = 1L;
+
+        CoroutineExit() {
+            super("the event loop closed while this task was suspended", null, false, false);
+        }
+    }
+
+    /** The task's single wake-up callback. */
+    private static final class Waker extends Callback {
+        private final Task<?> task;
+
+        Waker(Task<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        void fire() {
+            task.step();
+        }
+
+        @Override
+        String contextKey() {
+            return "task";
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+}

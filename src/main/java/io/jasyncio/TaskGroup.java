@@ -1,0 +1,156 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A group of tasks that finish together: asyncio's {@code TaskGroup}, used through
+ * {@link Asyncio#taskGroup}.
+ *
+ * <pre>{@code
+ * taskGroup(tg -> {
+ *     tg.createTask(() -> fetch("a"));
+ *     tg.createTask(() -> fetch("b"));
+ * });   // returns when both are done
+ * }</pre>
+ *
+ * <p>The first task that fails cancels the others and the body; when all are done the failures
+ * (and the body's own exception) are raised as one {@link ExceptionGroup}. If the enclosing task is
+ * cancelled, all the group's tasks are cancelled and the {@link CancelledError} propagates. An
+ * {@link Error} other than cancellation (a JVM error or an assertion) is rethrown as it is.
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+public final class TaskGroup {
+
+    /** The block of an {@code async with TaskGroup()}: it receives the group. */
+    @FunctionalInterface
+    public interface Body {
+        void run(TaskGroup tg) throws Exception;
+    }
+
+    private EventLoop loop;
+    private Task<?> parentTask;
+    private boolean entered, exiting, aborting, parentCancelRequested;
+    private final LinkedHashSet<Task<?>> tasks = new LinkedHashSet<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private Throwable baseError;
+    private Future<Boolean> onCompleted;
+
+    TaskGroup() {
+    }
+
+    /** Starts {@code coro} as a task of the group. @throws IllegalStateException if the group is done or shutting down */
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null);
+    }
+
+    /** As {@link #createTask(Coroutine)}, with a name. */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
+        if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
+        if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
+        Task<T> task = loop.createTask(coro, name);
+        if (task.isDone()) {
+            onTaskDone(task);
+        } else {
+            tasks.add(task);
+            task.addDoneCallback(this::onTaskDone);
+        }
+        return task;
+    }
+
+    /** Starts {@code coro} as a task of the group. */
+    public Task<Void> createTask(AsyncRunnable coro) {
+        return createTask(Asyncio.asCoroutine(coro), null);
+    }
+
+    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    public Task<Void> createTask(AsyncRunnable coro, String name) {
+        return createTask(Asyncio.asCoroutine(coro), name);
+    }
+
+    void run(Body body) throws Exception {
+        loop = Asyncio.getRunningLoop();
+        parentTask = loop.currentTask;
+        if (parentTask == null) throw new IllegalStateException("taskGroup() must be used inside a task");
+        entered = true;
+        Throwable bodyError = null;
+        try {
+            body.run(this);
+        } catch (Throwable t) {
+            bodyError = t;
+        }
+        exit(bodyError);
+    }
+
+    private void exit(Throwable exc) throws Exception {
+        exiting = true;
+        if (exc != null && isBaseError(exc) && baseError == null) baseError = exc;
+        Throwable propagateCancellation = exc instanceof CancelledError ? exc : null;
+        if (parentCancelRequested && parentTask.uncancel() == 0) propagateCancellation = null;
+        if (exc != null && !aborting) abort();
+        while (!tasks.isEmpty()) {
+            if (onCompleted == null) onCompleted = loop.createFuture();
+            try {
+                onCompleted.await();
+            } catch (CancelledError e) {
+                if (!aborting) {
+                    propagateCancellation = e;
+                    abort();
+                }
+            }
+            onCompleted = null;
+        }
+        if (baseError != null) throw Future.sneaky(baseError);
+        if (propagateCancellation != null && errors.isEmpty()) throw (CancelledError) propagateCancellation;
+        if (exc != null && !(exc instanceof CancelledError)) errors.add(exc);
+        if (!errors.isEmpty()) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+    }
+
+    private void abort() {
+        aborting = true;
+        for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
+    }
+
+    private void onTaskDone(Future<?> task) {
+        tasks.remove(task);
+        if (onCompleted != null && tasks.isEmpty() && !onCompleted.isDone()) onCompleted.setResult(true);
+        if (task.isCancelled()) return;
+        Throwable exc = task.exception();
+        if (exc == null) return;
+        errors.add(exc);
+        if (isBaseError(exc) && baseError == null) baseError = exc;
+        if (parentTask.isDone()) {
+            loop.callExceptionHandler(Map.of(
+                    "message", "Task " + task + " has errored out but its parent task " + parentTask + " is already completed",
+                    "exception", exc,
+                    "task", task));
+            return;
+        }
+        if (!aborting && !parentCancelRequested) {
+            abort();
+            parentCancelRequested = true;
+            parentTask.cancel();
+        }
+    }
+
+    private static boolean isBaseError(Throwable t) {
+        return t instanceof Error && !(t instanceof CancelledError);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TaskGroup[");
+        sb.append(tasks.size()).append(" tasks");
+        if (!errors.isEmpty()) sb.append(", errors=").append(errors.size());
+        if (aborting) sb.append(", cancelling");
+        else if (exiting) sb.append(", exiting");
+        else if (entered) sb.append(", entered");
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.jasyncio;
+
+/**
+ * A callback scheduled for a loop time with {@link EventLoop#callLater} or {@link EventLoop#callAt}.
+ * Cancelling it removes its cost from the loop at once; its slot in the timer heap is reclaimed
+ * when cancelled timers come to dominate the heap.
+ */
+public final class TimerHandle extends Handle {
+    private final double when;
+    /** Whether it is still in the loop's timer heap; loop thread only. */
+    boolean scheduled;
+
+    TimerHandle(EventLoop loop, double when, Runnable callback, Context context) {
+        super(loop, callback, context);
+        this.when = when;
+    }
+
+    /** The loop time ({@link EventLoop#time()}) at which the callback is due. */
+    public double when() {
+        return when;
+    }
+
+    @Override
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            if (scheduled) loop.timerCancelled();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TimerHandle[when=" + when + ", " + callback + (cancelled ? ", cancelled" : "") + "]";
+    }
+}

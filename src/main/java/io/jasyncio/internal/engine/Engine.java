@@ -1,0 +1,31 @@
+package io.jasyncio.internal.engine;
+
+/**
+ * A way to run code that can suspend in the middle of its stack and be resumed later.
+ *
+ * <p>Thread-safety: an engine is immutable and shared. A {@link Fiber} is driven by one loop at
+ * a time, and exactly one of the loop and its fibers runs at any moment.
+ */
+public interface Engine {
+
+    /** {@code "fast"} or {@code "portable"}. */
+    String name();
+
+    /** A fiber that runs {@code body} on its first {@link Fiber#resume()}. */
+    Fiber newFiber(Runnable body);
+
+    /**
+     * Runs an event loop's body so that its fibers can switch with it cheaply: the portable engine
+     * moves it onto a virtual thread when called from a platform thread. Rethrows what the body throws.
+     */
+    void runLoop(Runnable loopBody);
+
+    /** Whether each fiber runs on a thread of its own, which then needs the loop's thread state. */
+    boolean fibersOwnThreads();
+
+    /**
+     * Whether a suspension here would happen while holding a monitor or under a native frame.
+     * Costs 0.1–0.3 µs on the fast engine: debug mode only.
+     */
+    boolean isPinned();
+}

@@ -1,0 +1,24 @@
+package io.jasyncio.internal.engine;
+
+/**
+ * One suspendable computation.
+ *
+ * <p>States: new → running ⇄ suspended → done. {@link #resume()} is called by the loop side;
+ * {@link #suspend()} only from inside the body. The body must not let an exception escape: the
+ * caller wraps it (a task captures everything into its future).
+ */
+public interface Fiber {
+
+    /** Runs the body until it suspends or ends. Loop side only. */
+    void resume();
+
+    /**
+     * Gives control back to the caller of {@link #resume()}; returns when resumed.
+     *
+     * @throws PinnedException if the engine cannot suspend here; nothing was suspended
+     */
+    void suspend();
+
+    /** Whether the body has ended. */
+    boolean isDone();
+}

@@ -1,0 +1,10 @@
+package io.jasyncio.internal.engine;
+
+/** Thrown by {@link Fiber#suspend()} when the engine refuses to suspend (a native frame on the stack). */
+public final class PinnedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public PinnedException(String reason) {
+        super(reason);
+    }
+}

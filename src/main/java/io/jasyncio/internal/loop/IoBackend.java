@@ -1,0 +1,30 @@
+package io.jasyncio.internal.loop;
+
+/**
+ * The I/O multiplexer under an event loop. The loop asks it to wait for readiness, bounded by the
+ * next timer, and other threads ask it to stop waiting. Ready I/O is reported by handing callbacks
+ * to the sink given at creation, which appends them to the loop's ready queue: a backend never
+ * runs loop callbacks itself.
+ *
+ * <p>Thread-safety: {@link #wakeup()} from any thread; everything else from the loop thread.
+ */
+public interface IoBackend extends AutoCloseable {
+
+    /**
+     * Waits for I/O readiness and hands what is ready to the sink.
+     *
+     * @param timeoutNanos 0 to return at once, a positive bound, or negative to wait until I/O or
+     *     {@link #wakeup()}
+     * @return how many ready events were handed to the sink
+     */
+    int poll(long timeoutNanos);
+
+    /** Makes a {@link #poll} that is waiting, or the next one, return promptly. Any thread. */
+    void wakeup();
+
+    /** Whether anything is registered, so that a zero-timeout poll could find something. */
+    boolean hasRegistrations();
+
+    @Override
+    void close();
+}

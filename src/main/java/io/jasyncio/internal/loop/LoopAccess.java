@@ -1,0 +1,27 @@
+package io.jasyncio.internal.loop;
+
+import java.util.function.Function;
+
+/**
+ * The one door from sibling packages ({@code io.jasyncio.testing}) to loop construction options
+ * that are not public API, such as virtual time. {@code io.jasyncio.EventLoop} installs the factory
+ * when it is initialized, so callers make sure that class is initialized first.
+ */
+public final class LoopAccess {
+    /** Makes a loop; the argument says whether its clock is virtual. Set once by EventLoop. */
+    private static volatile Function<Boolean, Object> factory;
+
+    private LoopAccess() {
+    }
+
+    public static void setFactory(Function<Boolean, Object> f) {
+        factory = f;
+    }
+
+    /** A new loop, virtual-time or not, typed as Object because this layer cannot name it. */
+    public static Object newLoop(boolean virtualTime) {
+        Function<Boolean, Object> f = factory;
+        if (f == null) throw new IllegalStateException("io.jasyncio.EventLoop is not initialized yet");
+        return f.apply(virtualTime);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The event loop's machinery below the public API: the timer heap and the I/O backend interface
+ * with its {@link java.nio.channels.Selector} implementation.
+ *
+ * <p>The scheduler in {@code io.jasyncio.EventLoop} sees I/O only through {@link
+ * io.jasyncio.internal.loop.IoBackend}; tests replace the backend with a fake. Depends on the JDK only.
+ */
+package io.jasyncio.internal.loop;

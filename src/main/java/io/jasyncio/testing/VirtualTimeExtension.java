@@ -1,0 +1,68 @@
+package io.jasyncio.testing;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A JUnit 5 extension that gives each test a fresh virtual-time {@link EventLoop} parameter, set as
+ * the test thread's loop, and after the test closes it and unsets it. Errors reported to the loop's
+ * exception handler during the test (a callback that threw, an exception never retrieved) fail the
+ * test, so they cannot pass unnoticed.
+ *
+ * <pre>{@code
+ * @ExtendWith(VirtualTimeExtension.class)
+ * class TimeoutTest {
+ *     @Test void expires(EventLoop loop) throws Exception {
+ *         assertThrows(TimeoutException.class, () -> loop.runUntilComplete(() -> waitFor(() -> { sleep(10); return 1; }, 1)));
+ *         assertEquals(1.0, loop.time());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A test that expects handler reports installs its own handler with
+ * {@link EventLoop#setExceptionHandler}, which replaces the failing one.
+ */
+public final class VirtualTimeExtension implements ParameterResolver, AfterEachCallback {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(VirtualTimeExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
+        return pc.getParameter().getType() == EventLoop.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
+        EventLoop loop = VirtualTime.newEventLoop();
+        List<Map<String, Object>> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> {
+            reports.add(context);
+            l.defaultExceptionHandler(context);
+        });
+        Asyncio.setEventLoop(loop);
+        ec.getStore(NS).put("loop", loop);
+        ec.getStore(NS).put("reports", reports);
+        return loop;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext ec) {
+        EventLoop loop = ec.getStore(NS).remove("loop", EventLoop.class);
+        if (loop == null) return;
+        Asyncio.setEventLoop(null);
+        if (!loop.isRunning()) loop.close();
+        @SuppressWarnings("unchecked") List<Map<String, Object>> reports = ec.getStore(NS).remove("reports", List.class);
+        if (reports != null && !reports.isEmpty() && ec.getExecutionException().isEmpty()) {
+            AssertionError e = new AssertionError("the event loop reported " + reports.size() + " unhandled error(s): " + reports);
+            reports.stream().map(r -> r.get("exception")).filter(Throwable.class::isInstance)
+                    .forEach(t -> e.addSuppressed((Throwable) t));
+            throw e;
+        }
+    }
+}

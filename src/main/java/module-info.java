@@ -1,0 +1,13 @@
+/**
+ * jasyncio: Python's asyncio event loop for Java.
+ *
+ * <p>The fast coroutine engine needs {@code java.base/jdk.internal.vm} exported to this module
+ * ({@code --add-exports java.base/jdk.internal.vm=io.jasyncio}); without it the portable engine,
+ * built on virtual threads, is used. JUnit is needed only by the test extension, if used.
+ */
+module io.jasyncio {
+    requires static org.junit.jupiter.api;
+
+    exports io.jasyncio;
+    exports io.jasyncio.testing;
+}
