@@ -1,0 +1,89 @@
+package io.jasyncio.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keeps the layers of DESIGN.md §1 honest: each package may name only the jasyncio packages below
+ * it, in imports and in fully qualified references alike.
+ */
+@Timeout(30)
+class LayeringTest {
+    private static final Path SOURCES = Path.of("src/main/java/io/jasyncio");
+    private static final Pattern REFERENCE = Pattern.compile("\\bio\\.jasyncio((?:\\.[a-z][a-z0-9]*)*)\\.[A-Z*]");
+    /** Comments and string literals, which may mention any package. */
+    private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/|//[^\\n]*|\"(?:\\\\.|[^\"\\\\])*\"");
+
+    /** Which jasyncio packages each package may use (besides itself). */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop"),
+            "io.jasyncio.sync", Set.of("io.jasyncio"),
+            "io.jasyncio.queue", Set.of("io.jasyncio"),
+            "io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop"),
+            "io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
+            "io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop"),
+            "io.jasyncio.internal.engine", Set.of(),
+            "io.jasyncio.internal.loop", Set.of());
+
+    @Test
+    void everyPackageUsesOnlyTheLayersBelowIt() throws IOException {
+        List<String> violations = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(SOURCES)) {
+            files = s.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+        assertTrue(files.size() > 10, "found too few sources under " + SOURCES.toAbsolutePath());
+        for (Path file : files) {
+            String pkg = "io.jasyncio" + packageSuffix(file);
+            Set<String> allowed = ALLOWED.get(pkg);
+            if (allowed == null) {
+                violations.add(file + ": package " + pkg + " has no layer in DESIGN.md §1");
+                continue;
+            }
+            String code = COMMENT.matcher(Files.readString(file)).replaceAll("");
+            Matcher m = REFERENCE.matcher(code);
+            while (m.find()) {
+                String used = "io.jasyncio" + m.group(1);
+                if (!used.equals(pkg) && !allowed.contains(used)) {
+                    violations.add(file + ": " + pkg + " uses " + used);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void theInternalPackagesUseOnlyTheJdk() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(SOURCES.resolve("internal"))) {
+            for (Path file : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String l = line.strip();
+                    if (l.startsWith("import ") && !l.matches("import (static )?(java|javax|jdk)\\..*")) {
+                        violations.add(file + ": " + l);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    private static String packageSuffix(Path file) {
+        Path rel = SOURCES.relativize(file.getParent());
+        String s = rel.toString().replace('/', '.');
+        return s.isEmpty() ? "" : "." + s;
+    }
+}
