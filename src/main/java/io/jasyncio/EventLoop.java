@@ -440,8 +440,12 @@ public final class EventLoop implements AutoCloseable {
         purgeCancelledTimers();
         long timeout = 0;
         if (ready.isEmpty() && !stopping) {
-            timeout = timers.isEmpty() ? -1 : Math.max(1, (long) Math.ceil((timers.peekWhen() - time()) * 1e9));
-            if (timers.isEmpty() || timers.peekWhen() <= time()) timeout = timers.isEmpty() ? -1 : 0;
+            if (timers.isEmpty()) {
+                timeout = -1;
+            } else {
+                double wait = timers.peekWhen() - time();
+                timeout = wait <= 0 ? 0 : Math.max(1, (long) Math.ceil(wait * 1e9));
+            }
         }
         poll(timeout);
         for (Callback cb; (cb = incoming.poll()) != null; ) ready.add(cb);

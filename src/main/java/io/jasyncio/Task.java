@@ -38,6 +38,9 @@ import java.util.Objects;
  * {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
  */
 public class Task<T> extends Future<T> {
+    /** Finds, in debug mode, the first caller frame outside this library: where a task suspended. */
+    private static final StackWalker CALLER_WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final java.security.CodeSource LIBRARY_CODE = Task.class.getProtectionDomain().getCodeSource();
 
     private final Coroutine<T> coro;
     private String name;
@@ -209,9 +212,8 @@ public class Task<T> extends Future<T> {
                     + " native frame): on the fast engine that silently breaks mutual exclusion; use"
                     + " io.jasyncio.sync.Lock or release the monitor before awaiting");
         }
-        resumePoint = StackWalker.getInstance().walk(s -> s
-                .filter(fr -> !fr.getClassName().startsWith("io.jasyncio.")
-                        || fr.getClassName().startsWith("io.jasyncio.demo"))
+        resumePoint = CALLER_WALKER.walk(s -> s
+                .filter(fr -> fr.getDeclaringClass().getProtectionDomain().getCodeSource() != LIBRARY_CODE)
                 .findFirst().map(StackWalker.StackFrame::toStackTraceElement).orElse(null));
     }
 
