@@ -55,7 +55,8 @@ public final class SelectorBackend implements IoBackend {
             } else if (timeoutNanos < 0) {
                 n = selector.select();
             } else {
-                long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+                // rounded up without adding first: a timer centuries away gives Long.MAX_VALUE nanos
+                long millis = Math.max(1, timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1));
                 n = selector.select(millis);
             }
         } catch (IOException e) {
