@@ -491,7 +491,7 @@ public final class EventLoop implements AutoCloseable {
         run(cb);
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", cb, took));
+            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds", cb, took));
         }
     }
 
