@@ -110,7 +110,15 @@ public final class TaskGroup {
         if (parentCancelRequested && parentTask.uncancel() == 0) propagateCancellation = null;
         if (propagateCancellation != null && errors.isEmpty()) throw (CancelledError) propagateCancellation;
         if (exc != null && !(exc instanceof CancelledError)) errors.add(exc);
-        if (!errors.isEmpty()) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+        if (!errors.isEmpty()) {
+            // The group's errors win over a cancellation from outside, which must not be lost:
+            // request it again, keeping the count, so the parent's next await is cancelled.
+            if (parentTask.cancelling() > 0) {
+                parentTask.uncancel();
+                parentTask.cancel();
+            }
+            throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+        }
     }
 
     private void abort() {
