@@ -350,10 +350,13 @@ public final class Asyncio {
         if (task == null) throw new IllegalStateException("timeout() must be used inside a task");
         int cancellingAtEntry = task.cancelling();
         boolean[] expired = {false};
-        TimerHandle h = loop.callAt(when, () -> {
+        Runnable expire = () -> {
             expired[0] = true;
             task.cancel();
-        });
+        };
+        // A deadline already reached expires before the body's first resumption, even a bare
+        // yield (as asyncio's call_soon here); a timer would fire after it.
+        Handle h = when <= loop.time() ? loop.callSoon(expire) : loop.callAt(when, expire);
         T value;
         try {
             value = body.run();
