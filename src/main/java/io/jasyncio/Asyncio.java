@@ -307,16 +307,24 @@ public final class Asyncio {
         return timeout(timeout, future::await);
     }
 
-    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    /**
+     * Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}.
+     * Given no time at all (zero or negative), {@code coro} is not started, as in asyncio.
+     */
     public static <T> T waitFor(Coroutine<T> coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
+        if (timeout <= 0 && timeout != Double.NEGATIVE_INFINITY) {
+            if (getRunningLoop().currentTask == null) throw new IllegalStateException("waitFor() must be used inside a task");
+            throw new TimeoutException("waitFor() timed out: a timeout of " + timeout + " s leaves no time to start the coroutine",
+                    new CancelledError());
+        }
         return timeout(timeout, coro);
     }
 
-    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Coroutine, double)}. */
     public static void waitFor(AsyncRunnable coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
-        timeout(timeout, asCoroutine(coro));
+        waitFor(asCoroutine(coro), timeout);
     }
 
     /**
