@@ -133,9 +133,7 @@ public final class EventLoop implements AutoCloseable {
     public <T> T runUntilComplete(Future<T> future) throws Exception {
         Objects.requireNonNull(future, "future is null: pass the Future, Task or coroutine to run");
         checkClosed();
-        if (runningThread != null) {
-            throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");
-        }
+        checkCanRunUntilComplete();
         if (future.loop != this) throw new IllegalStateException(future + " belongs to another event loop; run it on its own loop");
         java.util.function.Consumer<Future<T>> stopper = f -> stop();
         future.addDoneCallback(stopper);
@@ -151,13 +149,25 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code coro} as a task until it is done; returns its result or throws its exception. */
     public <T> T runUntilComplete(Coroutine<T> coro) throws Exception {
         checkClosed();
+        checkCanRunUntilComplete();
         return runUntilComplete(createTask(coro));
     }
 
     /** Runs {@code coro} as a task until it is done; throws its exception. */
     public void runUntilComplete(AsyncRunnable coro) throws Exception {
         checkClosed();
+        checkCanRunUntilComplete();
         runUntilComplete(createTask(coro));
+    }
+
+    /** Refuses a run before anything is scheduled: a coroutine must not become a task that runs later. */
+    private void checkCanRunUntilComplete() {
+        if (runningThread != null) {
+            throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+        }
     }
 
     /** Stops the loop after the current iteration; any thread. Before a run, the next run does one iteration. */
