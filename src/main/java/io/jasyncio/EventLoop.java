@@ -134,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(future, "future is null: pass the Future, Task or coroutine to run");
         checkClosed();
         checkCanRunUntilComplete();
-        if (future.loop != this) throw new IllegalStateException(future + " belongs to another event loop; run it on its own loop");
+        if (future.loop != this) throw new IllegalArgumentException(future + " belongs to another event loop; run it on its own loop");
         java.util.function.Consumer<Future<T>> stopper = f -> stop();
         future.addDoneCallback(stopper);
         try {
