@@ -158,7 +158,6 @@ class ThreadsTest {
         assertEquals(List.of("cancelled"), log);
     }
 
-    // behaviour of test_base_events.py test_run_in_executor_cancel / shutdown_default_executor
     @Test
     void shutdownDefaultExecutorWaitsForItsThreadsAndRefusesMoreWork() throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
