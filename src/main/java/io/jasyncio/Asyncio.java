@@ -307,16 +307,24 @@ public final class Asyncio {
         return timeout(timeout, future::await);
     }
 
-    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    /**
+     * Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}.
+     * Given no time at all (zero or negative), {@code coro} is not started, as in asyncio.
+     */
     public static <T> T waitFor(Coroutine<T> coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
+        if (timeout <= 0 && timeout != Double.NEGATIVE_INFINITY) {
+            if (getRunningLoop().currentTask == null) throw new IllegalStateException("waitFor() must be used inside a task");
+            throw new TimeoutException("waitFor() timed out: a timeout of " + timeout + " s leaves no time to start the coroutine",
+                    new CancelledError());
+        }
         return timeout(timeout, coro);
     }
 
-    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}. */
+    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Coroutine, double)}. */
     public static void waitFor(AsyncRunnable coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
-        timeout(timeout, asCoroutine(coro));
+        waitFor(asCoroutine(coro), timeout);
     }
 
     /**
@@ -350,10 +358,13 @@ public final class Asyncio {
         if (task == null) throw new IllegalStateException("timeout() must be used inside a task");
         int cancellingAtEntry = task.cancelling();
         boolean[] expired = {false};
-        TimerHandle h = loop.callAt(when, () -> {
+        Runnable expire = () -> {
             expired[0] = true;
             task.cancel();
-        });
+        };
+        // A deadline already reached expires before the body's first resumption, even a bare
+        // yield (as asyncio's call_soon here); a timer would fire after it.
+        Handle h = when <= loop.time() ? loop.callSoon(expire) : loop.callAt(when, expire);
         T value;
         try {
             value = body.run();

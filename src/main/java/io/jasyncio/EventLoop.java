@@ -134,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(future, "future is null: pass the Future, Task or coroutine to run");
         checkClosed();
         checkCanRunUntilComplete();
-        if (future.loop != this) throw new IllegalStateException(future + " belongs to another event loop; run it on its own loop");
+        if (future.loop != this) throw new IllegalArgumentException(future + " belongs to another event loop; run it on its own loop");
         java.util.function.Consumer<Future<T>> stopper = f -> stop();
         future.addDoneCallback(stopper);
         try {
@@ -160,7 +160,7 @@ public final class EventLoop implements AutoCloseable {
         runUntilComplete(createTask(coro));
     }
 
-    /** asyncio's {@code _check_running}, before a coroutine becomes a task that would run later. */
+    /** Refuses a run before anything is scheduled: a coroutine must not become a task that runs later. */
     private void checkCanRunUntilComplete() {
         if (runningThread != null) {
             throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");

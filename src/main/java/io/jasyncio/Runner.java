@@ -25,6 +25,8 @@ public final class Runner implements AutoCloseable {
     private final boolean debug;
     private final Supplier<EventLoop> loopFactory;
     private EventLoop loop;
+    /** The context each run() starts in, and what it left behind (as asyncio's Runner); the runner's thread only. */
+    private Context context;
     private boolean closed;
 
     /** A runner of a new default loop. */
@@ -50,7 +52,12 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop; await the coroutine instead");
         }
         EventLoop l = lazyInit();
-        return l.runUntilComplete(l.createTask(coro));
+        Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        try {
+            return l.runUntilComplete(task);
+        } finally {
+            context = task.context;
+        }
     }
 
     /** As {@link #run(Coroutine)} for a coroutine without a value. */
@@ -86,6 +93,7 @@ public final class Runner implements AutoCloseable {
         if (closed) throw new IllegalStateException("Runner is closed; make a new one");
         if (loop == null) {
             loop = loopFactory.get();
+            context = Context.current();
             if (debug) loop.setDebug(true);
             Asyncio.setEventLoop(loop);
         }

@@ -121,9 +121,15 @@ public class Task<T> extends Future<T> {
         return cancelRequests;
     }
 
-    /** Withdraws one cancellation request; returns how many remain. */
+    /**
+     * Withdraws one cancellation request; returns how many remain. When none remain, a cancellation
+     * not yet delivered is dropped too (as Python 3.13).
+     */
     public int uncancel() {
-        if (cancelRequests > 0) cancelRequests--;
+        if (cancelRequests > 0) {
+            cancelRequests--;
+            if (cancelRequests == 0) mustCancel = false;
+        }
         return cancelRequests;
     }
 

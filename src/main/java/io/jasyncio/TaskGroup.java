@@ -92,7 +92,6 @@ public final class TaskGroup {
         exiting = true;
         if (exc != null && isBaseError(exc) && baseError == null) baseError = exc;
         Throwable propagateCancellation = exc instanceof CancelledError ? exc : null;
-        if (parentCancelRequested && parentTask.uncancel() == 0) propagateCancellation = null;
         if (exc != null && !aborting) abort();
         while (!tasks.isEmpty()) {
             if (onCompleted == null) onCompleted = loop.createFuture();
@@ -107,9 +106,19 @@ public final class TaskGroup {
             onCompleted = null;
         }
         if (baseError != null) throw Future.sneaky(baseError);
+        // Only now: a child may fail (and cancel the parent) while the loop above waits.
+        if (parentCancelRequested && parentTask.uncancel() == 0) propagateCancellation = null;
         if (propagateCancellation != null && errors.isEmpty()) throw (CancelledError) propagateCancellation;
         if (exc != null && !(exc instanceof CancelledError)) errors.add(exc);
-        if (!errors.isEmpty()) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+        if (!errors.isEmpty()) {
+            // The group's errors win over a cancellation from outside, which must not be lost:
+            // request it again, keeping the count, so the parent's next await is cancelled.
+            if (parentTask.cancelling() > 0) {
+                parentTask.uncancel();
+                parentTask.cancel();
+            }
+            throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+        }
     }
 
     private void abort() {
