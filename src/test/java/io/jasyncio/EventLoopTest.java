@@ -332,7 +332,7 @@ class EventLoopTest {
         EventLoop other = VirtualTime.newEventLoop();
         try {
             Future<Object> foreign = other.createFuture();
-            var e = assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(foreign));
+            var e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(foreign));
             assertTrue(e.getMessage().contains("another event loop"), e.getMessage());
         } finally {
             other.close();
