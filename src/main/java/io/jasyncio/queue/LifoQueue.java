@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
  * <p>Everything else — waiting, {@code maxsize} (0 or less is unbounded), {@code taskDone}/
  * {@code join}, shutdown, cancellation, thread-safety, null items rejected — is as in
  * {@link Queue}; waiters are still woken first come, first served.
+ *
+ * @param <E> the type of the items
  */
 public final class LifoQueue<E> extends Queue<E> {
 

@@ -24,6 +24,8 @@ import java.util.Objects;
  * asyncio's heap ({@code heapq}) is not stable, so equal items come out in no defined order there;
  * here they come out first in, first out. A non-comparable item fails at the put, with
  * {@link ClassCastException} where Python raises {@code TypeError}.
+ *
+ * @param <E> the type of the items
  */
 public final class PriorityQueue<E> extends Queue<E> {
     private final PriorityHeap<E> heap;

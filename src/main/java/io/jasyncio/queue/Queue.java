@@ -83,12 +83,14 @@ import java.util.Objects;
  * Every waiter is a future of the loop in a deque ({@code getters}, {@code putters},
  * {@code joiners}), completed with {@code null} to wake it; the woken task re-checks the queue in
  * a loop, so a wake-up is a hint, never a hand-off of an item. That makes cancellation simple.
- * When a waiting task ends with an exception (normally {@link CancelledError}), there are three
- * cases: (1) its waiter is still pending — the exception came first, so it cancels the waiter and
- * leaves the line; (2) its waiter was woken but then cancelled by the task — same; (3) its waiter
- * was woken with a result, the task was cancelled before it ran — the wake-up meant for it would
- * be lost, so if the queue can still serve (an item for a getter, a slot for a putter) it wakes the
- * next waiter. asyncio's {@code Queue.put}/{@code get} make the same analysis.
+ * When the await of a waiter throws (normally {@link CancelledError}), the catch cancels the waiter
+ * (a no-op if done) and takes it out of its deque, then there are two cases: (1) the waiter is
+ * cancelled — it was still pending, so nobody had chosen it and nothing is lost; (2) it holds a
+ * result — it was woken, and the task was cancelled after that but before it ran, so the wake-up
+ * meant for it would be lost: if the queue can still serve (an item for a getter, a slot for a
+ * putter), it wakes the next waiter. asyncio's {@code Queue.put}/{@code get} make the same analysis.
+ *
+ * @param <E> the type of the items
  */
 public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     private final int maxsize;
