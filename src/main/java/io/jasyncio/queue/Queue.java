@@ -18,8 +18,8 @@ import java.util.Objects;
  * {@link #join()} waits until none is left. {@link #shutdown()} (Python 3.13) stops the queue.
  * {@link LifoQueue} and {@link PriorityQueue} change only the order in which items come out.
  *
- * <p>Since one thread runs the loop, {@link #qsize()}, {@link #isEmpty()} and {@link #isFull()}
- * stay true until the calling task next suspends, so check-then-act between awaits is safe.
+ * <p>Since one thread runs the loop, what {@link #qsize()}, {@link #isEmpty()} and {@link #isFull()}
+ * answer holds until the calling task next suspends, so check-then-act between awaits is safe.
  *
  * <pre>{@code
  * Queue<String> jobs = new Queue<>(2);
