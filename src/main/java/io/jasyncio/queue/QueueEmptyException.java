@@ -1,0 +1,13 @@
+package io.jasyncio.queue;
+
+/**
+ * Thrown by {@link Queue#getNowait()} when the queue holds no item: asyncio's {@code QueueEmpty}.
+ * Unchecked. Use {@link Queue#get()} to wait for an item instead.
+ */
+public class QueueEmptyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public QueueEmptyException(String message) {
+        super(message);
+    }
+}
