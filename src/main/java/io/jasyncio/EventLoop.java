@@ -101,7 +101,10 @@ public final class EventLoop implements AutoCloseable {
 
     // ---- running and stopping ----
 
-    /** Runs until {@link #stop()} is called. */
+    /**
+     * Runs until {@link #stop()} is called, or until the running thread is interrupted (the loop
+     * then stops as if {@code stop()} had been called, and the thread stays interrupted).
+     */
     public void runForever() {
         checkClosed();
         if (runningThread != null) {
@@ -120,6 +123,12 @@ public final class EventLoop implements AutoCloseable {
             while (true) {
                 runOnce();
                 if (stopping) break;
+                if (Thread.currentThread().isInterrupted()) {
+                    // A poll returns at once while the flag is set, so the loop would spin: stop
+                    // instead, and leave the flag for the caller (JUnit's @Timeout, a shutdown).
+                    LOG.log(Level.DEBUG, "{0}: thread interrupted, stopping", this);
+                    break;
+                }
             }
         } finally {
             stopping = false;
@@ -142,7 +151,12 @@ public final class EventLoop implements AutoCloseable {
         } finally {
             future.removeDoneCallback(stopper);
         }
-        if (!future.isDone()) throw new IllegalStateException("Event loop stopped before Future completed: " + future);
+        if (!future.isDone()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("the event loop's thread was interrupted before " + future + " completed");
+            }
+            throw new IllegalStateException("Event loop stopped before Future completed: " + future);
+        }
         return future.result();
     }
 

@@ -46,6 +46,7 @@ final class PortableEngine implements Engine {
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
+                t.interrupt();   // the loop stops on interrupt; wait for it to do so
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
