@@ -7,6 +7,7 @@
  */
 module io.jasyncio {
     requires static org.junit.jupiter.api;
+    requires java.management;
 
     exports io.jasyncio;
     exports io.jasyncio.queue;

@@ -474,6 +474,8 @@ public final class Asyncio {
         TimerHandle[] timer = {null};
         Consumer<Future<T>> onCompletion = f -> {
             if (!todo.remove(f)) return;
+            // A taken future that is done already was cancelled by its awaiter: it takes no result.
+            while (!waiting.isEmpty() && waiting.peek().isDone()) waiting.poll();
             if (!waiting.isEmpty()) f.copyTo(waiting.poll());
             else done.add(f);
             if (todo.isEmpty() && timer[0] != null) timer[0].cancel();
@@ -483,7 +485,9 @@ public final class Asyncio {
             timer[0] = loop.callLater(timeoutSeconds, () -> {
                 for (Future<T> f : todo) f.removeDoneCallback(onCompletion);
                 todo.clear();
-                while (!waiting.isEmpty()) waiting.poll().finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
+                for (Future<T> w; (w = waiting.poll()) != null; ) {
+                    if (!w.isDone()) w.finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
+                }
             });
         }
         return () -> new Iterator<>() {

@@ -231,7 +231,7 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoon(Runnable callback) {
         checkClosed();
         checkThread("callSoon");
-        Handle h = new Handle(this, callback, context);
+        Handle h = new Handle(this, callback, callerContext());
         ready.add(h);
         return h;
     }
@@ -247,7 +247,7 @@ public final class EventLoop implements AutoCloseable {
         checkDelay(when, "when");
         checkClosed();
         checkThread("callAt");
-        TimerHandle h = new TimerHandle(this, when, callback, context);
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext());
         h.scheduled = true;
         timers.add(h, when);
         return h;
@@ -547,6 +547,11 @@ public final class EventLoop implements AutoCloseable {
     }
 
     // ---- package internals ----
+
+    /** The context a callback scheduled now runs in: what runs on the loop, or the idle caller's thread. */
+    private Context callerContext() {
+        return runningThread != null ? context : Context.current();
+    }
 
     /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
     void enqueue(Callback cb) {

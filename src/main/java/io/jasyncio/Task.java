@@ -215,7 +215,7 @@ public class Task<T> extends Future<T> {
             if (f != null) f.removeCallback(waker);
             else loop.dequeue(waker);
             throw new IllegalStateException(this + " awaits while holding a synchronized monitor (or under a"
-                    + " native frame): on the fast engine that silently breaks mutual exclusion; use"
+                    + " native frame): the next task that enters the monitor would block the loop for good; use"
                     + " io.jasyncio.sync.Lock or release the monitor before awaiting");
         }
         resumePoint = CALLER_WALKER.walk(s -> s

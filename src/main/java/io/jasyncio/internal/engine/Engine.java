@@ -25,7 +25,7 @@ public interface Engine {
 
     /**
      * Whether a suspension here would happen while holding a monitor or under a native frame.
-     * Costs 0.1–0.3 µs on the fast engine: debug mode only.
+     * Costs 0.1 µs to tens of µs on the fast engine (see FastEngine): debug mode only.
      */
     boolean isPinned();
 }

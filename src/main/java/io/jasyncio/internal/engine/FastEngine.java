@@ -1,5 +1,9 @@
 package io.jasyncio.internal.engine;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
@@ -9,8 +13,9 @@ import jdk.internal.vm.ContinuationScope;
  *
  * <p>Implementation notes: this class links against a package that {@code java.base} exports only
  * on request, so it is loaded only after {@link Engines} has checked the export and a one-yield
- * self-test has passed. A monitor held across a yield does not pin on JDK 25: the yield succeeds
- * and mutual exclusion is silently lost, which is why debug mode checks {@link #isPinned()}.
+ * self-test has passed. A monitor held across a yield does not pin on JDK 25: the yield succeeds,
+ * and the next task that enters the monitor blocks the loop thread for good, which is why debug mode
+ * checks {@link #isPinned()}.
  */
 final class FastEngine implements Engine {
 
@@ -18,7 +23,7 @@ final class FastEngine implements Engine {
     /**
      * Whether {@link Continuation#isPinned} tells the truth on this JVM, as found by the self-test.
      * JDK 25 answers true in every fiber (reason: a native frame) although the yield then succeeds,
-     * which made debug mode refuse every await; where it lies, a held monitor goes undetected.
+     * which made debug mode refuse every await; where it lies, {@link MonitorProbe} asks instead.
      */
     private static volatile boolean pinCheckWorks;
 
@@ -44,7 +49,7 @@ final class FastEngine implements Engine {
 
     @Override
     public boolean isPinned() {
-        return pinCheckWorks && Continuation.isPinned(SCOPE);
+        return pinCheckWorks ? Continuation.isPinned(SCOPE) : MonitorProbe.fiberHoldsMonitor();
     }
 
     /** Runs one fiber that yields once; throws if this JVM cannot. */
@@ -62,6 +67,32 @@ final class FastEngine implements Engine {
         f.resume();
         if (steps[0] != 2 || !f.isDone()) throw new IllegalStateException("continuation did not finish");
         pinCheckWorks = !pinnedWhenFree[0];
+    }
+
+    /**
+     * Whether a frame of the running fiber holds a monitor, from the thread's locked monitors, keeping
+     * those locked above the continuation's entry. Tens of µs; loaded on first use, so that only
+     * debug mode touches java.management.
+     */
+    private static final class MonitorProbe {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        static boolean fiberHoldsMonitor() {
+            ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, true, false)[0];
+            if (info == null) return false; // a loop on a virtual thread: ThreadMXBean cannot see it
+            StackTraceElement[] stack = info.getStackTrace();
+            int entry = stack.length;
+            for (int i = 0; i < stack.length; i++) {
+                if (stack[i].getClassName().equals(Continuation.class.getName())) {
+                    entry = i;
+                    break;
+                }
+            }
+            for (MonitorInfo m : info.getLockedMonitors()) {
+                if (m.getLockedStackDepth() >= 0 && m.getLockedStackDepth() < entry) return true;
+            }
+            return false;
+        }
     }
 
     private static final class FastFiber extends Continuation implements Fiber {

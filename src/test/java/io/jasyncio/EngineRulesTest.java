@@ -1,0 +1,377 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.testing.VirtualTimeExtension;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The rules every coroutine engine obeys (DESIGN.md §2), each shown on the engine of this run. */
+@Timeout(10)
+@ExtendWith(VirtualTimeExtension.class)
+class EngineRulesTest {
+    private static final int DEPTH = 1000;
+
+    @Test
+    void theEngineIsTheOneTheBuildAskedFor(EventLoop loop) {
+        String asked = System.getProperty("jasyncio.engine");
+        assertTrue(asked.equals("fast") || asked.equals("portable"), "bin/test sets -Djasyncio.engine, got " + asked);
+        assertEquals(asked, engine());
+        assertEquals(asked, loop.engine());
+        assertTrue(loop.toString().contains("engine=" + asked), loop.toString());
+    }
+
+    // ---- cancellation resumes the task; nothing is abandoned ----
+
+    @Test
+    void cancellationResumesTheTaskWithCancelledErrorAtItsAwaitAndRunsEveryFinallyBlock(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        Future<Void> never = loop.createFuture();
+        Task<Void> t = loop.createTask(() -> {
+            try {
+                try {
+                    log.add("awaiting");
+                    never.await();
+                    log.add("not reached");
+                } catch (CancelledError e) {
+                    log.add("CancelledError at the await: " + e.getMessage());
+                    throw e;
+                } finally {
+                    log.add("inner finally");
+                }
+            } finally {
+                log.add("outer finally");
+            }
+        });
+        loop.callLater(1, () -> t.cancel("shutting down"));
+
+        CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+
+        assertEquals("shutting down", e.getMessage());
+        assertEquals(List.of("awaiting", "CancelledError at the await: shutting down", "inner finally", "outer finally"), log);
+        assertTrue(t.isCancelled());
+        assertTrue(never.isCancelled(), "the awaited future is cancelled with the task");
+        assertEquals(1.0, loop.time());
+    }
+
+    @Test
+    void aCancelledTaskSuspendedAThousandFramesDeepUnwindsEveryFrame(EventLoop loop) {
+        int[] finallyBlocksRun = {0};
+        Task<Integer> t = loop.createTask(() -> descendThenSleep(DEPTH, finallyBlocksRun));
+        loop.callLater(1, t::cancel);
+
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+
+        assertEquals(DEPTH, finallyBlocksRun[0]);
+        assertTrue(t.isCancelled());
+    }
+
+    private static int descendThenSleep(int depth, int[] finallyBlocksRun) {
+        try {
+            if (depth == 1) {
+                sleep(3600);
+                return 1;
+            }
+            return descendThenSleep(depth - 1, finallyBlocksRun) + 1;
+        } finally {
+            finallyBlocksRun[0]++;
+        }
+    }
+
+    // ---- a task body's exception is captured into its future ----
+
+    static Stream<Throwable> failures() {
+        return Stream.of(
+                new IOException("checked"),
+                new IllegalArgumentException("unchecked"),
+                new StackOverflowError("thrown deliberately"),
+                new AssertionError("an assertion"),
+                new OutOfMemoryError("thrown deliberately"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void whateverTheBodyThrowsIsCapturedIntoItsFutureAndNothingReachesTheLoop(Throwable failure, EventLoop loop) throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reports.add(context));
+        List<String> log = new ArrayList<>();
+        Task<Void> failing = loop.createTask(() -> {
+            sleep(1);
+            throw EngineRulesTest.<RuntimeException>unchecked(failure);
+        });
+        Task<Void> sibling = loop.createTask(() -> {
+            sleep(2);
+            log.add("sibling finished at " + getRunningLoop().time());
+        });
+
+        loop.runUntilComplete(gather(List.of(failing, sibling), true));
+
+        assertSame(failure, failing.exception());
+        assertSame(failure, assertThrows(Throwable.class, failing::result));
+        assertFalse(failing.isCancelled());
+        assertEquals(List.of("sibling finished at 2.0"), log);
+        assertEquals(List.of(), reports);
+    }
+
+    // behaviour of test_tasks.py test_baseexception_during_cancel
+    @Test
+    void anErrorRaisedWhileHandlingCancellationIsCapturedAndTheTaskIsNotCancelled(EventLoop loop) throws Exception {
+        Error fatal = new OutOfMemoryError("raised while cancelling");
+        Task<Void> t = loop.createTask(() -> {
+            try {
+                sleep(10);
+            } catch (CancelledError e) {
+                throw fatal;
+            }
+        });
+        runOneIteration(loop);
+
+        assertTrue(t.cancel());
+        assertFalse(t.isDone());
+        assertSame(fatal, assertThrows(OutOfMemoryError.class, () -> loop.runUntilComplete(t)));
+
+        assertTrue(t.isDone());
+        assertFalse(t.isCancelled());
+        assertSame(fatal, t.exception());
+    }
+
+    @Test
+    void aRealStackOverflowInsideATaskIsCapturedAndTheLoopGoesOn(EventLoop loop) throws Exception {
+        Task<Integer> t = loop.createTask(() -> {
+            sleep(0);
+            return recurseForever(0);
+        });
+
+        assertThrows(StackOverflowError.class, () -> loop.runUntilComplete(t));
+
+        assertInstanceOf(StackOverflowError.class, t.exception());
+        assertEquals("still usable", loop.runUntilComplete(() -> {
+            sleep(1);
+            return "still usable";
+        }));
+    }
+
+    private static int recurseForever(int n) {
+        return recurseForever(n + 1) + 1;
+    }
+
+    // ---- a yield that fails leaves the task able to await ----
+
+    /** Awaits a timer in its static initializer, the first time a task touches it. */
+    static final class SleepsInItsStaticInitializer {
+        static final String OUTCOME;
+
+        static {
+            String outcome;
+            try {
+                sleep(1);
+                outcome = "slept until " + getRunningLoop().time();
+            } catch (IllegalStateException e) {
+                outcome = e.getMessage();
+            }
+            OUTCOME = outcome;
+        }
+    }
+
+    /** Yields (sleep(0)) in its static initializer, the first time a task touches it. */
+    static final class YieldsInItsStaticInitializer {
+        static final String OUTCOME;
+
+        static {
+            String outcome;
+            try {
+                sleep(0);
+                outcome = "yielded";
+            } catch (IllegalStateException e) {
+                outcome = e.getMessage();
+            }
+            OUTCOME = outcome;
+        }
+    }
+
+    @Test
+    void awaitingInAStaticInitializerFailsClearlyOnTheFastEngineAndTheTaskCanStillAwait(EventLoop loop) throws Exception {
+        String result = loop.runUntilComplete(() -> {
+            String outcome = SleepsInItsStaticInitializer.OUTCOME;
+            sleep(1);
+            return outcome + "; then slept until " + getRunningLoop().time();
+        });
+
+        if (engine().equals("fast")) {
+            // The continuation cannot yield under the native frame that runs a static initializer:
+            // the wake-up is withdrawn and the await throws, so the timer cannot step the task twice.
+            assertTrue(result.startsWith("cannot suspend Task["), result);
+            assertTrue(result.contains("static initializer"), result);
+            assertTrue(result.endsWith("; then slept until 1.0"), result);
+        } else {
+            // A virtual thread can park inside a static initializer (pinning its carrier meanwhile).
+            assertEquals("slept until 1.0; then slept until 2.0", result);
+        }
+    }
+
+    @Test
+    void aYieldThatFailsInAStaticInitializerLeavesNoStrayWakeUp(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            Task<Void> a = createTask(() -> {
+                String outcome = YieldsInItsStaticInitializer.OUTCOME;
+                log.add("a: " + (outcome.equals("yielded") ? "yielded" : "refused"));
+                sleep(0);
+                log.add("a: resumed");
+            });
+            Task<Void> b = createTask(() -> {
+                log.add("b: runs");
+            });
+            gather(a, b).await();
+        });
+
+        if (engine().equals("fast")) {
+            // Had the refused yield left a's wake-up queued, a would resume before b runs.
+            assertEquals(List.of("a: refused", "b: runs", "a: resumed"), log);
+        } else {
+            assertEquals(List.of("b: runs", "a: yielded", "a: resumed"), log);
+        }
+    }
+
+    // ---- synchronized across an await ----
+
+    @Test
+    void debugModeRejectsAnAwaitWhileHoldingAMonitorOnTheFastEngine(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        Object monitor = new Object();
+        List<String> log = new ArrayList<>();
+
+        loop.runUntilComplete(() -> {
+            try {
+                synchronized (monitor) {
+                    sleep(1);
+                    log.add("slept holding the monitor");
+                }
+            } catch (IllegalStateException e) {
+                log.add("refused: " + e.getMessage().contains("holding a synchronized monitor"));
+            }
+            log.add("holds it now: " + Thread.holdsLock(monitor));
+            sleep(1);
+            log.add("slept at " + getRunningLoop().time());
+        });
+
+        if (engine().equals("fast")) {
+            assertEquals(List.of("refused: true", "holds it now: false", "slept at 1.0"), log);
+        } else {
+            // The portable engine cannot see the monitor (the task's own virtual thread holds it
+            // while parked), so the await goes through. It is no safer: another task entering the
+            // monitor meanwhile blocks its thread while it holds the loop's baton, and the loop
+            // hangs, as the fast engine's loop thread would. Use io.jasyncio.sync.Lock instead.
+            assertEquals(List.of("slept holding the monitor", "holds it now: false", "slept at 2.0"), log);
+        }
+    }
+
+    @Test
+    void debugModeAcceptsAwaitsWhenOnlyTheCodeOutsideTheLoopHoldsAMonitor(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        Object monitor = new Object();
+        double finishedAt;
+        synchronized (monitor) {
+            finishedAt = loop.runUntilComplete(() -> {
+                sleep(1);
+                sleep(0);
+                return getRunningLoop().time();
+            });
+        }
+        assertEquals(1.0, finishedAt);
+    }
+
+    @Test
+    @Tag("threads")
+    void debugModeAwaitsNormallyWithTheLoopOnAVirtualThread() throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                outcome.complete(run(() -> {
+                    sleep(0);
+                    return "awaited on " + (Thread.currentThread().isVirtual() ? "a virtual thread" : "?");
+                }, true));
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+
+        assertEquals("awaited on a virtual thread", outcome.get(5, TimeUnit.SECONDS));
+    }
+
+    // ---- thread identity ----
+
+    // behaviour of test_tasks.py test_current_task_with_interleaving_tasks
+    @Test
+    void currentTaskIsFoundWithoutThreadIdentityAcrossSwitches(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Task<Void>> tasks = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            tasks.add(loop.createTask(() -> {
+                for (int step = 1; step <= 2; step++) {
+                    Task<?> me = currentTask();
+                    log.add(me.getName() + step + (tasks.contains(me) ? "" : " (a stranger!)"));
+                    threads.add(Thread.currentThread());
+                    sleep(0);
+                }
+            }, name));
+        }
+
+        loop.runUntilComplete(gather(tasks.get(0), tasks.get(1), tasks.get(2)));
+
+        assertEquals(List.of("a1", "b1", "c1", "a2", "b2", "c2"), log);
+        if (engine().equals("fast")) {
+            // Every task runs on the thread that runs the loop: thread identity cannot tell them apart.
+            assertTrue(threads.stream().allMatch(th -> th == Thread.currentThread()), threads.toString());
+        } else {
+            assertTrue(threads.stream().allMatch(Thread::isVirtual), threads.toString());
+        }
+    }
+
+    // ---- deep stacks ----
+
+    @Test
+    void aCoroutineSuspendedAThousandFramesDeepResumesWithItsWholeStack(EventLoop loop) throws Exception {
+        List<Object> results = loop.runUntilComplete(() -> gather(
+                () -> sumWhileSuspending(DEPTH, 1.0),
+                () -> sumWhileSuspending(DEPTH, 0.5)).await());
+
+        int expected = DEPTH * (DEPTH + 1) / 2;
+        assertEquals(List.of(expected, expected), results);
+        assertEquals(1.0, loop.time());
+    }
+
+    /** Sums depth..1, one frame per term, suspending at the bottom and at every hundredth frame. */
+    private static int sumWhileSuspending(int depth, double bottomSleep) {
+        if (depth == 0) {
+            sleep(bottomSleep);
+            return 0;
+        }
+        if (depth % 100 == 0) sleep(0);
+        return depth + sumWhileSuspending(depth - 1, bottomSleep);
+    }
+
+    /** Throws {@code t} whatever its type, so one lambda can throw checked exceptions and errors alike. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E unchecked(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    private static void runOneIteration(EventLoop loop) {
+        loop.stop();
+        loop.runForever();
+    }
+}
