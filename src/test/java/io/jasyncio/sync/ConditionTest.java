@@ -35,7 +35,7 @@ class ConditionTest {
         // with owners, the main task cannot release a lock a waiter re-acquired, as asyncio's test does)
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             List<Task<Void>> tasks = new ArrayList<>();
             for (String name : List.of("1", "2", "3")) {
                 tasks.add(createTask(() -> {
@@ -76,7 +76,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_wait_cancel
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(() -> {
                 cond.acquire();
                 try {
@@ -100,7 +100,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_wait_cancel_contested
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(() -> {
                 try (var held = cond.hold()) {
                     try {
@@ -134,7 +134,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_wait_cancel_after_notify (bpo-32841)
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(() -> {
                 try (var held = cond.hold()) {
                     log.add("waiting");
@@ -164,7 +164,7 @@ class ConditionTest {
         // the lost wake-up that asyncio fixed in gh-112202: signal(1) chose a, a is cancelled, b gets it
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> a = waiter(cond, log, "a");
             Task<Void> b = waiter(cond, log, "b");
             Task<Void> c = waiter(cond, log, "c");
@@ -189,7 +189,7 @@ class ConditionTest {
     void cancellingAnUnsignalledWaiterWakesNobody(EventLoop loop) throws Exception {
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> a = waiter(cond, log, "a");
             Task<Void> b = waiter(cond, log, "b");
             sleep(0);
@@ -208,7 +208,7 @@ class ConditionTest {
     void awaitWithoutTheLockIsAnError(EventLoop loop) throws Exception {
         // behaviour of test_locks.py ConditionTests test_wait_unacquired
         Condition cond = new Condition();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, cond::await);
             assertEquals("Condition.await() needs the lock held by the current task, but it is held by nobody:"
                     + " acquire it first (cond.acquire() or try (var held = cond.hold()))", e.getMessage());
@@ -226,7 +226,7 @@ class ConditionTest {
         Condition cond = new Condition();
         boolean[] ready = {false};
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(() -> {
                 cond.acquire();
                 cond.waitFor(() -> {
@@ -259,7 +259,7 @@ class ConditionTest {
     void waitForATruePredicateNeedsNoLock(EventLoop loop) throws Exception {
         // behaviour of test_locks.py ConditionTests test_wait_for_unacquired
         Condition cond = new Condition();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             cond.waitFor(() -> true);
             assertThrows(IllegalStateException.class, () -> cond.waitFor(() -> false));
             assertThrows(NullPointerException.class, () -> cond.waitFor(null));
@@ -271,7 +271,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_notify
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             waiter(cond, log, "1");
             waiter(cond, log, "2");
             waiter(cond, log, "3");
@@ -302,7 +302,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_notify_all
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             waiter(cond, log, "1");
             waiter(cond, log, "2");
             sleep(0);
@@ -322,7 +322,7 @@ class ConditionTest {
         Condition cond = new Condition();
         assertThrows(IllegalStateException.class, cond::signal);
         assertThrows(IllegalStateException.class, cond::signalAll);
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             createTask(cond::acquire, "other").await();
             IllegalStateException e = assertThrows(IllegalStateException.class, cond::signal);
             assertTrue(e.getMessage().startsWith("Condition.signal() needs the lock held by the current task,"
@@ -333,7 +333,7 @@ class ConditionTest {
     @Test
     void signalOfANegativeCountIsAnError(EventLoop loop) throws Exception {
         Condition cond = new Condition();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             cond.acquire();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cond.signal(-1));
             assertEquals("signal(n) needs n >= 0 tasks to wake, got -1", e.getMessage());
@@ -346,7 +346,7 @@ class ConditionTest {
         // behaviour of test_locks.py ConditionTests test_repr
         Condition cond = new Condition();
         assertEquals("Condition[unlocked, waiters=0]", cond.toString());
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> a = waiter(cond, new ArrayList<>(), "a");
             Task<Void> b = waiter(cond, new ArrayList<>(), "b");
             sleep(0);
@@ -365,7 +365,7 @@ class ConditionTest {
     void holdAcquiresAndReleasesTheLock(EventLoop loop) throws Exception {
         // behaviour of test_locks.py ConditionTests test_context_manager
         Condition cond = new Condition();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             try (var held = cond.hold()) {
                 assertTrue(cond.isLocked());
             }
@@ -379,7 +379,7 @@ class ConditionTest {
         Lock lock = new Lock();
         Condition cond = new Condition(lock);
         assertSame(lock, cond.lock());
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             try (var held = cond.hold()) {
                 assertTrue(lock.isLocked());
             }
@@ -401,7 +401,7 @@ class ConditionTest {
         Condition notEmpty = new Condition(lock);
         List<Integer> buffer = new ArrayList<>();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> producer = createTask(() -> {
                 for (int i = 0; i < 4; i++) {
                     try (var held = lock.hold()) {
@@ -430,7 +430,7 @@ class ConditionTest {
     void awaitTimesOutWithTheLockHeldAgain(EventLoop loop) throws Exception {
         // behaviour of test_locks.py ConditionTests test_timeout_in_block
         Condition cond = new Condition();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             try (var held = cond.hold()) {
                 assertThrows(TimeoutException.class, () -> waitFor(cond::await, 0.5));
                 assertTrue(cond.isLocked());
@@ -444,7 +444,7 @@ class ConditionTest {
     void awaitFromAPlainCallbackIsAnError(EventLoop loop) throws Exception {
         Condition cond = new Condition();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             getRunningLoop().callSoon(() -> {
                 cond.acquire();
                 IllegalStateException e = assertThrows(IllegalStateException.class, cond::await);

@@ -31,7 +31,7 @@ class EventTest {
         // behaviour of test_locks.py EventTests test_repr
         Event event = new Event();
         assertEquals("Event[unset]", event.toString());
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(event::await);
             sleep(0);
             assertEquals("Event[unset, waiters=1]", event.toString());
@@ -47,7 +47,7 @@ class EventTest {
         // behaviour of test_locks.py EventTests test_wait
         Event event = new Event();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             assertFalse(event.isSet());
             Task<Void> t1 = waiter(event, log, "1");
             Task<Void> t2 = waiter(event, log, "2");
@@ -67,7 +67,7 @@ class EventTest {
         // behaviour of test_locks.py EventTests test_wait_on_set
         Event event = new Event();
         event.set();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             event.await();
             assertEquals(0.0, getRunningLoop().time());
         });
@@ -77,7 +77,7 @@ class EventTest {
     void cancelledWaiterLeaves(EventLoop loop) throws Exception {
         // behaviour of test_locks.py EventTests test_wait_cancel
         Event event = new Event();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> wait = createTask(event::await);
             getRunningLoop().callSoon(wait::cancel);
             assertThrows(CancelledError.class, wait::await);
@@ -102,7 +102,7 @@ class EventTest {
         // behaviour of test_locks.py EventTests test_clear_with_waiters
         Event event = new Event();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = waiter(event, log, "woken");
             sleep(0);
             event.set();
@@ -122,7 +122,7 @@ class EventTest {
     void clearedEventMakesNewWaitersWait(EventLoop loop) throws Exception {
         Event event = new Event();
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             createTask(() -> {
                 sleep(1);
                 event.set();
@@ -144,7 +144,7 @@ class EventTest {
     @Test
     void awaitTimesOutInVirtualTime(EventLoop loop) throws Exception {
         Event event = new Event();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             assertThrows(TimeoutException.class, () -> waitFor(event::await, 2.5));
             assertEquals(2.5, getRunningLoop().time());
             assertEquals("Event[unset]", event.toString());
@@ -157,7 +157,7 @@ class EventTest {
         IllegalStateException outside = assertThrows(IllegalStateException.class, event::await);
         assertTrue(outside.getMessage().startsWith("Event.await() needs a running event loop"), outside.getMessage());
         List<String> log = new ArrayList<>();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             getRunningLoop().callSoon(() -> {
                 IllegalStateException e = assertThrows(IllegalStateException.class, event::await);
                 log.add(e.getMessage());
@@ -172,7 +172,7 @@ class EventTest {
     void anEventIsBoundToTheLoopThatFirstWaitedOnIt(EventLoop loop) throws Exception {
         // behaviour of mixins._LoopBoundMixin
         Event event = new Event();
-        loop.runUntilComplete(() -> {
+        Watchdog.run(loop, () -> {
             Task<Void> t = createTask(event::await);
             sleep(0);
             event.set();
