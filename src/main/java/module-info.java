@@ -11,5 +11,6 @@ module io.jasyncio {
 
     exports io.jasyncio;
     exports io.jasyncio.queue;
+    exports io.jasyncio.sync;
     exports io.jasyncio.testing;
 }
