@@ -1,10 +1,20 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
+import io.jasyncio.internal.loop.ChannelWatcher;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,6 +71,8 @@ public final class EventLoop implements AutoCloseable {
 
     final Engine engine;
     private final IoBackend backend;
+    /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
+    private final ChannelWatcher watcher;
     /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
     private final double[] virtualNow;
     /** Callbacks to run on the next iteration; loop thread only. */
@@ -94,7 +106,9 @@ public final class EventLoop implements AutoCloseable {
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
         this.virtualNow = virtualTime ? new double[1] : null;
-        this.backend = new SelectorBackend(this::enqueueIo);
+        SelectorBackend selector = new SelectorBackend(this::enqueueIo);
+        this.backend = selector;
+        this.watcher = new ChannelWatcher(selector);
         this.debug = Asyncio.debugFromEnvironment();
         if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
     }
@@ -356,6 +370,91 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
         }
         return defaultExecutor;
+    }
+
+    // ---- I/O: readiness callbacks and socket operations (asyncio's add_reader, sock_*) ----
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
+     * channel, has a connection to accept), until {@link #removeReader}; replaces an earlier reader.
+     *
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        checkClosed();
+        checkThread("addReader");
+        watcher.addReader(channel, callback);
+    }
+
+    /** Stops watching {@code channel} for reading; returns whether it had a reader. */
+    public boolean removeReader(SelectableChannel channel) {
+        if (closed) return false;
+        checkThread("removeReader");
+        return watcher.removeReader(channel);
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or its pending connect
+     * has finished), until {@link #removeWriter}; replaces an earlier writer.
+     *
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        checkClosed();
+        checkThread("addWriter");
+        watcher.addWriter(channel, callback);
+    }
+
+    /** Stops watching {@code channel} for writing; returns whether it had a writer. */
+    public boolean removeWriter(SelectableChannel channel) {
+        if (closed) return false;
+        checkThread("removeWriter");
+        return watcher.removeWriter(channel);
+    }
+
+    /**
+     * Connects non-blocking {@code channel} to {@code address}, suspending the current task until
+     * done. An unresolved host name is looked up on the default executor, never on the loop.
+     */
+    public void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
+        SockOps.connect(this, channel, address);
+    }
+
+    /** Accepts a connection, suspending until one arrives; the new channel is non-blocking. */
+    public SocketChannel sockAccept(ServerSocketChannel channel) throws IOException {
+        return SockOps.accept(this, channel);
+    }
+
+    /** Receives up to {@code n} bytes, suspending until some arrive; empty at end of stream. */
+    public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n) throws IOException {
+        return SockOps.recv(this, channel, n);
+    }
+
+    /** Receives into {@code buffer}, suspending until some bytes arrive; returns how many, 0 at end of stream. */
+    public <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C channel, ByteBuffer buffer) throws IOException {
+        return SockOps.recvInto(this, channel, buffer);
+    }
+
+    /** Sends all of {@code data}, suspending while the channel cannot take more. */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, byte[] data) throws IOException {
+        Objects.requireNonNull(data, "data is null: pass the bytes to send");
+        SockOps.sendall(this, channel, ByteBuffer.wrap(data));
+    }
+
+    /** Sends the remaining bytes of {@code data}, suspending while the channel cannot take more. */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, ByteBuffer data) throws IOException {
+        SockOps.sendall(this, channel, data);
+    }
+
+    /** Receives one datagram into {@code buffer}, suspending until one arrives; returns the sender. */
+    public SocketAddress sockRecvfrom(DatagramChannel channel, ByteBuffer buffer) throws IOException {
+        return SockOps.recvfrom(this, channel, buffer);
+    }
+
+    /** Sends one datagram to {@code address}, suspending while the channel cannot take it. */
+    public void sockSendto(DatagramChannel channel, byte[] data, SocketAddress address) throws IOException {
+        Objects.requireNonNull(data, "data is null: pass the datagram to send");
+        SockOps.sendto(this, channel, ByteBuffer.wrap(data), address);
     }
 
     // ---- errors ----

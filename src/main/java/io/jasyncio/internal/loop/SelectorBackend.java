@@ -45,6 +45,11 @@ public final class SelectorBackend implements IoBackend {
         return channel.register(selector, ops, interest);
     }
 
+    /** The key of {@code channel} with this backend's selector, or null if it is not registered. */
+    public SelectionKey keyFor(SelectableChannel channel) {
+        return channel.keyFor(selector);
+    }
+
     @Override
     public int poll(long timeoutNanos) {
         int n;

@@ -1,0 +1,68 @@
+package io.jasyncio.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Coroutine;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Runner;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Shared helpers of the network tests: a strict real-time run, and file-descriptor counting. */
+final class NetTesting {
+
+    private NetTesting() {
+    }
+
+    /**
+     * {@code Asyncio.run(coro)} on a real-time loop whose exception handler collects reports; any
+     * report fails the run, so an error no code caught cannot hide.
+     */
+    static <T> T run(Coroutine<T> coro) throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        T value;
+        try (Runner runner = new Runner(false, () -> {
+            EventLoop loop = Asyncio.newEventLoop();
+            loop.setExceptionHandler((l, context) -> reports.add(context));
+            return loop;
+        })) {
+            value = runner.run(coro);
+        }
+        if (!reports.isEmpty()) {
+            AssertionError e = new AssertionError("the event loop reported " + reports.size() + " unhandled error(s): " + reports);
+            reports.stream().map(r -> r.get("exception")).filter(Throwable.class::isInstance)
+                    .forEach(t -> e.addSuppressed((Throwable) t));
+            throw e;
+        }
+        return value;
+    }
+
+    static void run(AsyncRunnable coro) throws Exception {
+        run(() -> {
+            coro.run();
+            return null;
+        });
+    }
+
+    /** How many file descriptors this process has open (Linux). */
+    static int openFds() {
+        String[] names = new File("/proc/self/fd").list();
+        if (names == null) throw new IllegalStateException("/proc/self/fd is not readable: these tests need Linux");
+        return names.length;
+    }
+
+    /**
+     * Runs {@code scenario} (which opens and closes sockets) and asserts that afterwards, with its
+     * loop closed, the process has exactly the descriptors it had before.
+     */
+    static void assertNoFdLeak(AsyncRunnable scenario) throws Exception {
+        run(() -> { });
+        int before = openFds();
+        run(scenario);
+        assertEquals(before, openFds(), "file descriptors open before and after the scenario");
+    }
+}
