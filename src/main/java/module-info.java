@@ -9,5 +9,6 @@ module io.jasyncio {
     requires static org.junit.jupiter.api;
 
     exports io.jasyncio;
+    exports io.jasyncio.net;
     exports io.jasyncio.testing;
 }

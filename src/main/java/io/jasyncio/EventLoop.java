@@ -5,6 +5,12 @@ import io.jasyncio.internal.loop.ChannelWatcher;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
+import io.jasyncio.internal.net.Networking;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.TransportPair;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -15,10 +21,12 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * An event loop: one thread that runs callbacks, steps tasks, fires timers and polls I/O, as
@@ -455,6 +464,61 @@ public final class EventLoop implements AutoCloseable {
     public void sockSendto(DatagramChannel channel, byte[] data, SocketAddress address) throws IOException {
         Objects.requireNonNull(data, "data is null: pass the datagram to send");
         SockOps.sendto(this, channel, ByteBuffer.wrap(data), address);
+    }
+
+    // ---- networking: transports and protocols (io.jasyncio.net; implemented in internal.net) ----
+
+    /**
+     * Connects to {@code host}:{@code port} over TCP and returns the transport with the protocol
+     * {@code protocolFactory} made, after {@link Protocol#connectionMade}: asyncio's {@code
+     * create_connection}. Suspends the calling task. A host name is resolved off the loop; each of its
+     * addresses is tried in turn.
+     */
+    public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
+        return Networking.createConnection(this, protocolFactory, host, port, ConnectOptions.DEFAULT);
+    }
+
+    /** As {@link #createConnection(Supplier, String, int)}, with TLS or a local address. */
+    public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            ConnectOptions options) throws IOException {
+        return Networking.createConnection(this, protocolFactory, host, port, options);
+    }
+
+    /**
+     * Listens on {@code host}:{@code port} (null or "" for every interface, port 0 for any free port)
+     * and serves each connection with a new protocol from {@code protocolFactory}: asyncio's {@code
+     * create_server}. Suspends the calling task.
+     */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) throws IOException {
+        return Networking.createServer(this, protocolFactory, host == null ? null : List.of(host), port, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, with a backlog, reuse flags or TLS. */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port, ServerOptions options) throws IOException {
+        return Networking.createServer(this, protocolFactory, host == null ? null : List.of(host), port, options);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, listening on each address of each host. */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, List<String> hosts, int port, ServerOptions options) throws IOException {
+        return Networking.createServer(this, protocolFactory, hosts, port, options);
+    }
+
+    /** As {@link #createConnection(Supplier, String, int)}, to a Unix domain socket. */
+    public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
+        return Networking.createUnixConnection(this, protocolFactory, path, ConnectOptions.DEFAULT);
+    }
+
+    public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path, ConnectOptions options) throws IOException {
+        return Networking.createUnixConnection(this, protocolFactory, path, options);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, on a Unix domain socket (a stale socket file is replaced). */
+    public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path) throws IOException {
+        return Networking.createUnixServer(this, protocolFactory, path, ServerOptions.DEFAULT);
+    }
+
+    public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options) throws IOException {
+        return Networking.createUnixServer(this, protocolFactory, path, options);
     }
 
     // ---- errors ----

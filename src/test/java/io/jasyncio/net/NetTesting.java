@@ -41,6 +41,17 @@ final class NetTesting {
         return value;
     }
 
+    /** As {@link #run(Coroutine)}, but reports go to {@code reports} for the test to check. */
+    static <T> T runCollecting(List<Map<String, Object>> reports, Coroutine<T> coro) throws Exception {
+        try (Runner runner = new Runner(false, () -> {
+            EventLoop loop = Asyncio.newEventLoop();
+            loop.setExceptionHandler((l, context) -> reports.add(context));
+            return loop;
+        })) {
+            return runner.run(coro);
+        }
+    }
+
     static void run(AsyncRunnable coro) throws Exception {
         run(() -> {
             coro.run();

@@ -14,10 +14,10 @@ import java.util.Objects;
  * never as {@code OP_WRITE}, and a pending accept as {@code OP_ACCEPT}, so a writer waiting for a
  * connect and a reader waiting for a client both wake as they do on a POSIX selector.
  *
- * <p>Implementation notes: a channel keeps its selection key once registered; removing both
- * callbacks only clears the interest set. Cancelling the key instead would make the next {@code
- * register} of the same channel throw {@code CancelledKeyException} until the selector's next
- * select, and the key goes away anyway when the channel is closed. A callback queued by a poll is
+ * <p>Implementation notes: removing a channel's last callback deregisters its key at once (see
+ * {@link SelectorBackend#deregister}), as asyncio unregisters the descriptor: otherwise NIO keeps
+ * the descriptor of a channel closed right after open until the next poll, so a closed listening
+ * socket would still accept connections for the rest of the iteration. A callback queued by a poll is
  * checked again when it runs, so a reader removed (or replaced) between the poll and its turn in
  * the ready queue does not run, as a cancelled asyncio handle does not.
  *
@@ -97,7 +97,9 @@ public final class ChannelWatcher {
             had = w.writer != null;
             w.writer = null;
         }
-        key.interestOps(w.interestOps());
+        int ops = w.interestOps();
+        if (ops == 0) backend.deregister(key);
+        else key.interestOps(ops);
         return had;
     }
 
