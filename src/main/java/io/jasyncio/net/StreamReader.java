@@ -246,6 +246,11 @@ public final class StreamReader {
         }
     }
 
+    /** How many bytes are buffered (for tests of memory bounds). */
+    int bufferedSize() {
+        return size();
+    }
+
     private int size() {
         return tail - head;
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The loop's low-level I/O: reader/writer callbacks and the suspending sock* operations. */
 @Tag("io")
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LoopIoTest {
 
     private static ServerSocketChannel listener() throws IOException {

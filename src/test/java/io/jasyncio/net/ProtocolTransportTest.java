@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Transports and protocols over loopback TCP: callback order, flow control, closing. */
 @Tag("io")
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProtocolTransportTest {
 
     private static byte[] bytes(String s) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Servers: serving states, closing with clients attached, several addresses, port sharing. */
 @Tag("io")
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerTest {
 
     private static byte[] bytes(String s) {

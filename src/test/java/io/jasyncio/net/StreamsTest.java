@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Streams over loopback: openConnection/startServer, drain, waitClosed, half-close, Unix sockets. */
 @Tag("io")
-@Timeout(20)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamsTest {
 
     private static byte[] b(String s) {
