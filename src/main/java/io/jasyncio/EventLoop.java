@@ -5,8 +5,12 @@ import io.jasyncio.internal.loop.ChannelWatcher;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
+import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
 import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramPair;
+import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
@@ -519,6 +523,22 @@ public final class EventLoop implements AutoCloseable {
 
     public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options) throws IOException {
         return Networking.createUnixServer(this, protocolFactory, path, options);
+    }
+
+    /**
+     * Opens a UDP endpoint bound to {@code localAddr} and/or connected to {@code remoteAddr} (either
+     * may be null, not both): asyncio's {@code create_datagram_endpoint}. Suspends the calling task;
+     * unresolved host names are looked up off the loop.
+     */
+    public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
+            SocketAddress remoteAddr) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, localAddr, remoteAddr, DatagramOptions.DEFAULT);
+    }
+
+    /** As {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)}, with port reuse or broadcast. */
+    public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
+            SocketAddress remoteAddr, DatagramOptions options) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, localAddr, remoteAddr, options);
     }
 
     // ---- errors ----
