@@ -14,6 +14,7 @@ import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.Transport;
 import io.jasyncio.net.TransportPair;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -42,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * An event loop: one thread that runs callbacks, steps tasks, fires timers and polls I/O, as
@@ -539,6 +541,16 @@ public final class EventLoop implements AutoCloseable {
     public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
             SocketAddress remoteAddr, DatagramOptions options) throws IOException {
         return Datagrams.createDatagramEndpoint(this, protocolFactory, localAddr, remoteAddr, options);
+    }
+
+    /**
+     * Upgrades an open connection to TLS and returns the new transport once the handshake is done:
+     * asyncio's {@code start_tls}. {@code protocol} (already connected) receives plaintext from then
+     * on; {@code serverHostname} (client side) is sent in SNI and checked against the certificate.
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, double sslHandshakeTimeout) throws IOException {
+        return Networking.startTls(this, transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout);
     }
 
     // ---- errors ----

@@ -3,6 +3,8 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import java.io.IOException;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * Writes to a connection from a coroutine: asyncio's {@code StreamWriter}, a {@link Transport}
@@ -106,6 +108,22 @@ public final class StreamWriter {
             Asyncio.sleep(0);
         }
         protocol.drainHelper();
+    }
+
+    /**
+     * Upgrades the connection to TLS in place, after draining: asyncio's {@code start_tls}. On a
+     * connection accepted by {@link Streams#startServer} this end acts as the TLS server.
+     */
+    public void startTls(SSLContext context) throws IOException {
+        startTls(context, null, 60.0);
+    }
+
+    /** As {@link #startTls(SSLContext)}, with the server name to check (client side) and a handshake timeout in seconds. */
+    public void startTls(SSLContext context, String serverHostname, double sslHandshakeTimeout) throws IOException {
+        Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
+        drain();
+        transport = loop.startTls(transport, protocol, context, protocol.isServerSide(), serverHostname, sslHandshakeTimeout);
+        protocol.replaceWriter(this);
     }
 
     @Override

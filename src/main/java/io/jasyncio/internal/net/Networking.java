@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The loop's stream networking methods ({@code createConnection}, {@code createServer} and their
@@ -59,7 +60,7 @@ public final class Networking {
             } finally {
                 if (!connected) Io.closeQuietly(ch);
             }
-            if (connected) return makeConnection(loop, ch, protocolFactory, options, host);
+            if (connected) return makeConnection(loop, ch, protocolFactory, options, host, port);
         }
         throw combined(errors);
     }
@@ -82,7 +83,7 @@ public final class Networking {
         } finally {
             if (!connected) Io.closeQuietly(ch);
         }
-        return makeConnection(loop, ch, protocolFactory, options, null);
+        return makeConnection(loop, ch, protocolFactory, options, null, 0);
     }
 
     public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, List<String> hosts,
@@ -146,30 +147,85 @@ public final class Networking {
         return startServer(loop, List.of(s), protocolFactory, options, path);
     }
 
+    /**
+     * Upgrades the open {@code transport} to TLS, with {@code protocol} (already connected) receiving
+     * plaintext from now on; returns the new transport once the handshake is done: asyncio's
+     * {@code start_tls}.
+     */
+    public static Transport startTls(EventLoop loop, Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, double handshakeTimeout) throws IOException {
+        Objects.requireNonNull(transport, "transport is null: pass the connection's transport");
+        Objects.requireNonNull(protocol, "protocol is null: pass the protocol that will receive plaintext");
+        Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
+        if (!(transport instanceof SocketTransport raw)) {
+            throw new IllegalArgumentException("transport " + transport + " is not supported by startTls: pass a plain socket transport");
+        }
+        if (raw.isClosing()) throw new IllegalStateException("cannot start TLS on a closing transport: " + raw);
+        if (!(handshakeTimeout > 0) || Double.isInfinite(handshakeTimeout)) {
+            throw new IllegalArgumentException("sslHandshakeTimeout must be a finite number of seconds > 0, got " + handshakeTimeout);
+        }
+        Future<Void> waiter = loop.createFuture();
+        SslProtocol tls = new SslProtocol(loop, protocol, context, waiter, serverSide, serverSide ? null : serverHostname, 0,
+                handshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), false);
+        // pause first, so that no data reaches the TLS protocol before its connectionMade
+        raw.pauseReading();
+        raw.setProtocol(tls);
+        var made = loop.callSoon(() -> tls.connectionMade(raw));
+        var resume = loop.callSoon(raw::resumeReading);
+        boolean ok = false;
+        try {
+            Io.await(waiter);
+            ok = true;
+        } finally {
+            if (!ok) {
+                raw.close();
+                made.cancel();
+                resume.cancel();
+            }
+        }
+        return tls.appTransport();
+    }
+
     // ---- helpers ----
 
     private static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
             ServerOptions options, Path unixPath) {
         SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
             setNoDelay(ch);
-            new SocketTransport(loop, ch, protocol, null, null, srv);
+            if (options.ssl() == null) {
+                new SocketTransport(loop, ch, protocol, null, null, srv);
+            } else {
+                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), null, true, null, 0,
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                new SocketTransport(loop, ch, tls, null, null, srv);
+            }
         }, options.backlog(), unixPath);
         if (options.startServing()) server.startServing();
         return server;
     }
 
     private static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
-            ConnectOptions options, String host) throws IOException {
+            ConnectOptions options, String host, int port) throws IOException {
         Transport transport = null;
         boolean ok = false;
         try {
             P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
             setNoDelay(ch);
             Future<Void> waiter = loop.createFuture();
-            transport = new SocketTransport(loop, ch, protocol, waiter, null, null);
+            Transport app;
+            if (options.ssl() != null) {
+                String name = options.serverHostname() != null ? options.serverHostname() : host;
+                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, false, name, port,
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                transport = new SocketTransport(loop, ch, tls, null, null, null);
+                app = tls.appTransport();
+            } else {
+                transport = new SocketTransport(loop, ch, protocol, waiter, null, null);
+                app = transport;
+            }
             Io.await(waiter);
             ok = true;
-            return new TransportPair<>(transport, protocol);
+            return new TransportPair<>(app, protocol);
         } finally {
             if (!ok) {
                 if (transport != null) transport.close();
