@@ -10,6 +10,7 @@ module io.jasyncio {
     requires java.management;
 
     exports io.jasyncio;
+    exports io.jasyncio.net;
     exports io.jasyncio.queue;
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;

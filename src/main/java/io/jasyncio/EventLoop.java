@@ -1,14 +1,37 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
+import io.jasyncio.internal.loop.ChannelWatcher;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
+import io.jasyncio.internal.net.Datagrams;
+import io.jasyncio.internal.net.Networking;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramPair;
+import io.jasyncio.net.DatagramProtocol;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.Transport;
+import io.jasyncio.net.TransportPair;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +42,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * An event loop: one thread that runs callbacks, steps tasks, fires timers and polls I/O, as
@@ -61,6 +86,8 @@ public final class EventLoop implements AutoCloseable {
 
     final Engine engine;
     private final IoBackend backend;
+    /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
+    private final ChannelWatcher watcher;
     /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
     private final double[] virtualNow;
     /** Callbacks to run on the next iteration; loop thread only. */
@@ -94,7 +121,9 @@ public final class EventLoop implements AutoCloseable {
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
         this.virtualNow = virtualTime ? new double[1] : null;
-        this.backend = new SelectorBackend(this::enqueueIo);
+        SelectorBackend selector = new SelectorBackend(this::enqueueIo);
+        this.backend = selector;
+        this.watcher = new ChannelWatcher(selector);
         this.debug = Asyncio.debugFromEnvironment();
         if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
     }
@@ -380,6 +409,172 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
         }
         return defaultExecutor;
+    }
+
+    // ---- I/O: readiness callbacks and socket operations (asyncio's add_reader, sock_*) ----
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
+     * channel, has a connection to accept), until {@link #removeReader}; replaces an earlier reader.
+     *
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        checkClosed();
+        checkThread("addReader");
+        watcher.addReader(channel, callback);
+    }
+
+    /** Stops watching {@code channel} for reading; returns whether it had a reader. */
+    public boolean removeReader(SelectableChannel channel) {
+        if (closed) return false;
+        checkThread("removeReader");
+        return watcher.removeReader(channel);
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or its pending connect
+     * has finished), until {@link #removeWriter}; replaces an earlier writer.
+     *
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        checkClosed();
+        checkThread("addWriter");
+        watcher.addWriter(channel, callback);
+    }
+
+    /** Stops watching {@code channel} for writing; returns whether it had a writer. */
+    public boolean removeWriter(SelectableChannel channel) {
+        if (closed) return false;
+        checkThread("removeWriter");
+        return watcher.removeWriter(channel);
+    }
+
+    /**
+     * Connects non-blocking {@code channel} to {@code address}, suspending the current task until
+     * done. An unresolved host name is looked up on the default executor, never on the loop.
+     */
+    public void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
+        SockOps.connect(this, channel, address);
+    }
+
+    /** Accepts a connection, suspending until one arrives; the new channel is non-blocking. */
+    public SocketChannel sockAccept(ServerSocketChannel channel) throws IOException {
+        return SockOps.accept(this, channel);
+    }
+
+    /** Receives up to {@code n} bytes, suspending until some arrive; empty at end of stream. */
+    public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n) throws IOException {
+        return SockOps.recv(this, channel, n);
+    }
+
+    /** Receives into {@code buffer}, suspending until some bytes arrive; returns how many, 0 at end of stream. */
+    public <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C channel, ByteBuffer buffer) throws IOException {
+        return SockOps.recvInto(this, channel, buffer);
+    }
+
+    /** Sends all of {@code data}, suspending while the channel cannot take more. */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, byte[] data) throws IOException {
+        Objects.requireNonNull(data, "data is null: pass the bytes to send");
+        SockOps.sendall(this, channel, ByteBuffer.wrap(data));
+    }
+
+    /** Sends the remaining bytes of {@code data}, suspending while the channel cannot take more. */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, ByteBuffer data) throws IOException {
+        SockOps.sendall(this, channel, data);
+    }
+
+    /** Receives one datagram into {@code buffer}, suspending until one arrives; returns the sender. */
+    public SocketAddress sockRecvfrom(DatagramChannel channel, ByteBuffer buffer) throws IOException {
+        return SockOps.recvfrom(this, channel, buffer);
+    }
+
+    /** Sends one datagram to {@code address}, suspending while the channel cannot take it. */
+    public void sockSendto(DatagramChannel channel, byte[] data, SocketAddress address) throws IOException {
+        Objects.requireNonNull(data, "data is null: pass the datagram to send");
+        SockOps.sendto(this, channel, ByteBuffer.wrap(data), address);
+    }
+
+    // ---- networking: transports and protocols (io.jasyncio.net; implemented in internal.net) ----
+
+    /**
+     * Connects to {@code host}:{@code port} over TCP and returns the transport with the protocol
+     * {@code protocolFactory} made, after {@link Protocol#connectionMade}: asyncio's {@code
+     * create_connection}. Suspends the calling task. A host name is resolved off the loop; each of its
+     * addresses is tried in turn.
+     */
+    public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
+        return Networking.createConnection(this, protocolFactory, host, port, ConnectOptions.DEFAULT);
+    }
+
+    /** As {@link #createConnection(Supplier, String, int)}, with TLS or a local address. */
+    public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            ConnectOptions options) throws IOException {
+        return Networking.createConnection(this, protocolFactory, host, port, options);
+    }
+
+    /**
+     * Listens on {@code host}:{@code port} (null or "" for every interface, port 0 for any free port)
+     * and serves each connection with a new protocol from {@code protocolFactory}: asyncio's {@code
+     * create_server}. Suspends the calling task.
+     */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) throws IOException {
+        return Networking.createServer(this, protocolFactory, host == null ? null : List.of(host), port, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, with a backlog, reuse flags or TLS. */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port, ServerOptions options) throws IOException {
+        return Networking.createServer(this, protocolFactory, host == null ? null : List.of(host), port, options);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, listening on each address of each host. */
+    public Server createServer(Supplier<? extends Protocol> protocolFactory, List<String> hosts, int port, ServerOptions options) throws IOException {
+        return Networking.createServer(this, protocolFactory, hosts, port, options);
+    }
+
+    /** As {@link #createConnection(Supplier, String, int)}, to a Unix domain socket. */
+    public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
+        return Networking.createUnixConnection(this, protocolFactory, path, ConnectOptions.DEFAULT);
+    }
+
+    public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path, ConnectOptions options) throws IOException {
+        return Networking.createUnixConnection(this, protocolFactory, path, options);
+    }
+
+    /** As {@link #createServer(Supplier, String, int)}, on a Unix domain socket (a stale socket file is replaced). */
+    public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path) throws IOException {
+        return Networking.createUnixServer(this, protocolFactory, path, ServerOptions.DEFAULT);
+    }
+
+    public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options) throws IOException {
+        return Networking.createUnixServer(this, protocolFactory, path, options);
+    }
+
+    /**
+     * Opens a UDP endpoint bound to {@code localAddr} and/or connected to {@code remoteAddr} (either
+     * may be null, not both): asyncio's {@code create_datagram_endpoint}. Suspends the calling task;
+     * unresolved host names are looked up off the loop.
+     */
+    public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
+            SocketAddress remoteAddr) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, localAddr, remoteAddr, DatagramOptions.DEFAULT);
+    }
+
+    /** As {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)}, with port reuse or broadcast. */
+    public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
+            SocketAddress remoteAddr, DatagramOptions options) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, localAddr, remoteAddr, options);
+    }
+
+    /**
+     * Upgrades an open connection to TLS and returns the new transport once the handshake is done:
+     * asyncio's {@code start_tls}. {@code protocol} (already connected) receives plaintext from then
+     * on; {@code serverHostname} (client side) is sent in SNI and checked against the certificate.
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, double sslHandshakeTimeout) throws IOException {
+        return Networking.startTls(this, transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout);
     }
 
     // ---- errors ----

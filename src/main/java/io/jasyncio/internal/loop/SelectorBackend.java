@@ -45,6 +45,29 @@ public final class SelectorBackend implements IoBackend {
         return channel.register(selector, ops, interest);
     }
 
+    /** The key of {@code channel} with this backend's selector, or null if it is not registered. */
+    public SelectionKey keyFor(SelectableChannel channel) {
+        return channel.keyFor(selector);
+    }
+
+    /**
+     * Cancels {@code key} and deregisters it now rather than at the next poll, so that closing its
+     * channel right after takes effect at once: NIO defers closing a registered channel's
+     * descriptor (a listening socket keeps accepting) until its key is deregistered. The select
+     * that does it may record other keys as ready; they are dropped, which loses nothing because
+     * readiness is level-triggered and the next poll reports them again (keeping them would be
+     * worse: a key already in the selected set does not make the next select return).
+     */
+    public void deregister(SelectionKey key) {
+        key.cancel();
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("selector failed", e);
+        }
+        selector.selectedKeys().clear();
+    }
+
     @Override
     public int poll(long timeoutNanos) {
         int n;

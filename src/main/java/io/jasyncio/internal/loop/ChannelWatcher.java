@@ -1,0 +1,142 @@
+package io.jasyncio.internal.loop;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Objects;
+
+/**
+ * Reader and writer callbacks per channel over a {@link SelectorBackend}: the machinery behind the
+ * loop's {@code addReader}/{@code addWriter} family, asyncio's {@code _add_reader} and friends.
+ *
+ * <p>"Readable" means {@code OP_READ} or {@code OP_ACCEPT}, "writable" {@code OP_WRITE} or {@code
+ * OP_CONNECT}, whichever the channel supports: NIO reports a finished connect as {@code OP_CONNECT},
+ * never as {@code OP_WRITE}, and a pending accept as {@code OP_ACCEPT}, so a writer waiting for a
+ * connect and a reader waiting for a client both wake as they do on a POSIX selector.
+ *
+ * <p>Implementation notes: removing a channel's last callback deregisters its key at once (see
+ * {@link SelectorBackend#deregister}), as asyncio unregisters the descriptor: otherwise NIO keeps
+ * the descriptor of a channel closed right after open until the next poll, so a closed listening
+ * socket would still accept connections for the rest of the iteration. A callback queued by a poll is
+ * checked again when it runs, so a reader removed (or replaced) between the poll and its turn in
+ * the ready queue does not run, as a cancelled asyncio handle does not.
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+public final class ChannelWatcher {
+
+    private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+
+    private final SelectorBackend backend;
+
+    public ChannelWatcher(SelectorBackend backend) {
+        this.backend = backend;
+    }
+
+    /** Calls {@code callback} whenever {@code channel} is readable, replacing any earlier reader. */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        watch(channel, callback, true);
+    }
+
+    /** Calls {@code callback} whenever {@code channel} is writable, replacing any earlier writer. */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        watch(channel, callback, false);
+    }
+
+    /** Stops calling the reader of {@code channel}; returns whether there was one. */
+    public boolean removeReader(SelectableChannel channel) {
+        return unwatch(channel, true);
+    }
+
+    /** Stops calling the writer of {@code channel}; returns whether there was one. */
+    public boolean removeWriter(SelectableChannel channel) {
+        return unwatch(channel, false);
+    }
+
+    /** Whether {@code channel} has a reader (or, if {@code !reader}, a writer). */
+    public boolean isWatched(SelectableChannel channel, boolean reader) {
+        SelectionKey key = backend.keyFor(channel);
+        if (key == null || !key.isValid() || !(key.attachment() instanceof Watch w)) return false;
+        return (reader ? w.reader : w.writer) != null;
+    }
+
+    private void watch(SelectableChannel channel, Runnable callback, boolean reader) {
+        Objects.requireNonNull(channel, "channel is null: pass the SelectableChannel to watch");
+        Objects.requireNonNull(callback, "callback is null: pass the Runnable to call when the channel is ready");
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be non-blocking: call configureBlocking(false) on "
+                    + channel + " first");
+        }
+        if (!channel.isOpen()) throw new IllegalArgumentException("cannot watch a closed channel: " + channel);
+        SelectionKey key = backend.keyFor(channel);
+        Watch w = key != null && key.isValid() && key.attachment() instanceof Watch a ? a : new Watch(channel);
+        if (reader) w.reader = callback;
+        else w.writer = callback;
+        int ops = w.interestOps();
+        if (ops == 0) {
+            throw new IllegalArgumentException(channel + " cannot be watched for " + (reader ? "reading" : "writing")
+                    + ": it supports only operations " + channel.validOps());
+        }
+        try {
+            backend.register(channel, ops, w);
+        } catch (ClosedChannelException e) {
+            throw new IllegalArgumentException("cannot watch a closed channel: " + channel, e);
+        }
+    }
+
+    private boolean unwatch(SelectableChannel channel, boolean reader) {
+        Objects.requireNonNull(channel, "channel is null: pass the SelectableChannel to stop watching");
+        SelectionKey key = backend.keyFor(channel);
+        if (key == null || !key.isValid() || !(key.attachment() instanceof Watch w)) return false;
+        boolean had;
+        if (reader) {
+            had = w.reader != null;
+            w.reader = null;
+        } else {
+            had = w.writer != null;
+            w.writer = null;
+        }
+        int ops = w.interestOps();
+        if (ops == 0) backend.deregister(key);
+        else key.interestOps(ops);
+        return had;
+    }
+
+    /** The callbacks of one channel, attached to its selection key. */
+    private static final class Watch implements SelectorBackend.Interest {
+        private final SelectableChannel channel;
+        /** The current callbacks, or null; loop thread only. */
+        Runnable reader, writer;
+
+        Watch(SelectableChannel channel) {
+            this.channel = channel;
+        }
+
+        int interestOps() {
+            int valid = channel.validOps();
+            return (reader != null ? valid & READ_OPS : 0) | (writer != null ? valid & WRITE_OPS : 0);
+        }
+
+        @Override
+        public Runnable ready(int readyOps) {
+            Runnable r = (readyOps & READ_OPS) != 0 ? reader : null;
+            Runnable w = (readyOps & WRITE_OPS) != 0 ? writer : null;
+            if (r == null && w == null) return null;
+            if (w == null) return () -> { if (reader == r) r.run(); };
+            if (r == null) return () -> { if (writer == w) w.run(); };
+            return () -> {
+                try {
+                    if (reader == r) r.run();
+                } finally {
+                    if (writer == w) w.run();
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "Watch[" + channel + (reader != null ? ", reader" : "") + (writer != null ? ", writer" : "") + "]";
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramPair;
+import io.jasyncio.net.DatagramProtocol;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/** The loop's {@code createDatagramEndpoint}: what {@code io.jasyncio.EventLoop} delegates to. */
+public final class Datagrams {
+
+    private Datagrams() {
+    }
+
+    /**
+     * Opens a UDP endpoint bound to {@code localAddr} and/or connected to {@code remoteAddr} (at least
+     * one); unresolved host names are looked up off the loop.
+     */
+    public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(EventLoop loop, Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr, DatagramOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the endpoint's DatagramProtocol");
+        Objects.requireNonNull(options, "options are null: pass DatagramOptions.DEFAULT");
+        if (localAddr == null && remoteAddr == null) {
+            throw new IllegalArgumentException("pass a local address to bind, a remote address to connect to, or both");
+        }
+        InetSocketAddress local = resolved(loop, localAddr, "local");
+        InetSocketAddress remote = resolved(loop, remoteAddr, "remote");
+        InetAddress probe = (remote != null ? remote : local).getAddress();
+        ProtocolFamily family = probe instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        DatagramChannel ch = DatagramChannel.open(family);
+        boolean ok = false;
+        DatagramEndpointTransport transport = null;
+        try {
+            ch.configureBlocking(false);
+            if (options.reusePort()) {
+                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new IllegalArgumentException("reusePort is not supported on this platform");
+                }
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (options.allowBroadcast()) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            if (local != null) ch.bind(local);
+            if (remote != null) ch.connect(remote);
+            P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+            Future<Void> waiter = loop.createFuture();
+            transport = new DatagramEndpointTransport(loop, ch, protocol, remote, waiter);
+            Io.await(waiter);
+            ok = true;
+            return new DatagramPair<>(transport, protocol);
+        } finally {
+            if (!ok) {
+                if (transport != null) transport.abort();
+                else Io.closeQuietly(ch);
+            }
+        }
+    }
+
+    private static InetSocketAddress resolved(EventLoop loop, SocketAddress a, String which) throws IOException {
+        if (a == null) return null;
+        if (!(a instanceof InetSocketAddress isa)) {
+            throw new IllegalArgumentException("the " + which + " address must be an InetSocketAddress (the JDK has no Unix"
+                    + " datagram sockets), got " + a);
+        }
+        if (!isa.isUnresolved()) return isa;
+        return new InetSocketAddress(Io.resolve(loop, isa.getHostString())[0], isa.getPort());
+    }
+}

@@ -1,0 +1,277 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.Transport;
+import io.jasyncio.net.TransportPair;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The loop's stream networking methods ({@code createConnection}, {@code createServer} and their
+ * Unix variants): what {@code io.jasyncio.EventLoop} delegates to. Each suspends the calling task.
+ */
+public final class Networking {
+
+    private Networking() {
+    }
+
+    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
+            String host, int port, ConnectOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
+        Objects.requireNonNull(host, "host is null: pass a host name or address to connect to");
+        Objects.requireNonNull(options, "options are null: pass ConnectOptions.DEFAULT");
+        Io.checkPort(port);
+        checkSslOptions(options);
+        List<IOException> errors = new ArrayList<>();
+        for (InetAddress addr : Io.resolve(loop, host)) {
+            SocketChannel ch = SocketChannel.open(addr instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            boolean connected = false;
+            try {
+                ch.configureBlocking(false);
+                if (options.localAddr() != null) ch.bind(options.localAddr());
+                loop.sockConnect(ch, new InetSocketAddress(addr, port));
+                connected = true;
+            } catch (IOException e) {
+                errors.add(e);
+            } finally {
+                if (!connected) Io.closeQuietly(ch);
+            }
+            if (connected) return makeConnection(loop, ch, protocolFactory, options, host, port);
+        }
+        throw combined(errors);
+    }
+
+    public static <P extends Protocol> TransportPair<P> createUnixConnection(EventLoop loop, Supplier<P> protocolFactory,
+            Path path, ConnectOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
+        Objects.requireNonNull(path, "path is null: pass the path of the Unix domain socket");
+        Objects.requireNonNull(options, "options are null: pass ConnectOptions.DEFAULT");
+        checkSslOptions(options);
+        if (options.ssl() != null && options.serverHostname() == null) {
+            throw new IllegalArgumentException("a TLS connection over a Unix socket needs serverHostname in the options");
+        }
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        boolean connected = false;
+        try {
+            ch.configureBlocking(false);
+            loop.sockConnect(ch, UnixDomainSocketAddress.of(path));
+            connected = true;
+        } finally {
+            if (!connected) Io.closeQuietly(ch);
+        }
+        return makeConnection(loop, ch, protocolFactory, options, null, 0);
+    }
+
+    public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, List<String> hosts,
+            int port, ServerOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
+        Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
+        Io.checkPort(port);
+        Set<SocketAddress> addresses = new LinkedHashSet<>();
+        if (hosts == null || hosts.isEmpty() || hosts.stream().allMatch(h -> h == null || h.isEmpty())) {
+            addresses.add(new InetSocketAddress(port));
+        } else {
+            for (String h : hosts) {
+                if (h == null || h.isEmpty()) {
+                    addresses.add(new InetSocketAddress(port));
+                    continue;
+                }
+                for (InetAddress a : Io.resolve(loop, h)) addresses.add(new InetSocketAddress(a, port));
+            }
+        }
+        List<ServerSocketChannel> sockets = new ArrayList<>();
+        boolean done = false;
+        try {
+            for (SocketAddress sa : addresses) {
+                InetSocketAddress isa = (InetSocketAddress) sa;
+                ServerSocketChannel s = isa.getAddress() instanceof Inet6Address
+                        ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
+                        : isa.getAddress().isAnyLocalAddress() ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.INET);
+                sockets.add(s);
+                if (options.reuseAddress()) s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (options.reusePort()) {
+                    if (!s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                        throw new IllegalArgumentException("reusePort is not supported on this platform");
+                    }
+                    s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                bind(s, sa, options.backlog());
+                s.configureBlocking(false);
+            }
+            done = true;
+        } finally {
+            if (!done) sockets.forEach(Io::closeQuietly);
+        }
+        return startServer(loop, sockets, protocolFactory, options, null);
+    }
+
+    public static Server createUnixServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, Path path,
+            ServerOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
+        Objects.requireNonNull(path, "path is null: pass the path of the Unix domain socket to listen on");
+        Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
+        removeStaleSocket(path);
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        boolean done = false;
+        try {
+            bind(s, UnixDomainSocketAddress.of(path), options.backlog());
+            s.configureBlocking(false);
+            done = true;
+        } finally {
+            if (!done) Io.closeQuietly(s);
+        }
+        return startServer(loop, List.of(s), protocolFactory, options, path);
+    }
+
+    /**
+     * Upgrades the open {@code transport} to TLS, with {@code protocol} (already connected) receiving
+     * plaintext from now on; returns the new transport once the handshake is done: asyncio's
+     * {@code start_tls}.
+     */
+    public static Transport startTls(EventLoop loop, Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, double handshakeTimeout) throws IOException {
+        Objects.requireNonNull(transport, "transport is null: pass the connection's transport");
+        Objects.requireNonNull(protocol, "protocol is null: pass the protocol that will receive plaintext");
+        Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
+        if (!(transport instanceof SocketTransport raw)) {
+            throw new IllegalArgumentException("transport " + transport + " is not supported by startTls: pass a plain socket transport");
+        }
+        if (raw.isClosing()) throw new IllegalStateException("cannot start TLS on a closing transport: " + raw);
+        if (!(handshakeTimeout > 0) || Double.isInfinite(handshakeTimeout)) {
+            throw new IllegalArgumentException("sslHandshakeTimeout must be a finite number of seconds > 0, got " + handshakeTimeout);
+        }
+        Future<Void> waiter = loop.createFuture();
+        SslProtocol tls = new SslProtocol(loop, protocol, context, waiter, serverSide, serverSide ? null : serverHostname, 0,
+                handshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), false);
+        // pause first, so that no data reaches the TLS protocol before its connectionMade
+        raw.pauseReading();
+        raw.setProtocol(tls);
+        var made = loop.callSoon(() -> tls.connectionMade(raw));
+        var resume = loop.callSoon(raw::resumeReading);
+        boolean ok = false;
+        try {
+            Io.await(waiter);
+            ok = true;
+        } finally {
+            if (!ok) {
+                raw.close();
+                made.cancel();
+                resume.cancel();
+            }
+        }
+        return tls.appTransport();
+    }
+
+    // ---- helpers ----
+
+    private static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
+            ServerOptions options, Path unixPath) {
+        SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
+            setNoDelay(ch);
+            if (options.ssl() == null) {
+                new SocketTransport(loop, ch, protocol, null, null, srv);
+            } else {
+                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), null, true, null, 0,
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                new SocketTransport(loop, ch, tls, null, null, srv);
+            }
+        }, options.backlog(), unixPath);
+        if (options.startServing()) server.startServing();
+        return server;
+    }
+
+    private static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
+            ConnectOptions options, String host, int port) throws IOException {
+        Transport transport = null;
+        boolean ok = false;
+        try {
+            P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+            setNoDelay(ch);
+            Future<Void> waiter = loop.createFuture();
+            Transport app;
+            if (options.ssl() != null) {
+                String name = options.serverHostname() != null ? options.serverHostname() : host;
+                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, false, name, port,
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                transport = new SocketTransport(loop, ch, tls, null, null, null);
+                app = tls.appTransport();
+            } else {
+                transport = new SocketTransport(loop, ch, protocol, waiter, null, null);
+                app = transport;
+            }
+            Io.await(waiter);
+            ok = true;
+            return new TransportPair<>(app, protocol);
+        } finally {
+            if (!ok) {
+                if (transport != null) transport.close();
+                else Io.closeQuietly(ch);
+            }
+        }
+    }
+
+    static void setNoDelay(SocketChannel ch) throws IOException {
+        if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    private static void bind(ServerSocketChannel s, SocketAddress sa, int backlog) throws IOException {
+        try {
+            s.bind(sa, backlog);
+        } catch (IOException e) {
+            BindException b = new BindException("error while attempting to bind on address " + sa + ": " + e.getMessage());
+            b.initCause(e);
+            throw b;
+        }
+    }
+
+    /** Removes a socket file left by a server that did not clean up, as asyncio does; refuses other files. */
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        Object type = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean socket = type instanceof Integer mode && (mode & 0xF000) == 0xC000;
+        if (!socket) throw new BindException("cannot listen on " + path + ": the path exists and is not a socket");
+        Files.delete(path);
+    }
+
+    private static void checkSslOptions(ConnectOptions options) {
+        if (options.ssl() == null && options.serverHostname() != null) {
+            throw new IllegalArgumentException("serverHostname is only meaningful with ssl");
+        }
+    }
+
+    /** One error as it is; several as asyncio does: the common one, or "Multiple exceptions". */
+    private static IOException combined(List<IOException> errors) {
+        if (errors.size() == 1) return errors.get(0);
+        String first = String.valueOf(errors.get(0).getMessage());
+        if (errors.stream().allMatch(e -> first.equals(String.valueOf(e.getMessage())))) return errors.get(0);
+        StringBuilder sb = new StringBuilder("Multiple exceptions: ");
+        for (int i = 0; i < errors.size(); i++) sb.append(i > 0 ? ", " : "").append(errors.get(i).getMessage());
+        ConnectException e = new ConnectException(sb.toString());
+        errors.forEach(e::addSuppressed);
+        return e;
+    }
+}

@@ -1,0 +1,271 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Server} over listening {@link ServerSocketChannel}s: asyncio's {@code Server} with the
+ * accept loop of {@code BaseSelectorEventLoop}.
+ *
+ * <p>Implementation notes. Each readiness event accepts up to {@code backlog} connections, as
+ * asyncio does. An accept that fails for want of resources (too many open files) stops accepting
+ * for {@link #ACCEPT_RETRY_DELAY} seconds instead of spinning on a socket that stays readable.
+ * {@code waitClosed} follows Python 3.12: it returns once the server is closed and every accepted
+ * connection has ended ({@code detach}ed after its channel is closed).
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+final class SelectorServer implements Server {
+    /** asyncio's ACCEPT_RETRY_DELAY: seconds to back off after an accept failed for want of resources. */
+    static final double ACCEPT_RETRY_DELAY = 1.0;
+
+    private final EventLoop loop;
+    private final Supplier<? extends Protocol> protocolFactory;
+    /** Makes the transport of an accepted channel (plain or TLS). */
+    private final ConnectionMaker connectionMaker;
+    private final int backlog;
+    private final int port;
+    /** The socket file of a Unix server, removed on close (as Python 3.13's cleanup_socket), or null. */
+    private final Path unixPath;
+    /** The listening sockets, or null once closed; loop thread only. */
+    private List<ServerSocketChannel> sockets;
+    private final Set<Transport> clients = new LinkedHashSet<>();
+    private int activeCount;
+    private boolean serving;
+    /** Waiters of waitClosed, or null once woken; loop thread only. */
+    private List<Future<Void>> waiters = new ArrayList<>();
+    private Future<Void> servingForever;
+
+    /** Makes a transport for a freshly accepted channel, attached to this server. */
+    interface ConnectionMaker {
+        void accept(SelectorServer server, SocketChannel channel, Protocol protocol) throws Exception;
+    }
+
+    SelectorServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
+            ConnectionMaker connectionMaker, int backlog, Path unixPath) {
+        this.loop = loop;
+        this.unixPath = unixPath;
+        this.sockets = new ArrayList<>(sockets);
+        this.protocolFactory = protocolFactory;
+        this.connectionMaker = connectionMaker;
+        this.backlog = Math.max(1, backlog);
+        int p = -1;
+        try {
+            if (!sockets.isEmpty() && sockets.get(0).getLocalAddress() instanceof InetSocketAddress isa) p = isa.getPort();
+        } catch (IOException e) {
+            p = -1;
+        }
+        this.port = p;
+    }
+
+    // ---- Server ----
+
+    @Override
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        List<ServerSocketChannel> socks = sockets;
+        if (socks == null) return;
+        sockets = null;
+        for (ServerSocketChannel s : socks) {
+            loop.removeReader(s);
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // the socket is unusable either way
+            }
+        }
+        serving = false;
+        if (unixPath != null) {
+            try {
+                Files.deleteIfExists(unixPath);
+            } catch (IOException ignored) {
+                // someone else owns the path now, or it is gone
+            }
+        }
+        if (servingForever != null && !servingForever.isDone()) {
+            servingForever.cancel();
+            servingForever = null;
+        }
+        if (activeCount == 0) wakeup();
+    }
+
+    @Override
+    public void closeClients() {
+        for (Transport t : List.copyOf(clients)) t.close();
+    }
+
+    @Override
+    public void abortClients() {
+        for (Transport t : List.copyOf(clients)) t.abort();
+    }
+
+    @Override
+    public void startServing() {
+        startServingNow();
+        Asyncio.sleep(0);
+    }
+
+    @Override
+    public void serveForever() {
+        if (servingForever != null) {
+            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        }
+        if (sockets == null) throw new IllegalStateException("server " + this + " is closed");
+        startServingNow();
+        servingForever = loop.createFuture();
+        try {
+            awaitQuietly(servingForever);
+        } catch (io.jasyncio.CancelledError e) {
+            close();
+            waitClosed();
+            throw e;
+        } finally {
+            servingForever = null;
+        }
+    }
+
+    @Override
+    public boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public void waitClosed() {
+        if (waiters == null) return;
+        Future<Void> waiter = loop.createFuture();
+        waiters.add(waiter);
+        awaitQuietly(waiter);
+    }
+
+    /** Awaits a future that only ever succeeds or is cancelled. */
+    private static void awaitQuietly(Future<Void> f) {
+        try {
+            f.await();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("unexpected failure of a server waiter", e);
+        }
+    }
+
+    @Override
+    public List<ServerSocketChannel> sockets() {
+        return sockets == null ? List.of() : List.copyOf(sockets);
+    }
+
+    @Override
+    public int port() {
+        if (port < 0) throw new IllegalStateException("server " + this + " listens on a Unix domain socket: it has no port");
+        return port;
+    }
+
+    // ---- connections ----
+
+    void startServingNow() {
+        if (serving || sockets == null) return;
+        serving = true;
+        for (ServerSocketChannel s : sockets) loop.addReader(s, () -> acceptReady(s));
+    }
+
+    void attach(Transport t) {
+        activeCount++;
+        clients.add(t);
+    }
+
+    void detach(Transport t) {
+        activeCount--;
+        clients.remove(t);
+        if (activeCount == 0 && sockets == null) wakeup();
+    }
+
+    private void acceptReady(ServerSocketChannel s) {
+        for (int i = 0; i < backlog; i++) {
+            SocketChannel conn;
+            try {
+                conn = s.accept();
+            } catch (IOException e) {
+                acceptFailed(s, e);
+                return;
+            }
+            if (conn == null) return;
+            Protocol protocol = null;
+            try {
+                conn.configureBlocking(false);
+                protocol = protocolFactory.get();
+                if (protocol == null) throw new IllegalStateException("the protocol factory returned null");
+                connectionMaker.accept(this, conn, protocol);
+            } catch (Exception e) {
+                try {
+                    conn.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+                Map<String, Object> ctx = new LinkedHashMap<>();
+                ctx.put("message", "Error on transport creation for incoming connection");
+                ctx.put("exception", e);
+                if (protocol != null) ctx.put("protocol", protocol);
+                ctx.put("server", this);
+                loop.callExceptionHandler(ctx);
+            }
+        }
+    }
+
+    private void acceptFailed(ServerSocketChannel s, IOException e) {
+        if (!s.isOpen()) return;
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("message", "socket.accept() out of system resource");
+        ctx.put("exception", e);
+        ctx.put("socket", s);
+        loop.callExceptionHandler(ctx);
+        loop.removeReader(s);
+        loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+            if (serving && s.isOpen()) loop.addReader(s, () -> acceptReady(s));
+        });
+    }
+
+    private void wakeup() {
+        List<Future<Void>> ws = waiters;
+        waiters = null;
+        if (ws == null) return;
+        for (Future<Void> w : ws) {
+            if (!w.isDone()) w.setResult(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> addrs = new ArrayList<>();
+        if (sockets != null) {
+            for (ServerSocketChannel s : sockets) {
+                try {
+                    addrs.add(String.valueOf(s.getLocalAddress()));
+                } catch (IOException e) {
+                    addrs.add("?");
+                }
+            }
+        }
+        return "Server[" + (sockets == null ? "closed" : serving ? "serving" : "not serving") + ", sockets=" + addrs
+                + ", connections=" + activeCount + "]";
+    }
+}

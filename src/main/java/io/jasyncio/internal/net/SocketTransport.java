@@ -1,0 +1,366 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.BufferedProtocol;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Transport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link Transport} over a non-blocking {@link SocketChannel} (TCP or Unix): asyncio's {@code
+ * _SelectorSocketTransport}.
+ *
+ * <p>Implementation notes. Writes go straight to the socket while nothing is buffered; the rest is
+ * copied into a queue of buffers, flushed by a writer callback with gathering writes. {@code
+ * connLost} counts from the moment {@code connectionLost} is scheduled: it guards every path so
+ * that the protocol hears of the end exactly once, and afterwards counts dropped writes. The
+ * channel is closed right after {@code connectionLost} returns, and the server (if any) is told
+ * then, so a server's {@code waitClosed} ends only when no descriptor of its clients is open.
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+final class SocketTransport extends FlowControl implements Transport {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+    /** asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
+    private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+    /** The most buffers one gathering write hands the kernel. */
+    private static final int MAX_GATHER = 64;
+
+    private final SocketChannel channel;
+    private final Map<String, Object> extra;
+    /** The server that accepted this connection, or null; told when the connection ends. */
+    private final SelectorServer server;
+    /** All fields below: loop thread only. */
+    private Protocol protocol;
+    private BufferedProtocol bufferedProtocol;
+    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    private int bufferSize;
+    private int connLost;
+    private boolean closing;
+    private boolean paused;
+    private boolean eof;
+    private boolean channelClosed;
+
+    /**
+     * Makes the transport and schedules, in order: {@code protocol.connectionMade}, reading, and
+     * {@code waiter}'s result (if any), as asyncio does.
+     */
+    SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol, Future<Void> waiter,
+            Map<String, Object> extra, SelectorServer server) {
+        super(loop);
+        this.channel = channel;
+        this.extra = Extras.forSocket(channel, extra);
+        this.server = server;
+        setProtocol(protocol);
+        if (server != null) server.attach(this);
+        loop.callSoon(() -> this.protocol.connectionMade(this));
+        loop.callSoon(this::startReading);
+        if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
+    }
+
+    // ---- Transport ----
+
+    @Override
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return extra.getOrDefault(name, defaultValue);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void close() {
+        if (closing) return;
+        closing = true;
+        loop.removeReader(channel);
+        if (buffer.isEmpty()) {
+            connLost++;
+            loop.removeWriter(channel);
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol is null");
+        this.bufferedProtocol = protocol instanceof BufferedProtocol b ? b : null;
+    }
+
+    @Override
+    public Protocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public boolean isReading() {
+        return !closing && !paused;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!isReading()) return;
+        paused = true;
+        loop.removeReader(channel);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || !paused) return;
+        paused = false;
+        startReading();
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        setLimits(high, low);
+    }
+
+    @Override
+    public WriteBufferLimits getWriteBufferLimits() {
+        return limits();
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    public void write(byte[] data) {
+        Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        write(ByteBuffer.wrap(data));
+    }
+
+    /** Sends what the socket takes now; keeps a copy of the rest, since the caller may reuse its buffer. */
+    @Override
+    public void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        if (eof) throw new IllegalStateException("Cannot call write() after writeEof()");
+        if (!data.hasRemaining()) return;
+        if (connLost > 0) {
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
+            connLost++;
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                channel.write(data);
+            } catch (IOException e) {
+                fatalError(e, "Fatal write error on socket transport");
+                return;
+            }
+            if (!data.hasRemaining()) return;
+            loop.addWriter(channel, this::writeReady);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        buffer.add(copy);
+        bufferSize += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    @Override
+    public void writeEof() {
+        if (closing || eof) return;
+        eof = true;
+        if (buffer.isEmpty()) shutdownOutput();
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public void abort() {
+        forceClose(null);
+    }
+
+    // ---- FlowControl ----
+
+    @Override
+    int bufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    void callPauseWriting() {
+        protocol.pauseWriting();
+    }
+
+    @Override
+    void callResumeWriting() {
+        protocol.resumeWriting();
+    }
+
+    @Override
+    Object protocolForReport() {
+        return protocol;
+    }
+
+    // ---- readiness callbacks ----
+
+    private void startReading() {
+        if (isReading() && connLost == 0) loop.addReader(channel, this::readReady);
+    }
+
+    private void readReady() {
+        if (connLost > 0) return;
+        if (bufferedProtocol != null) {
+            readIntoProtocolBuffer();
+            return;
+        }
+        ByteBuffer buf = ReadBuffer.get();
+        int n;
+        try {
+            n = channel.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            onEof();
+            return;
+        }
+        byte[] data = new byte[n];
+        buf.flip().get(data);
+        try {
+            protocol.dataReceived(data);
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
+        }
+    }
+
+    private void readIntoProtocolBuffer() {
+        ByteBuffer buf;
+        try {
+            buf = bufferedProtocol.getBuffer(-1);
+            if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.getBuffer() call failed.");
+            return;
+        }
+        int n;
+        try {
+            n = channel.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            onEof();
+            return;
+        }
+        try {
+            bufferedProtocol.bufferUpdated(n);
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.bufferUpdated() call failed.");
+        }
+    }
+
+    private void onEof() {
+        boolean keepOpen;
+        try {
+            keepOpen = protocol.eofReceived();
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.eofReceived() call failed.");
+            return;
+        }
+        if (keepOpen) loop.removeReader(channel);
+        else close();
+    }
+
+    private void writeReady() {
+        if (connLost > 0) return;
+        ByteBuffer[] batch = new ByteBuffer[Math.min(buffer.size(), MAX_GATHER)];
+        var it = buffer.iterator();
+        for (int i = 0; i < batch.length; i++) batch[i] = it.next();
+        long n;
+        try {
+            n = channel.write(batch);
+        } catch (IOException e) {
+            loop.removeWriter(channel);
+            buffer.clear();
+            bufferSize = 0;
+            fatalError(e, "Fatal write error on socket transport");
+            return;
+        }
+        bufferSize -= (int) n;
+        while (!buffer.isEmpty() && !buffer.peek().hasRemaining()) buffer.poll();
+        maybeResumeProtocol();
+        if (!buffer.isEmpty()) return;
+        loop.removeWriter(channel);
+        if (closing) callConnectionLost(null);
+        else if (eof) shutdownOutput();
+    }
+
+    private void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e, "Fatal error on shutting down the socket's output");
+        }
+    }
+
+    // ---- ending ----
+
+    /** An error ends the connection: I/O errors quietly (the protocol hears), others reported too. */
+    void fatalError(Exception e, String message) {
+        if (e instanceof IOException) {
+            if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": " + message, e);
+        } else {
+            report(message, e);
+        }
+        forceClose(e);
+    }
+
+    private void forceClose(Exception e) {
+        if (connLost > 0) return;
+        if (!buffer.isEmpty()) {
+            buffer.clear();
+            bufferSize = 0;
+            loop.removeWriter(channel);
+        }
+        if (!closing) {
+            closing = true;
+            loop.removeReader(channel);
+        }
+        connLost++;
+        loop.callSoon(() -> callConnectionLost(e));
+    }
+
+    private void callConnectionLost(Exception e) {
+        if (channelClosed) return;
+        try {
+            protocol.connectionLost(e);
+        } finally {
+            channelClosed = true;
+            loop.removeReader(channel);
+            loop.removeWriter(channel);
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more can be done for a socket that fails to close
+            }
+            if (server != null) server.detach(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String state = channelClosed ? "closed" : closing ? "closing" : "open";
+        return "SocketTransport[" + state + ", peer=" + extra.get("peername") + ", read="
+                + (isReading() ? "polling" : "idle") + ", write=<" + (buffer.isEmpty() ? "idle" : "polling")
+                + ", bufsize=" + bufferSize + ">]";
+    }
+}

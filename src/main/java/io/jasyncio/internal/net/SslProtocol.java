@@ -1,0 +1,595 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Transport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * TLS over a plain transport with an {@link SSLEngine}: asyncio's {@code SSLProtocol}. It is the
+ * protocol of the socket transport underneath and shows the application protocol a transport of
+ * its own ({@link AppTransport}), through which plaintext goes in and out.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>TLS states</caption>
+ *   <tr><th>state</th><th>means</th></tr>
+ *   <tr><td>HANDSHAKE</td><td>from the socket's connectionMade; application writes are queued; a
+ *       timer aborts the connection after the handshake timeout</td></tr>
+ *   <tr><td>WRAPPED</td><td>handshake done; the application protocol's connectionMade has run</td></tr>
+ *   <tr><td>SHUTDOWN</td><td>our close_notify is sent; waiting for the peer's, at most the shutdown
+ *       timeout, then the socket is closed</td></tr>
+ *   <tr><td>UNWRAPPED</td><td>the socket is closing or closed</td></tr>
+ * </table>
+ *
+ * <p>Implementation notes. Everything goes through {@link #pump()}: it runs the engine until it
+ * needs bytes from the peer, sending what it produces, finishing the handshake when the engine says
+ * so and handing plaintext to the application (unless it paused reading). Delegated tasks run
+ * inline: they are short CPU work, as OpenSSL's are under asyncio. Flow control is the socket
+ * transport's: its pause/resume calls are passed on to the application protocol, since each
+ * plaintext write is wrapped and handed down at once. A peer's close_notify (or a TCP end-of-file)
+ * is the application's end-of-file, after which the connection is closed: TLS has no half-close.
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+final class SslProtocol implements Protocol {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+
+    private enum State { HANDSHAKE, WRAPPED, SHUTDOWN, UNWRAPPED }
+
+    private final EventLoop loop;
+    private final SSLContext context;
+    private final SSLEngine engine;
+    private final boolean serverSide;
+    private final double handshakeTimeout;
+    private final double shutdownTimeout;
+    private final boolean callConnectionMade;
+    private final AppTransport appTransport = new AppTransport();
+    /** All fields below: loop thread only. */
+    private Protocol app;
+    private Future<Void> waiter;
+    private Transport transport;
+    private State state = State.HANDSHAKE;
+    private ByteBuffer netIn = ByteBuffer.allocate(0);
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
+    private int pendingSize;
+    private boolean appConnected;
+    private boolean appEofCalled;
+    private boolean appLost;
+    private boolean appReadingPaused;
+    private boolean inPump;
+    /** The socket reached end-of-file; acted on once the plaintext before it is delivered. */
+    private boolean rawEof;
+    /** The engine saw close_notify while plaintext before it was still undelivered. */
+    private boolean closePending;
+    private TimerHandle handshakeTimer;
+    private TimerHandle shutdownTimer;
+    private Map<String, Object> extra = Map.of();
+
+    /**
+     * @param waiter completed when the handshake is done (or failed), or null
+     * @param serverHostname the name to send (SNI) and to check the certificate against; client side only
+     * @param callConnectionMade false for startTls, whose application protocol is already connected
+     */
+    SslProtocol(EventLoop loop, Protocol app, SSLContext context, Future<Void> waiter, boolean serverSide, String serverHostname,
+            int port, double handshakeTimeout, double shutdownTimeout, boolean callConnectionMade) {
+        this.loop = loop;
+        this.app = Objects.requireNonNull(app, "protocol is null");
+        this.context = context;
+        this.waiter = waiter;
+        this.serverSide = serverSide;
+        this.handshakeTimeout = handshakeTimeout;
+        this.shutdownTimeout = shutdownTimeout;
+        this.callConnectionMade = callConnectionMade;
+        this.engine = serverSide || serverHostname == null ? context.createSSLEngine() : context.createSSLEngine(serverHostname, port);
+        engine.setUseClientMode(!serverSide);
+        if (!serverSide && serverHostname != null) {
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!isIpLiteral(serverHostname)) params.setServerNames(List.of(new SNIHostName(serverHostname)));
+            engine.setSSLParameters(params);
+        }
+        this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    }
+
+    /** The transport the application protocol sees. */
+    Transport appTransport() {
+        return appTransport;
+    }
+
+    // ---- Protocol: events of the socket transport underneath ----
+
+    @Override
+    public void connectionMade(Transport transport) {
+        this.transport = transport;
+        handshakeTimer = loop.callLater(handshakeTimeout, this::handshakeTimedOut);
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            handshakeFailed(e);
+            return;
+        }
+        pump();
+    }
+
+    @Override
+    public void dataReceived(byte[] data) {
+        if (state == State.UNWRAPPED) return;
+        if (netIn.capacity() - netIn.remaining() < data.length) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.remaining() + data.length)
+                    + engine.getSession().getPacketBufferSize());
+            bigger.put(netIn).flip();
+            netIn = bigger;
+        }
+        netIn.compact().put(data).flip();
+        pump();
+    }
+
+    /**
+     * A TCP end-of-file without (or after) close_notify. The socket stays open until the records
+     * already received are unwrapped and their plaintext delivered, which waits while the
+     * application has paused reading.
+     */
+    @Override
+    public boolean eofReceived() {
+        if (state == State.HANDSHAKE) {
+            handshakeFailed(new SocketException("Connection reset by peer during the TLS handshake"));
+            return false;
+        }
+        rawEof = true;
+        pump();
+        return true;
+    }
+
+    @Override
+    public void connectionLost(Exception exc) {
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (waiter != null && !waiter.isDone()) {
+            waiter.setException(exc != null ? exc : new SocketException("Connection lost during the TLS handshake"));
+        }
+        waiter = null;
+        if (appConnected && !appLost) {
+            appLost = true;
+            app.connectionLost(exc);
+        }
+    }
+
+    @Override
+    public void pauseWriting() {
+        app.pauseWriting();
+    }
+
+    @Override
+    public void resumeWriting() {
+        app.resumeWriting();
+    }
+
+    // ---- the engine ----
+
+    /** Runs the engine as far as the bytes at hand allow; see the class notes. */
+    private void pump() {
+        if (inPump) return;
+        inPump = true;
+        try {
+            pumpLoop();
+            checkRawEof();
+        } catch (SSLException e) {
+            if (state == State.HANDSHAKE) handshakeFailed(e);
+            else fatal(e);
+        } finally {
+            inPump = false;
+        }
+    }
+
+    private void pumpLoop() throws SSLException {
+        while (state != State.UNWRAPPED) {
+            SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+            switch (hs) {
+                case NEED_TASK -> {
+                    for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+                }
+                case NEED_WRAP -> {
+                    SSLEngineResult r = wrap(ByteBuffer.allocate(0));
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
+                        onEngineClosed();
+                        return;
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (!unwrapOnce()) return;
+                }
+                default -> {
+                    if (state == State.HANDSHAKE) {
+                        handshakeDone();
+                        continue;
+                    }
+                    // application data, left in netIn while the application does not read; after
+                    // each record the status may change (a KeyUpdate, a session ticket)
+                    if (appReadingPaused || !unwrapOnce()) return;
+                }
+            }
+        }
+    }
+
+    /** Unwraps one record from netIn into appIn; false if more bytes are needed or the engine closed. */
+    private boolean unwrapOnce() throws SSLException {
+        if (!netIn.hasRemaining() && !engine.isInboundDone()) return false;
+        while (true) {
+            SSLEngineResult r = engine.unwrap(netIn, appIn);
+            switch (r.getStatus()) {
+                case OK -> {
+                    deliver();
+                    return r.bytesConsumed() > 0 || r.bytesProduced() > 0 || r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED;
+                }
+                case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                case BUFFER_UNDERFLOW -> {
+                    return false;
+                }
+                case CLOSED -> {
+                    deliver();
+                    onEngineClosed();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Wraps {@code src} completely, sending the records down. */
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        SSLEngineResult r;
+        do {
+            r = engine.wrap(src, netOut);
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                continue;
+            }
+            flushNetOut();
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) return r;
+        } while (src.hasRemaining());
+        return r;
+    }
+
+    private void flushNetOut() {
+        if (netOut.position() == 0) return;
+        netOut.flip();
+        byte[] bytes = new byte[netOut.remaining()];
+        netOut.get(bytes);
+        netOut.clear();
+        if (transport != null && !transport.isClosing()) transport.write(bytes);
+    }
+
+    /** Hands buffered plaintext to the application if it is connected and reading. */
+    private void deliver() {
+        if (!appConnected || appReadingPaused || appIn.position() == 0 || appLost) return;
+        appIn.flip();
+        byte[] data = new byte[appIn.remaining()];
+        appIn.get(data);
+        appIn.clear();
+        try {
+            app.dataReceived(data);
+        } catch (Exception e) {
+            reportAndAbort("Fatal error: protocol.dataReceived() call failed.", e);
+            return;
+        }
+        if (closePending) {
+            closePending = false;
+            onEngineClosed();
+        }
+    }
+
+    /** Acts on the socket's end-of-file once nothing before it is left to deliver. */
+    private void checkRawEof() {
+        if (!rawEof || appReadingPaused || appIn.position() > 0 || state == State.UNWRAPPED) return;
+        if (state == State.HANDSHAKE) return;
+        callAppEof();
+        finishShutdown();
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + atLeast));
+        b.flip();
+        return bigger.put(b);
+    }
+
+    // ---- handshake ----
+
+    private void handshakeDone() {
+        state = State.WRAPPED;
+        if (handshakeTimer != null) handshakeTimer.cancel();
+        extra = sslExtra();
+        if (LOG.isLoggable(Level.DEBUG) && loop.getDebug()) LOG.log(Level.DEBUG, "{0}: TLS handshake done", this);
+        if (callConnectionMade) {
+            appConnected = true;
+            try {
+                app.connectionMade(appTransport);
+            } catch (Exception e) {
+                reportAndAbort("Fatal error: protocol.connectionMade() call failed.", e);
+                return;
+            }
+        } else {
+            appConnected = true;
+        }
+        if (waiter != null && !waiter.isDone()) waiter.setResult(null);
+        waiter = null;
+        while (!pendingWrites.isEmpty() && state == State.WRAPPED) {
+            ByteBuffer b = pendingWrites.poll();
+            pendingSize -= b.remaining();
+            appTransport.write(b);
+        }
+        if (appClosing && state == State.WRAPPED) startShutdown();
+    }
+
+    private void handshakeTimedOut() {
+        if (state != State.HANDSHAKE) return;
+        handshakeFailed(new SSLHandshakeException("TLS handshake is taking longer than " + handshakeTimeout
+                + " seconds: aborting the connection"));
+    }
+
+    private void handshakeFailed(Exception e) {
+        if (state == State.UNWRAPPED) return;
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": TLS handshake failed", e);
+        if (waiter != null && !waiter.isDone()) waiter.setException(e);
+        waiter = null;
+        if (transport != null) transport.abort();
+    }
+
+    private Map<String, Object> sslExtra() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("sslcontext", context);
+        m.put("ssl_object", engine);
+        var session = engine.getSession();
+        m.put("cipher", session.getCipherSuite());
+        m.put("ssl_protocol", session.getProtocol());
+        m.put("compression", null);
+        Certificate[] peer;
+        try {
+            peer = session.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            peer = null;
+        }
+        m.put("peercert", peer);
+        return m;
+    }
+
+    // ---- shutdown ----
+
+    /** Set by the application's close() during the handshake: shut down as soon as it is done. */
+    private boolean appClosing;
+
+    /** Sends our close_notify and waits (bounded) for the peer's before closing the socket. */
+    private void startShutdown() {
+        if (state == State.HANDSHAKE) {
+            handshakeFailed(new SocketException("Connection closed by the application during the TLS handshake"));
+            return;
+        }
+        if (state != State.WRAPPED) return;
+        state = State.SHUTDOWN;
+        shutdownTimer = loop.callLater(shutdownTimeout, () -> {
+            if (state == State.SHUTDOWN) transport.abort();
+        });
+        engine.closeOutbound();
+        try {
+            wrap(ByteBuffer.allocate(0));
+        } catch (SSLException e) {
+            fatal(e);
+            return;
+        }
+        if (engine.isInboundDone()) finishShutdown();
+    }
+
+    /** The engine saw the peer's close_notify (or finished closing). */
+    private void onEngineClosed() {
+        if (appIn.position() > 0 && appConnected && !appLost) {
+            closePending = true;
+            return;
+        }
+        if (state == State.WRAPPED) {
+            callAppEof();
+            startShutdown();
+        } else if (state == State.SHUTDOWN) {
+            if (engine.isInboundDone()) finishShutdown();
+        }
+    }
+
+    private void finishShutdown() {
+        if (state == State.UNWRAPPED) return;
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (transport != null) transport.close();
+    }
+
+    private void callAppEof() {
+        if (!appConnected || appEofCalled) return;
+        appEofCalled = true;
+        try {
+            if (app.eofReceived()) LOG.log(Level.WARNING, "returning true from eofReceived() has no effect when using TLS");
+        } catch (Exception e) {
+            reportAndAbort("Error calling eofReceived()", e);
+        }
+    }
+
+    private void fatal(IOException e) {
+        if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": TLS error", e);
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (transport instanceof SocketTransport st) st.fatalError(e, "Fatal TLS error");
+        else if (transport != null) transport.abort();
+    }
+
+    private void reportAndAbort(String message, Exception e) {
+        java.util.Map<String, Object> ctx = new java.util.LinkedHashMap<>();
+        ctx.put("message", message);
+        ctx.put("exception", e);
+        ctx.put("transport", appTransport);
+        ctx.put("protocol", app);
+        loop.callExceptionHandler(ctx);
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (transport != null) transport.abort();
+    }
+
+    private void cancelTimers() {
+        if (handshakeTimer != null) handshakeTimer.cancel();
+        if (shutdownTimer != null) shutdownTimer.cancel();
+    }
+
+    private static boolean isIpLiteral(String host) {
+        try {
+            InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SslProtocol[" + state + (serverSide ? ", server side" : ", client side") + "]";
+    }
+
+    /** The transport the application protocol sees: plaintext in, plaintext out. */
+    private final class AppTransport implements Transport {
+        /** Writes dropped after close; loop thread only. */
+        private int connLost;
+
+        @Override
+        public Object getExtraInfo(String name, Object defaultValue) {
+            if (extra.containsKey(name)) return extra.get(name);
+            return transport != null ? transport.getExtraInfo(name, defaultValue) : defaultValue;
+        }
+
+        @Override
+        public boolean isClosing() {
+            return appClosing || state == State.SHUTDOWN || state == State.UNWRAPPED;
+        }
+
+        @Override
+        public void close() {
+            if (appClosing) return;
+            appClosing = true;
+            if (state == State.WRAPPED) startShutdown();
+        }
+
+        @Override
+        public void setProtocol(Protocol protocol) {
+            app = Objects.requireNonNull(protocol, "protocol is null");
+        }
+
+        @Override
+        public Protocol getProtocol() {
+            return app;
+        }
+
+        @Override
+        public boolean isReading() {
+            return !appReadingPaused && transport != null && transport.isReading();
+        }
+
+        @Override
+        public void pauseReading() {
+            appReadingPaused = true;
+            if (transport != null) transport.pauseReading();
+        }
+
+        @Override
+        public void resumeReading() {
+            if (!appReadingPaused) return;
+            appReadingPaused = false;
+            if (transport != null) transport.resumeReading();
+            loop.callSoon(() -> {
+                deliver();
+                pump();
+            });
+        }
+
+        @Override
+        public void setWriteBufferLimits(int high, int low) {
+            transport.setWriteBufferLimits(high, low);
+        }
+
+        @Override
+        public WriteBufferLimits getWriteBufferLimits() {
+            return transport.getWriteBufferLimits();
+        }
+
+        @Override
+        public int getWriteBufferSize() {
+            return pendingSize + (transport != null ? transport.getWriteBufferSize() : 0);
+        }
+
+        @Override
+        public void write(byte[] data) {
+            Objects.requireNonNull(data, "data is null: pass the bytes to write");
+            write(ByteBuffer.wrap(data));
+        }
+
+        @Override
+        public void write(ByteBuffer data) {
+            Objects.requireNonNull(data, "data is null: pass the bytes to write");
+            if (!data.hasRemaining()) return;
+            if (appClosing || state == State.SHUTDOWN || state == State.UNWRAPPED) {
+                if (connLost++ >= 5) LOG.log(Level.WARNING, "TLS connection is closed");
+                return;
+            }
+            if (state == State.HANDSHAKE) {
+                ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+                pendingWrites.add(copy);
+                pendingSize += copy.remaining();
+                return;
+            }
+            try {
+                SslProtocol.this.wrap(data);
+            } catch (SSLException e) {
+                fatal(e);
+            }
+        }
+
+        @Override
+        public void writeEof() {
+            throw new UnsupportedOperationException("TLS does not support half-closes: use close()");
+        }
+
+        @Override
+        public boolean canWriteEof() {
+            return false;
+        }
+
+        @Override
+        public void abort() {
+            state = State.UNWRAPPED;
+            cancelTimers();
+            if (transport != null) transport.abort();
+        }
+
+        @Override
+        public String toString() {
+            return "TlsTransport[" + state + ", " + transport + "]";
+        }
+    }
+}

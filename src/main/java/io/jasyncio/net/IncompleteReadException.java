@@ -1,0 +1,39 @@
+package io.jasyncio.net;
+
+import java.io.EOFException;
+import java.io.UncheckedIOException;
+
+/**
+ * The stream ended before a read was satisfied: asyncio's {@code IncompleteReadError} (an {@code
+ * EOFError}), unchecked here; its cause is an {@link EOFException} with the same message.
+ */
+public final class IncompleteReadException extends UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+
+    private final byte[] partial;
+    private final int expected;
+
+    /**
+     * @param partial the bytes read before the end of the stream
+     * @param expected how many bytes were expected, or -1 if that is not known (a separator was)
+     */
+    public IncompleteReadException(byte[] partial, int expected) {
+        super(message(partial.length, expected), new EOFException(message(partial.length, expected)));
+        this.partial = partial.clone();
+        this.expected = expected;
+    }
+
+    /** The bytes read before the stream ended (a copy). */
+    public byte[] partial() {
+        return partial.clone();
+    }
+
+    /** How many bytes were expected, or -1 for a read up to a separator. */
+    public int expected() {
+        return expected;
+    }
+
+    private static String message(int got, int expected) {
+        return got + " bytes read on a total of " + (expected < 0 ? "undefined" : String.valueOf(expected)) + " expected bytes";
+    }
+}

@@ -1,0 +1,65 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+
+/**
+ * Listening sockets that accept connections, each handled by a new protocol: asyncio's {@code
+ * Server}, made by {@code loop.createServer} or {@link Streams#startServer}.
+ *
+ * <h2>States</h2>
+ * <table>
+ *   <caption>Server states</caption>
+ *   <tr><th>state</th><th>entered by</th></tr>
+ *   <tr><td>created</td><td>{@code createServer} with {@code startServing(false)}</td></tr>
+ *   <tr><td>serving</td><td>creation, {@link #startServing()} or {@link #serveForever()}</td></tr>
+ *   <tr><td>closed</td><td>{@link #close()}: the listening sockets are closed; connections already
+ *       accepted go on until they end, and {@link #waitClosed()} waits for them</td></tr>
+ * </table>
+ *
+ * <p>Thread-safety: loop thread only.
+ */
+public interface Server extends AutoCloseable {
+
+    EventLoop getLoop();
+
+    /**
+     * Stops listening and closes the listening sockets; connections already accepted stay open.
+     * Idempotent; a pending {@link #serveForever()} is cancelled.
+     */
+    @Override
+    void close();
+
+    /** Closes every accepted connection that is still open (after flushing it). */
+    void closeClients();
+
+    /** Aborts every accepted connection that is still open. */
+    void abortClients();
+
+    /** Starts accepting connections, if not yet; suspends for one loop iteration. */
+    void startServing();
+
+    /**
+     * Accepts connections until the calling task is cancelled, then closes the server and waits for
+     * its connections to end.
+     *
+     * @throws IllegalStateException if the server is closed or another task is already in it
+     */
+    void serveForever();
+
+    boolean isServing();
+
+    /** Suspends until the server is closed and every connection it accepted has ended. */
+    void waitClosed();
+
+    /** The listening sockets; empty once closed. */
+    List<ServerSocketChannel> sockets();
+
+    /**
+     * The port the (first) listening socket is bound to, as chosen by the system for port 0.
+     *
+     * @throws IllegalStateException for a Unix domain socket server
+     */
+    int port();
+}

@@ -1,0 +1,319 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Bytes received on a connection, read by a coroutine: asyncio's {@code StreamReader}. Made by
+ * {@link Streams#openConnection} and {@link Streams#startServer}; a test may make one and {@link
+ * #feedData feed} it directly.
+ *
+ * <h2>The limit</h2>
+ * {@link #readLine()} and {@link #readUntil} give up with {@link LimitOverrunException} when no
+ * separator is found within {@code limit} bytes (64 KiB by default). The buffer may hold up to twice
+ * the limit before the reader pauses the transport; it resumes when reads bring it back to the limit,
+ * so a slow reader keeps memory bounded and pushes back on the peer.
+ *
+ * <h2>Thread-safety and concurrency</h2>
+ * Loop thread only. One task reads at a time: a second read while one waits throws {@link
+ * IllegalStateException}, as asyncio does.
+ *
+ * <h2>Cancellation</h2>
+ * A read cancelled while it waits consumes nothing: what was buffered stays for the next read.
+ */
+public final class StreamReader {
+    /** asyncio's _DEFAULT_LIMIT. */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+
+    private final int limit;
+    /** Buffered bytes are buf[head, tail); loop thread only, as every field below. */
+    private byte[] buf = new byte[256];
+    private int head, tail;
+    private boolean eof;
+    private Future<Void> waiter;
+    private Exception exception;
+    private Transport transport;
+    private boolean paused;
+
+    public StreamReader() {
+        this(DEFAULT_LIMIT);
+    }
+
+    /** @throws IllegalArgumentException if {@code limit <= 0} */
+    public StreamReader(int limit) {
+        if (limit <= 0) throw new IllegalArgumentException("Limit cannot be <= 0, got " + limit);
+        this.limit = limit;
+    }
+
+    /** The error the stream failed with, or null. */
+    public Exception exception() {
+        return exception;
+    }
+
+    /** Fails the stream: the waiting read, and every later one, throws {@code exc}. */
+    public void setException(Exception exc) {
+        this.exception = Objects.requireNonNull(exc, "exception is null");
+        Future<Void> w = waiter;
+        if (w != null) {
+            waiter = null;
+            if (!w.isCancelled()) w.setException(exc);
+        }
+    }
+
+    /** Connects the reader to the transport it pauses under back-pressure; once. */
+    public void setTransport(Transport transport) {
+        if (this.transport != null) throw new IllegalStateException("Transport already set");
+        this.transport = Objects.requireNonNull(transport, "transport is null");
+    }
+
+    /** Marks the end of the stream: reads return what is left, then end. */
+    public void feedEof() {
+        eof = true;
+        wakeupWaiter();
+    }
+
+    /** Whether the stream has ended and every byte was read. */
+    public boolean atEof() {
+        return eof && head == tail;
+    }
+
+    /**
+     * Appends received bytes and wakes the waiting read; pauses the transport when over twice the limit.
+     *
+     * @throws IllegalStateException after {@link #feedEof()}
+     */
+    public void feedData(byte[] data) {
+        Objects.requireNonNull(data, "data is null");
+        if (eof) throw new IllegalStateException("feedData after feedEof");
+        if (data.length == 0) return;
+        append(data);
+        wakeupWaiter();
+        if (transport != null && !paused && size() > 2 * limit) {
+            transport.pauseReading();
+            paused = true;
+        }
+    }
+
+    /**
+     * Reads one line, up to and including {@code '\n'}; at the end of the stream, what is left
+     * (maybe no newline, maybe empty).
+     *
+     * @throws LimitOverrunException if the line is longer than the limit; the line (if complete) or
+     *     the whole buffer is discarded, as asyncio does
+     */
+    public byte[] readLine() throws IOException {
+        try {
+            return readUntil(NEWLINE);
+        } catch (IncompleteReadException e) {
+            return e.partial();
+        } catch (LimitOverrunException e) {
+            if (startsWith(NEWLINE, e.consumed())) consume(e.consumed() + 1);
+            else head = tail = 0;
+            maybeResumeTransport();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads up to and including {@code separator}.
+     *
+     * @throws IncompleteReadException if the stream ends first (the buffer goes into {@code partial()})
+     * @throws LimitOverrunException if no separator is found within the limit; the data stays buffered
+     * @throws IllegalArgumentException if the separator is empty
+     */
+    public byte[] readUntil(byte[] separator) throws IOException {
+        Objects.requireNonNull(separator, "separator is null");
+        int seplen = separator.length;
+        if (seplen == 0) throw new IllegalArgumentException("Separator should be at least one-byte string");
+        throwIfFailed();
+        int offset = 0;
+        int isep;
+        while (true) {
+            int buflen = size();
+            if (buflen - offset >= seplen) {
+                isep = indexOf(separator, offset);
+                if (isep != -1) break;
+                offset = buflen + 1 - seplen;
+                if (offset > limit) throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", offset);
+            }
+            if (eof) {
+                byte[] chunk = take(size());
+                throw new IncompleteReadException(chunk, -1);
+            }
+            waitForData("readUntil");
+        }
+        if (isep > limit) throw new LimitOverrunException("Separator is found, but chunk is longer than limit", isep);
+        byte[] chunk = take(isep + seplen);
+        maybeResumeTransport();
+        return chunk;
+    }
+
+    /** Reads until the end of the stream and returns everything. */
+    public byte[] read() throws IOException {
+        throwIfFailed();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        while (true) {
+            byte[] block = read(limit);
+            if (block.length == 0) return all.toByteArray();
+            all.writeBytes(block);
+        }
+    }
+
+    /**
+     * Reads at most {@code n} bytes as soon as any are available; empty at the end of the stream.
+     * {@code n = -1} reads to the end, as {@link #read()}.
+     */
+    public byte[] read(int n) throws IOException {
+        throwIfFailed();
+        if (n == 0) return new byte[0];
+        if (n < 0) return read();
+        if (head == tail && !eof) waitForData("read");
+        byte[] data = take(Math.min(n, size()));
+        maybeResumeTransport();
+        return data;
+    }
+
+    /**
+     * Reads exactly {@code n} bytes.
+     *
+     * @throws IncompleteReadException if the stream ends first, with the bytes that came
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
+    public byte[] readExactly(int n) throws IOException {
+        if (n < 0) throw new IllegalArgumentException("readExactly size can not be less than zero, got " + n);
+        throwIfFailed();
+        if (n == 0) return new byte[0];
+        while (size() < n) {
+            if (eof) throw new IncompleteReadException(take(size()), n);
+            waitForData("readExactly");
+        }
+        byte[] data = take(n);
+        maybeResumeTransport();
+        return data;
+    }
+
+    // ---- internals ----
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    private void throwIfFailed() throws IOException {
+        if (exception != null) throw rethrow(exception);
+    }
+
+    /** Rethrows a stored or awaited failure as it is, when its type allows. */
+    static IOException rethrow(Exception e) {
+        if (e instanceof IOException io) return io;
+        if (e instanceof RuntimeException r) throw r;
+        return new IOException(e);
+    }
+
+    private void waitForData(String op) throws IOException {
+        if (waiter != null) {
+            throw new IllegalStateException(op + "() called while another coroutine is already waiting for incoming data");
+        }
+        if (paused) {
+            paused = false;
+            transport.resumeReading();
+        }
+        Future<Void> w = Asyncio.getRunningLoop().createFuture();
+        waiter = w;
+        try {
+            w.await();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw rethrow(e);
+        } finally {
+            if (waiter == w) waiter = null;
+        }
+    }
+
+    private void wakeupWaiter() {
+        Future<Void> w = waiter;
+        if (w != null) {
+            waiter = null;
+            if (!w.isCancelled()) w.setResult(null);
+        }
+    }
+
+    private void maybeResumeTransport() {
+        if (paused && size() <= limit) {
+            paused = false;
+            transport.resumeReading();
+        }
+    }
+
+    /** How many bytes are buffered (for tests of memory bounds). */
+    int bufferedSize() {
+        return size();
+    }
+
+    private int size() {
+        return tail - head;
+    }
+
+    private void append(byte[] data) {
+        if (buf.length - tail < data.length) {
+            int size = size();
+            if (buf.length - size >= data.length && head > 0) {
+                System.arraycopy(buf, head, buf, 0, size);
+            } else {
+                byte[] bigger = new byte[Math.max(buf.length * 2, size + data.length)];
+                System.arraycopy(buf, head, bigger, 0, size);
+                buf = bigger;
+            }
+            head = 0;
+            tail = size;
+        }
+        System.arraycopy(data, 0, buf, tail, data.length);
+        tail += data.length;
+    }
+
+    private byte[] take(int n) {
+        byte[] out = Arrays.copyOfRange(buf, head, head + n);
+        consume(n);
+        return out;
+    }
+
+    private void consume(int n) {
+        head += n;
+        if (head == tail) {
+            head = tail = 0;
+            if (buf.length > 4 * limit) buf = new byte[256];
+        }
+    }
+
+    private int indexOf(byte[] sep, int offset) {
+        outer:
+        for (int i = head + offset, last = tail - sep.length; i <= last; i++) {
+            for (int j = 0; j < sep.length; j++) {
+                if (buf[i + j] != sep[j]) continue outer;
+            }
+            return i - head;
+        }
+        return -1;
+    }
+
+    private boolean startsWith(byte[] sep, int offset) {
+        if (size() - offset < sep.length) return false;
+        for (int j = 0; j < sep.length; j++) {
+            if (buf[head + offset + j] != sep[j]) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("StreamReader[");
+        sb.append(size()).append(" bytes");
+        if (eof) sb.append(", eof");
+        sb.append(", limit=").append(limit);
+        if (waiter != null) sb.append(", waiter");
+        if (exception != null) sb.append(", exception=").append(exception);
+        if (paused) sb.append(", paused");
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,174 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** UDP endpoints over loopback: echo, connected and unconnected sends, errors, closing. */
+@Tag("io")
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DatagramTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Echoes every datagram to its sender. */
+    static final class EchoServerProtocol implements DatagramProtocol {
+        DatagramTransport transport;
+
+        @Override
+        public void connectionMade(DatagramTransport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void datagramReceived(byte[] data, SocketAddress addr) {
+            transport.sendto(data, addr);
+        }
+    }
+
+    /** Records what happens: "made", "got ...", "error X", "lost null". */
+    static final class Recorder implements DatagramProtocol {
+        final List<String> log = new ArrayList<>();
+        final Future<byte[]> first = getRunningLoop().createFuture();
+        final Future<Exception> error = getRunningLoop().createFuture();
+        final Future<Void> lost = getRunningLoop().createFuture();
+
+        @Override
+        public void connectionMade(DatagramTransport transport) {
+            log.add("made");
+        }
+
+        @Override
+        public void datagramReceived(byte[] data, SocketAddress addr) {
+            log.add("got " + new String(data, StandardCharsets.UTF_8));
+            if (!first.isDone()) first.setResult(data);
+        }
+
+        @Override
+        public void errorReceived(Exception exc) {
+            log.add("error " + exc.getClass().getSimpleName());
+            if (!error.isDone()) error.setResult(exc);
+        }
+
+        @Override
+        public void connectionLost(Exception exc) {
+            log.add("lost " + exc);
+            lost.setResult(null);
+        }
+    }
+
+    @Test
+    void anEchoServerAnswersAConnectedClient() throws Exception {
+        // behaviour of test_events.py test_create_datagram_endpoint
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var server = loop.createDatagramEndpoint(EchoServerProtocol::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress serverAddr = (SocketAddress) server.transport().getExtraInfo("sockname");
+            assertNull(server.transport().getExtraInfo("peername"));
+            var client = loop.createDatagramEndpoint(Recorder::new, null, serverAddr);
+            assertEquals(serverAddr, client.transport().getExtraInfo("peername"));
+            client.transport().sendto(b("ping"));
+            client.protocol().first.await();
+            client.transport().close();
+            assertTrue(client.transport().isClosing());
+            client.protocol().lost.await();
+            server.transport().close();
+            return client.protocol().log;
+        });
+        assertEquals(List.of("made", "got ping", "lost null"), log);
+    }
+
+    @Test
+    void anUnconnectedEndpointSendsToAnyAddressAndNeedsOne() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var a = loop.createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            var b = loop.createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress bAddr = (SocketAddress) b.transport().getExtraInfo("sockname");
+            var e = assertThrows(IllegalArgumentException.class, () -> a.transport().sendto(b("x")));
+            assertTrue(e.getMessage().contains("not connected"), e.getMessage());
+            a.transport().sendto(b("to b"), bAddr);
+            b.protocol().first.await();
+            a.transport().abort();
+            b.transport().close();
+            a.protocol().lost.await();
+            b.protocol().lost.await();
+            return b.protocol().log;
+        });
+        assertEquals(List.of("made", "got to b", "lost null"), log);
+    }
+
+    @Test
+    void aConnectedEndpointRefusesOtherAddresses() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var server = loop.createDatagramEndpoint(EchoServerProtocol::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress serverAddr = (SocketAddress) server.transport().getExtraInfo("sockname");
+            var client = loop.createDatagramEndpoint(Recorder::new, null, serverAddr);
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> client.transport().sendto(b("x"), new InetSocketAddress("127.0.0.1", 9)));
+            assertTrue(e.getMessage().startsWith("Invalid address: must be null or"), e.getMessage());
+            client.transport().sendto(b("same address is fine"), serverAddr);
+            client.protocol().first.await();
+            client.transport().close();
+            server.transport().close();
+            client.protocol().lost.await();
+        });
+    }
+
+    @Test
+    void aPortUnreachableIsReportedToErrorReceivedAndTheEndpointStaysOpen() throws Exception {
+        // behaviour of test_selector_events.py test_read_ready_err / error_received
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            SocketAddress closed;
+            try (DatagramChannel probe = DatagramChannel.open()) {
+                probe.bind(new InetSocketAddress("127.0.0.1", 0));
+                closed = probe.getLocalAddress();
+            }
+            var client = loop.createDatagramEndpoint(Recorder::new, null, closed);
+            client.transport().sendto(b("anyone?"));
+            Exception exc = client.protocol().error.await();
+            assertInstanceOf(PortUnreachableException.class, exc);
+            assertFalse(client.transport().isClosing());
+            client.transport().close();
+            client.protocol().lost.await();
+            return client.protocol().log;
+        });
+        assertEquals(List.of("made", "error PortUnreachableException", "lost null"), log);
+    }
+
+    @Test
+    void badArgumentsAndNoDescriptorLeaks() throws Exception {
+        NetTesting.assertNoFdLeak(() -> {
+            EventLoop loop = getRunningLoop();
+            assertThrows(IllegalArgumentException.class, () -> loop.createDatagramEndpoint(Recorder::new, null, null));
+            assertThrows(IllegalArgumentException.class, () -> loop.createDatagramEndpoint(Recorder::new,
+                    java.net.UnixDomainSocketAddress.of("/tmp/x.sock"), null));
+            var server = loop.createDatagramEndpoint(EchoServerProtocol::new, InetSocketAddress.createUnresolved("localhost", 0), null,
+                    DatagramOptions.DEFAULT.reusePort(true));
+            int port = ((InetSocketAddress) server.transport().getExtraInfo("sockname")).getPort();
+            var client = loop.createDatagramEndpoint(Recorder::new, null, new InetSocketAddress("127.0.0.1", port));
+            client.transport().sendto(b("x"));
+            client.protocol().first.await();
+            client.transport().close();
+            server.transport().close();
+            client.protocol().lost.await();
+            sleep(0);
+        });
+    }
+}

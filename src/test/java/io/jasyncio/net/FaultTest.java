@@ -1,0 +1,332 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.TimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Peers that misbehave, on loopback: each scenario must leave the loop running, every descriptor
+ * closed, connectionLost called once, and every byte that drain() confirmed delivered.
+ */
+@Tag("io")
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FaultTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A raw non-blocking client socket connected to {@code port}. */
+    private static SocketChannel rawClient(EventLoop loop, int port) throws IOException {
+        SocketChannel raw = SocketChannel.open();
+        raw.configureBlocking(false);
+        loop.sockConnect(raw, new InetSocketAddress("127.0.0.1", port));
+        return raw;
+    }
+
+    /** Closes with SO_LINGER 0, so that the peer gets a reset rather than an end-of-file. */
+    private static void reset(SocketChannel raw) throws IOException {
+        raw.setOption(StandardSocketOptions.SO_LINGER, 0);
+        raw.close();
+    }
+
+    /** After a fault, the same server still serves a well-behaved client: the loop is fine. */
+    private static void assertStillServes(int port) throws Exception {
+        Streams.Connection c = Streams.openConnection("127.0.0.1", port);
+        c.writer().write(b("ping\n"));
+        c.writer().writeEof();
+        assertEquals("ping\n", s(c.reader().readLine()));
+        c.writer().close();
+        c.writer().waitClosed();
+    }
+
+    @Test
+    void aPeerResetEndsTheConnectionWithTheErrorExactlyOnce() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = loop.createServer(() -> {
+                RecordingProtocol p = new RecordingProtocol();
+                p.logData = false;
+                served.add(p);
+                return p;
+            }, "127.0.0.1", 0);
+            SocketChannel raw = rawClient(loop, srv.port());
+            while (served.isEmpty() || !served.get(0).made.isDone()) sleep(0.001);
+            loop.sockSendall(raw, b("partial request"));
+            reset(raw);
+            Exception exc = served.get(0).lost.await();
+            log.add("server lost " + exc.getClass().getSimpleName());
+            log.addAll(served.get(0).log.stream().filter(e -> e.startsWith("lost")).toList());
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("server lost SocketException", "lost SocketException"), log);
+    }
+
+    @Test
+    void aResetWhileTheServerWaitsInDrainRaisesFromDrain() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            Future<String> outcome = loop.createFuture();
+            Future<Void> draining = loop.createFuture();
+            int[] connections = new int[1];
+            Server srv = Streams.startServer((r, w) -> {
+                if (connections[0]++ > 0) {
+                    w.close();
+                    return;
+                }
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (true) {
+                        w.write(chunk);
+                        if (w.transport().getWriteBufferSize() > 64 * 1024 && !draining.isDone()) draining.setResult(null);
+                        w.drain();
+                    }
+                } catch (SocketException e) {
+                    outcome.setResult("drain raised " + e.getClass().getSimpleName());
+                }
+            }, "127.0.0.1", 0);
+            SocketChannel raw = rawClient(loop, srv.port());
+            draining.await();
+            reset(raw);
+            log.add(outcome.await());
+            assertStillServesEcho(srv);
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("drain raised SocketException"), log);
+    }
+
+    /** Replaces the server's handler check: a fresh connection still gets accepted and closed cleanly. */
+    private static void assertStillServesEcho(Server srv) throws Exception {
+        Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+        c.writer().close();
+        c.writer().waitClosed();
+    }
+
+    @Test
+    void aHalfClosedPeerStillGetsItsAnswer() throws Exception {
+        // behaviour of test_streams.py half-close: the server answers after the client's EOF
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] all = r.read();
+                w.write(b("got " + all.length + " bytes after your eof"));
+                w.close();
+                w.waitClosed();
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+            c.writer().write(new byte[100_000]);
+            c.writer().drain();
+            c.writer().writeEof();
+            log.add(s(c.reader().read()));
+            log.add("at eof " + c.reader().atEof());
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("got 100000 bytes after your eof", "at eof true"), log);
+    }
+
+    @Test
+    void aStalledPeerIsDetectedWithATimeoutAroundDrainAndAborted() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            Future<String> outcome = loop.createFuture();
+            RecordingProtocol[] lost = new RecordingProtocol[1];
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] chunk = new byte[64 * 1024];
+                int buffered = 0;
+                try {
+                    while (true) {
+                        w.write(chunk);
+                        waitFor(() -> {
+                            w.drain();
+                            return null;
+                        }, 0.2);
+                    }
+                } catch (TimeoutException e) {
+                    buffered = w.transport().getWriteBufferSize();
+                    w.transport().abort();
+                }
+                outcome.setResult("stalled with " + (buffered > 64 * 1024 ? "more than" : "at most") + " 64 KiB buffered");
+                w.waitClosed();
+            }, "127.0.0.1", 0);
+            try (SocketChannel raw = rawClient(loop, srv.port())) {
+                log.add(outcome.await());
+            }
+            srv.close();
+            srv.waitClosed();
+            log.add("server closed");
+        });
+        assertEquals(List.of("stalled with more than 64 KiB buffered", "server closed"), log);
+    }
+
+    @Test
+    void aSlowReaderKeepsMemoryBoundedOnBothSides() throws Exception {
+        int total = 16 << 20;
+        int limit = 64 * 1024;
+        int[] maxWriteBuffer = new int[1];
+        int[] maxReadBuffer = new int[1];
+        long[] got = new long[1];
+        NetTesting.assertNoFdLeak(() -> {
+            got[0] = 0;
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] chunk = new byte[32 * 1024];
+                for (int sent = 0; sent < total; sent += chunk.length) {
+                    w.write(chunk);
+                    maxWriteBuffer[0] = Math.max(maxWriteBuffer[0], w.transport().getWriteBufferSize());
+                    w.drain();
+                }
+                w.close();
+                w.waitClosed();
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), ConnectOptions.DEFAULT, limit);
+            while (true) {
+                maxReadBuffer[0] = Math.max(maxReadBuffer[0], c.reader().bufferedSize());
+                byte[] part = c.reader().read(4096);
+                if (part.length == 0) break;
+                got[0] += part.length;
+                sleep(0);
+            }
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(total, got[0], "every byte the sender drained arrived");
+        assertTrue(maxWriteBuffer[0] <= 64 * 1024 + 32 * 1024, "sender buffer stayed under high water + one chunk: " + maxWriteBuffer[0]);
+        assertTrue(maxReadBuffer[0] <= 2 * limit + 256 * 1024, "reader buffer stayed under 2 * limit + one read: " + maxReadBuffer[0]);
+    }
+
+    @Test
+    void garbageBytesWithoutALineEndAreRefusedAndTheServerGoesOn() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer((r, w) -> {
+                try {
+                    while (true) {
+                        byte[] line = r.readLine();
+                        if (line.length == 0) break;
+                        w.write(line);
+                    }
+                } catch (LimitOverrunException e) {
+                    r.read();
+                    w.write(b("ERR line too long\n"));
+                }
+                w.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT, 1024);
+            byte[] garbage = new byte[8192];
+            new Random(42).nextBytes(garbage);
+            for (int i = 0; i < garbage.length; i++) if (garbage[i] == '\n') garbage[i] = 0;
+            Streams.Connection bad = Streams.openConnection("127.0.0.1", srv.port());
+            bad.writer().write(garbage);
+            bad.writer().writeEof();
+            log.add(s(bad.reader().readLine()));
+            log.add("then eof " + (bad.reader().read().length == 0));
+            bad.writer().close();
+            assertStillServes(srv.port());
+            log.add("still serving");
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("ERR line too long\n", "then eof true", "still serving"), log);
+    }
+
+    @Test
+    void connectingToAClosedPortFailsWithoutLeakingTheSocket() throws Exception {
+        NetTesting.assertNoFdLeak(() -> {
+            EventLoop loop = getRunningLoop();
+            int port;
+            try (ServerSocketChannel s = ServerSocketChannel.open()) {
+                s.bind(new InetSocketAddress("127.0.0.1", 0));
+                port = ((InetSocketAddress) s.getLocalAddress()).getPort();
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThrows(ConnectException.class, () -> Streams.openConnection("127.0.0.1", port));
+                assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+            }
+        });
+    }
+
+    @Test
+    void aServerClosedWithClientsAttachedLetsThemFinishThenReleasesEverything() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer(StreamsTest::echoLines, "127.0.0.1", 0);
+            List<Streams.Connection> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(Streams.openConnection("127.0.0.1", srv.port()));
+            srv.close();
+            for (int i = 0; i < clients.size(); i++) {
+                Streams.Connection c = clients.get(i);
+                c.writer().write(b("client " + i + "\n"));
+                c.writer().writeEof();
+                log.add(s(c.reader().readLine()).trim());
+                c.writer().close();
+                c.writer().waitClosed();
+            }
+            srv.waitClosed();
+            log.add("waitClosed returned");
+        });
+        assertEquals(List.of("client 0", "client 1", "client 2", "waitClosed returned"), log);
+    }
+
+    @Test
+    void bytesConfirmedByDrainArriveEvenWhenTheWriterClosesRightAway() throws Exception {
+        int chunks = 200;
+        long[] received = new long[1];
+        NetTesting.assertNoFdLeak(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<Void> done = loop.createFuture();
+            Server srv = Streams.startServer((r, w) -> {
+                received[0] = r.read().length;
+                w.close();
+                done.setResult(null);
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+            byte[] chunk = new byte[10_000];
+            for (int i = 0; i < chunks; i++) {
+                c.writer().write(chunk);
+                c.writer().drain();
+            }
+            c.writer().close();
+            c.writer().waitClosed();
+            done.await();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(chunks * 10_000L, received[0]);
+    }
+}

@@ -1,0 +1,98 @@
+package io.jasyncio.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Coroutine;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Runner;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Shared helpers of the network tests: a strict real-time run, and file-descriptor counting. */
+final class NetTesting {
+
+    private NetTesting() {
+    }
+
+    /**
+     * {@code Asyncio.run(coro)} on a real-time loop whose exception handler collects reports; any
+     * report fails the run, so an error no code caught cannot hide.
+     */
+    static <T> T run(Coroutine<T> coro) throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        T value;
+        try (Runner runner = new Runner(false, () -> {
+            EventLoop loop = Asyncio.newEventLoop();
+            loop.setExceptionHandler((l, context) -> reports.add(context));
+            return loop;
+        })) {
+            value = runner.run(coro);
+        }
+        if (!reports.isEmpty()) {
+            AssertionError e = new AssertionError("the event loop reported " + reports.size() + " unhandled error(s): " + reports);
+            reports.stream().map(r -> r.get("exception")).filter(Throwable.class::isInstance)
+                    .forEach(t -> e.addSuppressed((Throwable) t));
+            throw e;
+        }
+        return value;
+    }
+
+    /** As {@link #run(Coroutine)}, but reports go to {@code reports} for the test to check. */
+    static <T> T runCollecting(List<Map<String, Object>> reports, Coroutine<T> coro) throws Exception {
+        try (Runner runner = new Runner(false, () -> {
+            EventLoop loop = Asyncio.newEventLoop();
+            loop.setExceptionHandler((l, context) -> reports.add(context));
+            return loop;
+        })) {
+            return runner.run(coro);
+        }
+    }
+
+    static void run(AsyncRunnable coro) throws Exception {
+        run(() -> {
+            coro.run();
+            return null;
+        });
+    }
+
+    /** How many file descriptors this process has open (Linux). */
+    static int openFds() {
+        return fdTargets().size();
+    }
+
+    /** What each open descriptor points to: "socket:[123]", "anon_inode:[eventpoll]", a path... */
+    static List<String> fdTargets() {
+        File[] fds = new File("/proc/self/fd").listFiles();
+        if (fds == null) throw new IllegalStateException("/proc/self/fd is not readable: these tests need Linux");
+        List<String> targets = new ArrayList<>();
+        for (File fd : fds) {
+            try {
+                targets.add(java.nio.file.Files.readSymbolicLink(fd.toPath()).toString());
+            } catch (java.io.IOException e) {
+                // closed while listing: the listing's own descriptor
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * Runs {@code scenario} (which opens and closes sockets) twice and asserts that afterwards, with
+     * its loop closed, the process has exactly the descriptors it had before the second run. The
+     * first run warms up what the JDK opens once and keeps (the socket NIO dups over a descriptor
+     * being closed, jar files of classes loaded on first use); a leak of the scenario shows in
+     * every run.
+     */
+    static void assertNoFdLeak(AsyncRunnable scenario) throws Exception {
+        run(scenario);
+        List<String> before = fdTargets();
+        run(scenario);
+        List<String> after = fdTargets();
+        List<String> added = new ArrayList<>(after);
+        before.forEach(added::remove);
+        assertEquals(before.size(), after.size(), "file descriptors open before and after the scenario; new: " + added);
+    }
+}

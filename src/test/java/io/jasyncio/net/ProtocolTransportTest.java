@@ -1,0 +1,326 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Transports and protocols over loopback TCP: callback order, flow control, closing. */
+@Tag("io")
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProtocolTransportTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Echoes what it receives and closes when the peer half-closes. */
+    static final class EchoProtocol implements Protocol {
+        Transport transport;
+
+        @Override
+        public void connectionMade(Transport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void dataReceived(byte[] data) {
+            transport.write(data);
+        }
+    }
+
+    @Test
+    void echoRoundTripCallsTheProtocolInOrderAndConnectionLostOnce() throws Exception {
+        // behaviour of test_events.py test_create_connection / MyProto state checks
+        RecordingProtocol[] client = new RecordingProtocol[1];
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            client[0] = pair.protocol();
+            assertEquals(List.of("made"), pair.protocol().log, "connectionMade ran before createConnection returned");
+            pair.transport().write(bytes("hello"));
+            pair.transport().writeEof();
+            pair.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+        });
+        assertEquals("hello", client[0].text());
+        assertEquals("eof", client[0].log.get(client[0].log.size() - 2));
+        assertEquals("lost null", client[0].log.get(client[0].log.size() - 1));
+        assertEquals(1, client[0].log.stream().filter(s -> s.startsWith("lost")).count());
+    }
+
+    @Test
+    void extraInfoNamesBothEndsAndTheSocket() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport t = pair.transport();
+            assertEquals(new InetSocketAddress("127.0.0.1", server.port()), t.getExtraInfo("peername"));
+            assertInstanceOf(InetSocketAddress.class, t.getExtraInfo("sockname"));
+            assertInstanceOf(SocketChannel.class, t.getExtraInfo("socket"));
+            assertNull(t.getExtraInfo("no such thing"));
+            assertEquals("dflt", t.getExtraInfo("no such thing", "dflt"));
+            t.close();
+            pair.protocol().lost.await();
+            server.close();
+        });
+    }
+
+    @Test
+    void bufferedProtocolReceivesIntoItsOwnBuffer() throws Exception {
+        String got = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            ByteBuffer mine = ByteBuffer.allocate(1024);
+            Future<Void> lost = loop.createFuture();
+            List<Integer> updates = new ArrayList<>();
+            var pair = loop.createConnection(() -> new BufferedProtocol() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return mine;
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    updates.add(nbytes);
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.setResult(null);
+                }
+            }, "127.0.0.1", server.port());
+            pair.transport().write(bytes("buffered"));
+            pair.transport().writeEof();
+            lost.await();
+            server.close();
+            assertEquals(mine.position(), updates.stream().mapToInt(Integer::intValue).sum());
+            return new String(mine.array(), 0, mine.position(), StandardCharsets.UTF_8);
+        });
+        assertEquals("buffered", got);
+    }
+
+    @Test
+    void writesOverTheHighWaterMarkPauseTheProtocolUntilTheBufferDrains() throws Exception {
+        // behaviour of test_selector_events.py test_write_buffer_full / flow control mixin
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<Transport> serverSide = loop.createFuture();
+            Server server = loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    transport.pauseReading();
+                    serverSide.setResult(transport);
+                }
+            }, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            RecordingProtocol p = pair.protocol();
+            p.logData = false;
+            Transport t = pair.transport();
+            Transport peer = serverSide.await();
+            assertEquals(new Transport.WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits());
+            byte[] chunk = new byte[64 * 1024];
+            while (!p.log.contains("pause")) t.write(chunk);
+            assertTrue(t.getWriteBufferSize() > 64 * 1024, "paused above the high-water mark");
+            p.log.add("buffered");
+            Future<Void> resumed = loop.createFuture();
+            peer.setProtocol(new Protocol() { });
+            peer.resumeReading();
+            while (!p.log.contains("resume")) sleep(0.001);
+            assertTrue(t.getWriteBufferSize() <= 16 * 1024, "resumed at or below the low-water mark");
+            t.abort();
+            p.lost.await();
+            server.close();
+            server.abortClients();
+            server.waitClosed();
+            return p.log;
+        });
+        assertEquals(List.of("made", "pause", "buffered", "resume", "lost null"), log);
+    }
+
+    @Test
+    void writeBufferLimitsAreValidated() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport t = pair.transport();
+            var e = assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(10, 20));
+            assertEquals("high (10) must be >= low (20) must be >= 0", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(10, -1));
+            t.setWriteBufferLimits(100);
+            assertEquals(new Transport.WriteBufferLimits(25, 100), t.getWriteBufferLimits());
+            t.setWriteBufferLimits();
+            assertEquals(new Transport.WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits());
+            t.close();
+            pair.protocol().lost.await();
+            server.close();
+        });
+    }
+
+    @Test
+    void writingAfterWriteEofIsAnErrorAndCloseIsIdempotent() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport t = pair.transport();
+            assertTrue(t.canWriteEof());
+            t.writeEof();
+            var e = assertThrows(IllegalStateException.class, () -> t.write(bytes("late")));
+            assertTrue(e.getMessage().contains("writeEof"), e.getMessage());
+            assertFalse(t.isClosing());
+            t.close();
+            t.close();
+            assertTrue(t.isClosing());
+            pair.protocol().lost.await();
+            t.abort();
+            sleep(0);
+            server.close();
+            return pair.protocol().log;
+        });
+        assertEquals(1, log.stream().filter(s -> s.startsWith("lost")).count(), log.toString());
+    }
+
+    @Test
+    void pauseReadingStopsDataUntilResumed() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<Transport> serverSide = loop.createFuture();
+            Server server = loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    serverSide.setResult(transport);
+                }
+            }, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport t = pair.transport();
+            Transport peer = serverSide.await();
+            t.pauseReading();
+            assertFalse(t.isReading());
+            peer.write(bytes("while paused"));
+            for (int i = 0; i < 20; i++) sleep(0);
+            pair.protocol().log.add("resuming");
+            t.resumeReading();
+            assertTrue(t.isReading());
+            peer.close();
+            pair.protocol().lost.await();
+            server.close();
+            return pair.protocol().log;
+        });
+        assertEquals(List.of("made", "resuming", "data while paused", "eof", "lost null"), log);
+    }
+
+    @Test
+    void eofReceivedReturningTrueKeepsTheConnectionOpenForWriting() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<Transport> serverSide = loop.createFuture();
+            RecordingProtocol[] server = new RecordingProtocol[1];
+            Server srv = loop.createServer(() -> {
+                server[0] = new RecordingProtocol();
+                server[0].keepOpenOnEof = true;
+                return server[0];
+            }, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.transport().writeEof();
+            server[0].eof.await();
+            server[0].transport.write(bytes("after your eof"));
+            server[0].transport.close();
+            pair.protocol().lost.await();
+            server[0].lost.await();
+            srv.close();
+            List<String> both = new ArrayList<>(pair.protocol().log);
+            server[0].log.forEach(s -> both.add("server " + s));
+            return both;
+        });
+        assertEquals(List.of("made", "data after your eof", "eof", "lost null", "server made", "server eof", "server lost null"), log);
+    }
+
+    @Test
+    void aProtocolCallbackThatThrowsClosesTheConnectionAndIsReported() throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(() -> new Protocol() {
+                @Override
+                public void dataReceived(byte[] data) {
+                    throw new IllegalStateException("bad protocol");
+                }
+            }, "127.0.0.1", 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            pair.transport().write(bytes("boom"));
+            pair.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+            return pair.protocol().log;
+        });
+        assertEquals(List.of("made", "eof", "lost null"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("Fatal error: protocol.dataReceived() call failed.", reports.get(0).get("message"));
+        assertEquals("bad protocol", ((Throwable) reports.get(0).get("exception")).getMessage());
+    }
+
+    @Test
+    void connectingToAClosedPortRaisesConnectException() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            int port;
+            try (ServerSocketChannel s = ServerSocketChannel.open()) {
+                s.bind(new InetSocketAddress("127.0.0.1", 0));
+                port = ((InetSocketAddress) s.getLocalAddress()).getPort();
+            }
+            assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+        });
+    }
+
+    @Test
+    void badArgumentsFailFastWithClearMessages() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            assertThrows(NullPointerException.class, () -> loop.createConnection(null, "127.0.0.1", 1));
+            assertThrows(NullPointerException.class, () -> loop.createConnection(RecordingProtocol::new, null, 1));
+            var e = assertThrows(IllegalArgumentException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", 70000));
+            assertEquals("port must be in 0..65535, got 70000", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> loop.createServer(EchoProtocol::new, "127.0.0.1", -1));
+            assertThrows(IllegalArgumentException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", 1,
+                    ConnectOptions.DEFAULT.serverHostname("x")));
+            assertThrows(IllegalArgumentException.class, () -> ServerOptions.DEFAULT.backlog(-1));
+            assertThrows(IllegalArgumentException.class, () -> ConnectOptions.DEFAULT.sslHandshakeTimeout(0));
+            assertThrows(java.net.UnknownHostException.class,
+                    () -> loop.createConnection(RecordingProtocol::new, "no-such-host.invalid", 80));
+        });
+    }
+
+    @Test
+    void aHostNameIsResolvedAndEachAddressTried() throws Exception {
+        String got = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, (String) null, 0);
+            var pair = loop.createConnection(RecordingProtocol::new, "localhost", server.port());
+            pair.transport().write(bytes("via localhost"));
+            pair.transport().writeEof();
+            pair.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+            return pair.protocol().text();
+        });
+        assertEquals("via localhost", got);
+    }
+}

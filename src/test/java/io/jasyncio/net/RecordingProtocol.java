@@ -1,0 +1,63 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Future;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A protocol that writes down what happens to it: "made", "data n", "eof", "lost null|Exception",
+ * "pause", "resume"; with futures to await the connection and its end.
+ */
+class RecordingProtocol implements Protocol {
+    final List<String> log = new ArrayList<>();
+    final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    final Future<Transport> made = Asyncio.getRunningLoop().createFuture();
+    final Future<Exception> lost = Asyncio.getRunningLoop().createFuture();
+    Future<Void> eof = Asyncio.getRunningLoop().createFuture();
+    Transport transport;
+    boolean keepOpenOnEof;
+    boolean logData = true;
+
+    @Override
+    public void connectionMade(Transport transport) {
+        this.transport = transport;
+        log.add("made");
+        made.setResult(transport);
+    }
+
+    @Override
+    public void dataReceived(byte[] data) {
+        if (logData) log.add("data " + new String(data, StandardCharsets.UTF_8));
+        received.writeBytes(data);
+    }
+
+    @Override
+    public boolean eofReceived() {
+        log.add("eof");
+        eof.setResult(null);
+        return keepOpenOnEof;
+    }
+
+    @Override
+    public void connectionLost(Exception exc) {
+        log.add("lost " + (exc == null ? "null" : exc.getClass().getSimpleName()));
+        lost.setResult(exc);
+    }
+
+    @Override
+    public void pauseWriting() {
+        log.add("pause");
+    }
+
+    @Override
+    public void resumeWriting() {
+        log.add("resume");
+    }
+
+    String text() {
+        return received.toString(StandardCharsets.UTF_8);
+    }
+}

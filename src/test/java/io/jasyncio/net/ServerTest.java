@@ -1,0 +1,181 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Task;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Servers: serving states, closing with clients attached, several addresses, port sharing. */
+@Tag("io")
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ServerTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aServerCreatedWithoutServingAcceptsOnlyAfterStartServing() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0,
+                    ServerOptions.DEFAULT.startServing(false));
+            l.add("serving " + server.isServing());
+            server.startServing();
+            l.add("serving " + server.isServing());
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            pair.transport().write(bytes("hi"));
+            pair.transport().writeEof();
+            pair.protocol().lost.await();
+            l.add("echoed " + pair.protocol().text());
+            server.close();
+            l.add("serving " + server.isServing() + ", sockets " + server.sockets().size());
+            server.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("serving false", "serving true", "echoed hi", "serving false, sockets 0"), log);
+    }
+
+    @Test
+    void closingAServerKeepsItsConnectionsAndWaitClosedWaitsForThem() throws Exception {
+        // behaviour of Python 3.12's Server.wait_closed: closed and every connection dropped
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0);
+            int port = server.port();
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", port);
+            server.close();
+            Task<Void> waiter = createTask(() -> {
+                server.waitClosed();
+                l.add("waitClosed returned");
+            });
+            assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+            l.add("new connections refused");
+            pair.transport().write(bytes("still served"));
+            while (!pair.protocol().text().equals("still served")) sleep(0.001);
+            l.add("old connection echoed");
+            assertFalse(waiter.isDone());
+            pair.transport().close();
+            waiter.await();
+            server.waitClosed();
+            l.add("waitClosed again returns at once");
+            return l;
+        });
+        assertEquals(List.of("new connections refused", "old connection echoed", "waitClosed returned",
+                "waitClosed again returns at once"), log);
+    }
+
+    @Test
+    void closeClientsAndAbortClientsEndTheAcceptedConnections() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0);
+            var a = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            var b = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            a.transport().write(bytes("a"));
+            while (a.protocol().text().isEmpty()) sleep(0.001);
+            server.close();
+            server.closeClients();
+            a.protocol().lost.await();
+            b.protocol().lost.await();
+            server.waitClosed();
+            server.abortClients();
+            return List.of(String.join(",", a.protocol().log), String.join(",", b.protocol().log));
+        });
+        assertEquals(List.of("made,data a,eof,lost null", "made,eof,lost null"), log);
+    }
+
+    @Test
+    void serveForeverRunsUntilCancelledThenClosesTheServer() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0,
+                    ServerOptions.DEFAULT.startServing(false));
+            Task<Void> forever = createTask(server::serveForever);
+            sleep(0);
+            l.add("serving " + server.isServing());
+            assertThrows(IllegalStateException.class, server::serveForever, "a second serveForever");
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            pair.transport().close();
+            pair.protocol().lost.await();
+            forever.cancel();
+            assertThrows(CancelledError.class, forever::await);
+            l.add("cancelled; sockets " + server.sockets().size());
+            var e = assertThrows(IllegalStateException.class, server::serveForever);
+            l.add(e.getMessage().endsWith("is closed") ? "closed server refuses serveForever" : e.getMessage());
+            return l;
+        });
+        assertEquals(List.of("serving true", "cancelled; sockets 0", "closed server refuses serveForever"), log);
+    }
+
+    @Test
+    void aServerListensOnEveryHostGiven() throws Exception {
+        List<String> got = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, List.of("127.0.0.1", "127.0.0.2"), 0,
+                    ServerOptions.DEFAULT);
+            List<String> l = new ArrayList<>();
+            for (ServerSocketChannel s : server.sockets()) {
+                InetSocketAddress a = (InetSocketAddress) s.getLocalAddress();
+                var pair = loop.createConnection(RecordingProtocol::new, a.getHostString(), a.getPort());
+                pair.transport().write(bytes(a.getHostString()));
+                pair.transport().writeEof();
+                pair.protocol().lost.await();
+                l.add(pair.protocol().text());
+            }
+            server.close();
+            server.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("127.0.0.1", "127.0.0.2"), got);
+    }
+
+    @Test
+    void reusePortLetsTwoServersShareAPortAndBindErrorsSayWhere() throws Exception {
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            ServerOptions shared = ServerOptions.DEFAULT.reusePort(true);
+            Server a = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0, shared);
+            Server b = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", a.port(), shared);
+            assertEquals(a.port(), b.port());
+            var e = assertThrows(java.net.BindException.class,
+                    () -> loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", a.port()));
+            assertTrue(e.getMessage().startsWith("error while attempting to bind on address"), e.getMessage());
+            a.close();
+            b.close();
+            a.waitClosed();
+            b.waitClosed();
+        });
+    }
+
+    @Test
+    void closedServersAndFinishedConnectionsLeaveNoDescriptorOpen() throws Exception {
+        NetTesting.assertNoFdLeak(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0);
+            for (int i = 0; i < 10; i++) {
+                var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+                pair.transport().write(bytes("x"));
+                if (i % 2 == 0) pair.transport().close();
+                else pair.transport().abort();
+                pair.protocol().lost.await();
+            }
+            server.close();
+            server.waitClosed();
+        });
+    }
+}

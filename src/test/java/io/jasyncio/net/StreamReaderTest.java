@@ -1,0 +1,249 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Task;
+import io.jasyncio.testing.VirtualTimeExtension;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** StreamReader fed by hand, in virtual time: the read methods, the limit, EOF and errors. */
+@Timeout(10)
+@ExtendWith(VirtualTimeExtension.class)
+class StreamReaderTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readLineWaitsForTheNewlineAcrossFeeds(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readline
+        StreamReader r = new StreamReader();
+        loop.callLater(1, () -> r.feedData(b("chunk1 ")));
+        loop.callLater(2, () -> r.feedData(b("chunk2 ")));
+        loop.callLater(3, () -> r.feedData(b("line\nrest")));
+        String line = loop.runUntilComplete(() -> s(r.readLine()));
+        assertEquals("chunk1 chunk2 line\n", line);
+        assertEquals(3.0, loop.time());
+        assertEquals("StreamReader[4 bytes, limit=65536]", r.toString());
+    }
+
+    @Test
+    void readLineAtEofReturnsWhatIsLeftThenEmpty(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readline_eof
+        StreamReader r = new StreamReader();
+        r.feedData(b("some data"));
+        r.feedEof();
+        List<String> got = loop.runUntilComplete(() -> List.of(s(r.readLine()), s(r.readLine())));
+        assertEquals(List.of("some data", ""), got);
+        assertTrue(r.atEof());
+    }
+
+    @Test
+    void readReturnsWhatIsAvailableUpToN(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_read_line_breaks / test_read_zero
+        StreamReader r = new StreamReader();
+        r.feedData(b("line1\nline2\n"));
+        List<String> got = loop.runUntilComplete(() -> List.of(s(r.read(0)), s(r.read(5)), s(r.read(100))));
+        assertEquals(List.of("", "line1", "\nline2\n"), got);
+        assertFalse(r.atEof(), "not at EOF before feedEof");
+    }
+
+    @Test
+    void readWithoutLimitReadsToTheEnd(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_read_until_eof
+        StreamReader r = new StreamReader(4);
+        loop.callLater(1, () -> r.feedData(b("chunk1\n")));
+        loop.callLater(2, () -> r.feedData(b("chunk2")));
+        loop.callLater(3, r::feedEof);
+        assertEquals("chunk1\nchunk2", loop.runUntilComplete(() -> s(r.read())));
+        assertEquals(3.0, loop.time());
+    }
+
+    @Test
+    void readExactlyRaisesIncompleteReadWithThePartialBytes(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readexactly_eof
+        StreamReader r = new StreamReader();
+        loop.callLater(1, () -> {
+            r.feedData(b("chunk"));
+            r.feedEof();
+        });
+        var e = assertThrows(IncompleteReadException.class, () -> loop.runUntilComplete(() -> r.readExactly(10)));
+        assertEquals("chunk", s(e.partial()));
+        assertEquals(10, e.expected());
+        assertEquals("5 bytes read on a total of 10 expected bytes", e.getMessage());
+        assertInstanceOf(java.io.EOFException.class, e.getCause());
+        assertTrue(r.atEof());
+    }
+
+    @Test
+    void readExactlyReturnsExactlyN(EventLoop loop) throws Exception {
+        StreamReader r = new StreamReader();
+        loop.callLater(1, () -> r.feedData(b("abc")));
+        loop.callLater(2, () -> r.feedData(b("defgh")));
+        List<String> got = loop.runUntilComplete(() -> List.of(s(r.readExactly(5)), s(r.readExactly(0)), s(r.readExactly(3))));
+        assertEquals(List.of("abcde", "", "fgh"), got);
+        assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(() -> r.readExactly(-1)));
+    }
+
+    @Test
+    void readUntilFindsAMultiByteSeparatorSplitAcrossFeeds(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readuntil_separator / test_readuntil_multi_chunks_1
+        StreamReader r = new StreamReader();
+        loop.callLater(1, () -> r.feedData(b("QWEaa")));
+        loop.callLater(2, () -> r.feedData(b("XYaa")));
+        loop.callLater(3, () -> r.feedData(b("a")));
+        assertEquals("QWEaaXYaaa", loop.runUntilComplete(() -> s(r.readUntil(b("aaa")))));
+        var e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(() -> r.readUntil(new byte[0])));
+        assertEquals("Separator should be at least one-byte string", e.getMessage());
+    }
+
+    @Test
+    void readUntilAtEofRaisesIncompleteReadWithoutExpectedLength(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readuntil_eof
+        StreamReader r = new StreamReader();
+        r.feedData(b("some dataAA"));
+        r.feedEof();
+        var e = assertThrows(IncompleteReadException.class, () -> loop.runUntilComplete(() -> r.readUntil(b("AAA"))));
+        assertEquals("some dataAA", s(e.partial()));
+        assertEquals(-1, e.expected());
+        assertEquals("11 bytes read on a total of undefined expected bytes", e.getMessage());
+        assertTrue(r.atEof());
+    }
+
+    @Test
+    void readUntilOverTheLimitLeavesTheDataBuffered(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readuntil_limit_found_sep
+        StreamReader r = new StreamReader(3);
+        r.feedData(b("some dataAA"));
+        var e = assertThrows(LimitOverrunException.class, () -> loop.runUntilComplete(() -> r.readUntil(b("AAA"))));
+        assertEquals("Separator is not found, and chunk exceed the limit", e.getMessage());
+        assertEquals(9, e.consumed());
+        r.feedData(b("A"));
+        var e2 = assertThrows(LimitOverrunException.class, () -> loop.runUntilComplete(() -> r.readUntil(b("AAA"))));
+        assertEquals("Separator is found, but chunk is longer than limit", e2.getMessage());
+        assertEquals("some dataAAA", loop.runUntilComplete(() -> s(r.readExactly(12))));
+    }
+
+    @Test
+    void readLineOverTheLimitDiscardsTheLongLineAndIsAValueError(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readline_limit
+        StreamReader r = new StreamReader(7);
+        r.feedData(b("1234567890\nshort\n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(r::readLine));
+        assertInstanceOf(LimitOverrunException.class, e);
+        assertEquals("short\n", loop.runUntilComplete(() -> s(r.readLine())));
+        r.feedData(b("0123456789"));
+        assertThrows(LimitOverrunException.class, () -> loop.runUntilComplete(r::readLine));
+        assertEquals("StreamReader[0 bytes, limit=7]", r.toString(), "no newline: the whole buffer is dropped");
+    }
+
+    @Test
+    void anExceptionWakesTheWaitingReadAndFailsLaterOnes(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_exception_waiter
+        StreamReader r = new StreamReader();
+        SocketException reset = new SocketException("Connection reset");
+        loop.callLater(1, () -> r.setException(reset));
+        var e = assertThrows(SocketException.class, () -> loop.runUntilComplete(r::readLine));
+        assertSame(reset, e);
+        assertSame(reset, r.exception());
+        assertSame(reset, assertThrows(SocketException.class, () -> loop.runUntilComplete(() -> r.read(1))));
+    }
+
+    @Test
+    void twoConcurrentReadsAreRefused(EventLoop loop) throws Exception {
+        StreamReader r = new StreamReader();
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            Task<byte[]> first = createTask(r::readLine);
+            sleep(0);
+            var e = assertThrows(IllegalStateException.class, () -> r.read(1));
+            log.add(e.getMessage());
+            r.feedData(b("x\n"));
+            log.add(s(first.await()));
+        });
+        assertEquals(List.of("read() called while another coroutine is already waiting for incoming data", "x\n"), log);
+    }
+
+    @Test
+    void aCancelledReadConsumesNothing(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_readline_read_byte_count / cancellation safety
+        StreamReader r = new StreamReader();
+        String got = loop.runUntilComplete(() -> {
+            Task<byte[]> reading = createTask(() -> r.readExactly(6));
+            sleep(0);
+            r.feedData(b("par"));
+            sleep(0);
+            reading.cancel();
+            assertThrows(CancelledError.class, reading::await);
+            r.feedData(b("tial"));
+            return s(r.readExactly(7));
+        });
+        assertEquals("partial", got);
+    }
+
+    @Test
+    void badInputIsRejected(EventLoop loop) {
+        assertThrows(IllegalArgumentException.class, () -> new StreamReader(0));
+        StreamReader r = new StreamReader();
+        r.feedEof();
+        var e = assertThrows(IllegalStateException.class, () -> r.feedData(b("late")));
+        assertEquals("feedData after feedEof", e.getMessage());
+        assertThrows(NullPointerException.class, () -> r.feedData(null));
+        assertThrows(NullPointerException.class, () -> r.setException(null));
+    }
+
+    @Test
+    void theReaderPausesTheTransportOverTwiceTheLimitAndResumesAtTheLimit(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py test_feed_data_pause_reading (via _maybe_resume_transport)
+        List<String> log = new ArrayList<>();
+        Transport fake = new FakeTransport(log);
+        StreamReader r = new StreamReader(4);
+        r.setTransport(fake);
+        r.feedData(b("12345678"));
+        log.add("fed 8");
+        r.feedData(b("9"));
+        log.add("fed 9");
+        loop.runUntilComplete(() -> {
+            r.readExactly(4);
+            log.add("read 4");
+            r.readExactly(1);
+            log.add("read 1");
+        });
+        assertEquals(List.of("fed 8", "pauseReading", "fed 9", "read 4", "resumeReading", "read 1"), log);
+    }
+
+    /** Records pause/resume calls; the rest is not used by a StreamReader. */
+    private record FakeTransport(List<String> log) implements Transport {
+        @Override public Object getExtraInfo(String name, Object defaultValue) { return defaultValue; }
+        @Override public boolean isClosing() { return false; }
+        @Override public void close() { }
+        @Override public void setProtocol(Protocol protocol) { }
+        @Override public Protocol getProtocol() { return null; }
+        @Override public boolean isReading() { return true; }
+        @Override public void pauseReading() { log.add("pauseReading"); }
+        @Override public void resumeReading() { log.add("resumeReading"); }
+        @Override public void setWriteBufferLimits(int high, int low) { }
+        @Override public WriteBufferLimits getWriteBufferLimits() { return null; }
+        @Override public int getWriteBufferSize() { return 0; }
+        @Override public void write(byte[] data) { }
+        @Override public void write(java.nio.ByteBuffer data) { }
+        @Override public void writeEof() { }
+        @Override public boolean canWriteEof() { return true; }
+        @Override public void abort() { }
+    }
+}

@@ -1,0 +1,214 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.EventLoop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS over loopback with SSLEngine: client and server, names, timeouts, close_notify, startTls. */
+@Tag("io")
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TlsTest {
+    static TlsTesting tls;
+
+    @BeforeAll
+    static void makeCertificate(@TempDir Path dir) throws Exception {
+        tls = TlsTesting.make(dir);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static ConnectOptions client() {
+        return ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost");
+    }
+
+    @Test
+    void aTlsEchoServerAndClientTalkAndCloseCleanly() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer(StreamsTest::echoLines, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), client());
+            for (String msg : List.of("secret 1\n", "secret 2\n")) {
+                c.writer().write(b(msg));
+                c.writer().drain();
+                log.add(s(c.reader().readLine()));
+            }
+            c.writer().close();
+            c.writer().waitClosed();
+            log.add("closed; reader at eof " + c.reader().atEof());
+            srv.close();
+            srv.waitClosed();
+            log.add("server closed");
+        });
+        assertEquals(List.of("secret 1\n", "secret 2\n", "closed; reader at eof true", "server closed"), log);
+    }
+
+    @Test
+    void theTlsTransportDescribesTheSession() throws Exception {
+        NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> {
+                assertNotNull(w.getExtraInfo("sslcontext"));
+                r.read();
+                w.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), client());
+            StreamWriter w = c.writer();
+            assertSame(tls.client, w.getExtraInfo("sslcontext"));
+            assertInstanceOf(SSLEngine.class, w.getExtraInfo("ssl_object"));
+            Certificate[] chain = (Certificate[]) w.getExtraInfo("peercert");
+            assertTrue(chain[0].toString().contains("CN=localhost"), chain[0].toString());
+            assertNotNull(w.getExtraInfo("cipher"));
+            assertTrue(String.valueOf(w.getExtraInfo("ssl_protocol")).startsWith("TLS"));
+            assertNotNull(w.getExtraInfo("peername"), "socket details come from the transport underneath");
+            assertFalse(w.canWriteEof());
+            assertThrows(UnsupportedOperationException.class, w::writeEof);
+            w.close();
+            w.waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
+    }
+
+    @Test
+    void aServerNameThatTheCertificateDoesNotCoverFailsTheHandshake() throws Exception {
+        NetTesting.assertNoFdLeak(() -> {
+            Server srv = Streams.startServer((r, w) -> w.close(), "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var e = assertThrows(SSLHandshakeException.class, () -> Streams.openConnection("127.0.0.1", srv.port(),
+                    ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("example.com")));
+            assertTrue(e.getMessage().contains("example.com"), e.getMessage());
+            srv.close();
+            srv.waitClosed();
+        });
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCertificateFailsTheHandshake() throws Exception {
+        NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> w.close(), "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            assertThrows(SSLHandshakeException.class, () -> Streams.openConnection("127.0.0.1", srv.port(),
+                    ConnectOptions.DEFAULT.ssl(SSLContext.getDefault()).serverHostname("localhost")));
+            Streams.Connection ok = Streams.openConnection("127.0.0.1", srv.port(), client());
+            assertEquals(0, ok.reader().read().length, "the server still serves trusting clients");
+            ok.writer().close();
+            srv.close();
+            srv.waitClosed();
+        });
+    }
+
+    @Test
+    void aPeerThatNeverAnswersTheHandshakeTimesOut() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            Server silent = loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0);
+            double t0 = loop.time();
+            var e = assertThrows(SSLHandshakeException.class, () -> Streams.openConnection("127.0.0.1", silent.port(),
+                    client().sslHandshakeTimeout(0.3)));
+            log.add(e.getMessage());
+            assertTrue(loop.time() - t0 >= 0.3, "not before the timeout");
+            silent.close();
+            silent.abortClients();
+            silent.waitClosed();
+        });
+        assertEquals(List.of("TLS handshake is taking longer than 0.3 seconds: aborting the connection"), log);
+    }
+
+    @Test
+    void megabytesGoThroughTlsIntactBothWays() throws Exception {
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(data);
+        byte[] back = NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] got = r.readExactly(data.length);
+                w.write(got);
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), client());
+            for (int off = 0; off < data.length; off += 100_000) {
+                c.writer().write(java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + 100_000)));
+                c.writer().drain();
+            }
+            byte[] echoed = c.reader().read();
+            c.writer().close();
+            srv.close();
+            srv.waitClosed();
+            return echoed;
+        });
+        assertArrayEquals(data, back);
+    }
+
+    @Test
+    void startTlsUpgradesAnOpenConnection() throws Exception {
+        // behaviour of test_sslproto.py test_start_tls_client_buf_proto / STARTTLS as in SMTP
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer((r, w) -> {
+                if (!s(r.readLine()).equals("STARTTLS\n")) throw new IllegalStateException("expected STARTTLS");
+                w.write(b("GO\n"));
+                w.startTls(tls.server);
+                StreamsTest.echoLines(r, w);
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+            c.writer().write(b("STARTTLS\n"));
+            log.add("plain " + s(c.reader().readLine()).trim());
+            assertNull(c.writer().getExtraInfo("sslcontext"));
+            c.writer().startTls(tls.client, "localhost", 10);
+            assertSame(tls.client, c.writer().getExtraInfo("sslcontext"));
+            c.writer().write(b("now encrypted\n"));
+            log.add("tls " + s(c.reader().readLine()).trim());
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("plain GO", "tls now encrypted"), log);
+    }
+
+    @Test
+    void protocolsSeeConnectionLostOnceOverTls() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = loop.createServer(() -> {
+                RecordingProtocol p = new RecordingProtocol();
+                served.add(p);
+                return p;
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), client());
+            pair.transport().write(b("hi"));
+            while (served.isEmpty() || served.get(0).text().isEmpty()) sleep(0.001);
+            pair.transport().close();
+            pair.protocol().lost.await();
+            served.get(0).lost.await();
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            served.get(0).log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "lost null", "server made", "server data hi", "server eof", "server lost null"), log);
+    }
+}
