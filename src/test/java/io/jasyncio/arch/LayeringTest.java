@@ -36,7 +36,18 @@ class LayeringTest {
             "io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
             "io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop"),
             "io.jasyncio.internal.engine", Set.of(),
-            "io.jasyncio.internal.loop", Set.of());
+            "io.jasyncio.internal.loop", Set.of(),
+            // the implementation of the net layer: transports, servers, TLS over the selector backend
+            "io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"));
+
+    /**
+     * The one exception, which the contract forces: DESIGN.md §4 puts {@code createConnection},
+     * {@code createServer} and {@code createDatagramEndpoint} on {@code EventLoop}, so the loop names
+     * the net contracts in its signatures and delegates to the net implementation, as CPython's
+     * {@code base_events} imports {@code transports} and {@code sslproto}. No other core file may.
+     */
+    private static final Map<String, Set<String>> FILE_EXCEPTIONS = Map.of(
+            "EventLoop.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"));
 
     @Test
     void everyPackageUsesOnlyTheLayersBelowIt() throws IOException {
@@ -57,7 +68,9 @@ class LayeringTest {
             Matcher m = REFERENCE.matcher(code);
             while (m.find()) {
                 String used = "io.jasyncio" + m.group(1);
-                if (!used.equals(pkg) && !allowed.contains(used)) {
+                Set<String> excepted = pkg.equals("io.jasyncio")
+                        ? FILE_EXCEPTIONS.getOrDefault(file.getFileName().toString(), Set.of()) : Set.of();
+                if (!used.equals(pkg) && !allowed.contains(used) && !excepted.contains(used)) {
                     violations.add(file + ": " + pkg + " uses " + used);
                 }
             }
@@ -66,9 +79,9 @@ class LayeringTest {
     }
 
     @Test
-    void theInternalPackagesUseOnlyTheJdk() throws IOException {
+    void theEngineAndLoopMachineryUseOnlyTheJdk() throws IOException {
         List<String> violations = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(SOURCES.resolve("internal"))) {
+        try (Stream<Path> s = Stream.concat(Files.walk(SOURCES.resolve("internal/engine")), Files.walk(SOURCES.resolve("internal/loop")))) {
             for (Path file : s.filter(p -> p.toString().endsWith(".java")).toList()) {
                 for (String line : Files.readAllLines(file)) {
                     String l = line.strip();
