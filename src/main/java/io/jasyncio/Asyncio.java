@@ -614,9 +614,10 @@ public final class Asyncio {
             super(loop);
             this.children = List.copyOf(futures);
             this.returnExceptions = returnExceptions;
-            Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
+            Map<Future<?>, Boolean> seen = new IdentityHashMap<>(children.size());
+            Consumer<Future<?>> onChildDone = this::childDone;  // one for all children
             for (Future<?> f : children) {
-                if (seen.put(f, Boolean.TRUE) == null) f.addDoneCallback(this::childDone);
+                if (seen.put(f, Boolean.TRUE) == null) f.addDoneCallback(onChildDone);
             }
             this.distinct = seen.size();
         }
