@@ -40,7 +40,10 @@ import java.util.Objects;
 public class Task<T> extends Future<T> {
 
     private final Coroutine<T> coro;
+    /** The given name, or null until the default "Task-N" is first asked for (saves ~50 B a task). */
     private String name;
+    /** The N of the default name, drawn at creation as asyncio does; 0 when a name was given. */
+    private final long number;
     /** The coroutine's fiber, created on the first step; loop thread only. */
     private Fiber fiber;
     /** The one callback that resumes this task; reused for every suspension. */
@@ -75,7 +78,8 @@ public class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         loop.checkClosed();
-        this.name = name != null ? name : "Task-" + loop.nextTaskNumber();
+        this.name = name;
+        this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
         loop.registerPending(this);
         if (eager && loop.isRunningOnThisThread()) {
@@ -86,6 +90,7 @@ public class Task<T> extends Future<T> {
     }
 
     public String getName() {
+        if (name == null) name = "Task-" + number;
         return name;
     }
 
@@ -289,7 +294,7 @@ public class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Task[").append(name).append(", ");
+        StringBuilder sb = new StringBuilder("Task[").append(getName()).append(", ");
         if (!isDone() && cancelRequests > 0) sb.append("cancelling, ");
         sb.append(stateString());
         if (waiter != null) sb.append(", waiting on ").append(waiter.getClass().getSimpleName());
