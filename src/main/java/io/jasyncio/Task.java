@@ -44,7 +44,7 @@ public class Task<T> extends Future<T> {
     private String name;
     /** The N of the default name, drawn at creation as asyncio does; 0 when a name was given. */
     private final long number;
-    /** The coroutine's fiber, created on the first step; loop thread only. */
+    /** The coroutine's fiber, created on the first step and dropped once done; loop thread only. */
     private Fiber fiber;
     /** The one callback that resumes this task; reused for every suspension. */
     private final Waker waker = new Waker(this);
@@ -241,6 +241,7 @@ public class Task<T> extends Future<T> {
                 fiber = loop.engine.newFiber(this::body);
             }
             fiber.resume();
+            if (isDone()) fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
         } finally {
             loop.currentTask = prevTask;
             loop.context = prevContext;
