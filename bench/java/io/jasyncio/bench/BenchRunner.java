@@ -151,8 +151,12 @@ public final class BenchRunner {
         if (runner.anyFailed) System.exit(1);
     }
 
-    /** JVM options for every workload JVM unless BENCH_JVM_OPTS says otherwise; see bench/README.md. */
-    static final String DEFAULT_JVM_OPTS = "-Xms2g -Xmx2g -XX:+UseParallelGC";
+    /**
+     * JVM options for every workload JVM unless BENCH_JVM_OPTS says otherwise: the default collector
+     * (G1) with a fixed heap and young generation, so that its sizing heuristics do not swing the
+     * figures from round to round; see bench/README.md.
+     */
+    static final String DEFAULT_JVM_OPTS = "-Xms2g -Xmx2g -Xmn1g";
 
     private static void usage() {
         System.err.println("usage: bin/bench [--quick] [--python-runs K] [--no-python] [--out FILE] [WORKLOAD...]");
