@@ -21,7 +21,7 @@ final class Workloads {
     static {
         add(new Spec("spawn", Spawn::new, 1_000_000, 100_000, 3, 5));
         add(new Spec("pingpong", PingPong::new, 1_000_000, 100_000, 3, 5));
-        add(new Spec("callsoon", CallSoon::new, 1_000_000, 100_000, 3, 5));
+        add(new Spec("callsoon", CallSoon::new, 1_000_000, 100_000, 5, 11));  // ~20 ms a round: more of them
         add(new Spec("timers", Timers::new, 1_000_000, 100_000, 1, 3));
         add(new Spec("sleepmem", SleepMem::new, 100_000, 20_000, 2, 3));
     }
