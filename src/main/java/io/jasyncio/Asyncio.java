@@ -629,11 +629,25 @@ public final class Asyncio {
             super(loop);
             this.children = List.copyOf(futures);
             this.returnExceptions = returnExceptions;
-            Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
+            // A future listed twice gets one callback. A pending one shows whether it has ours; a done
+            // one schedules it at once and keeps no trace, so only done ones need the (costly) map.
+            Consumer<Future<?>> onChildDone = this::childDone;
+            Map<Future<?>, Boolean> doneSeen = null;
+            int n = 0;
             for (Future<?> f : children) {
-                if (seen.put(f, Boolean.TRUE) == null) f.addDoneCallback(this::childDone);
+                boolean repeat;
+                if (f.isDone()) {
+                    if (doneSeen == null) doneSeen = new IdentityHashMap<>();
+                    repeat = doneSeen.put(f, Boolean.TRUE) != null;
+                } else {
+                    repeat = f.hasDoneCallback(onChildDone);
+                }
+                if (!repeat) {
+                    f.addDoneCallback(onChildDone);
+                    n++;
+                }
             }
-            this.distinct = seen.size();
+            this.distinct = n;
         }
 
         @Override

@@ -225,6 +225,15 @@ public class Future<T> {
         }
     }
 
+    /** Whether {@code fn} itself is registered with {@link #addDoneCallback} and not yet scheduled. */
+    final boolean hasDoneCallback(Consumer<?> fn) {
+        if (callbacks instanceof DoneCallback<?> d) return d.fn == fn;
+        if (callbacks instanceof ArrayList<?> list) {
+            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i) instanceof DoneCallback<?> d && d.fn == fn) return true;
+        }
+        return false;
+    }
+
     /** Removes one ready-queue callback by identity. Loop thread only. */
     final void removeCallback(Callback cb) {
         if (callbacks == cb) callbacks = null;

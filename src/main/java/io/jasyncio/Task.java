@@ -43,8 +43,11 @@ public class Task<T> extends Future<T> {
     private static final java.security.CodeSource LIBRARY_CODE = Task.class.getProtectionDomain().getCodeSource();
 
     private final Coroutine<T> coro;
+    /** The given name, or null until the default "Task-N" is first asked for (saves ~50 B a task). */
     private String name;
-    /** The coroutine's fiber, created on the first step; loop thread only. */
+    /** The N of the default name, drawn at creation as asyncio does; 0 when a name was given. */
+    private final long number;
+    /** The coroutine's fiber, created on the first step and dropped once done; loop thread only. */
     private Fiber fiber;
     /** The one callback that resumes this task; reused for every suspension. */
     private final Waker waker = new Waker(this);
@@ -78,7 +81,8 @@ public class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         loop.checkClosed();
-        this.name = name != null ? name : "Task-" + loop.nextTaskNumber();
+        this.name = name;
+        this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
         loop.registerPending(this);
         if (eager && loop.isRunningOnThisThread()) {
@@ -89,6 +93,7 @@ public class Task<T> extends Future<T> {
     }
 
     public String getName() {
+        if (name == null) name = "Task-" + number;
         return name;
     }
 
@@ -244,6 +249,7 @@ public class Task<T> extends Future<T> {
                 fiber = loop.engine.newFiber(this::body);
             }
             fiber.resume();
+            if (isDone()) fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
         } finally {
             loop.currentTask = prevTask;
             loop.context = prevContext;
@@ -297,7 +303,7 @@ public class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Task[").append(name).append(", ");
+        StringBuilder sb = new StringBuilder("Task[").append(getName()).append(", ");
         if (!isDone() && cancelRequests > 0) sb.append("cancelling, ");
         sb.append(stateString());
         if (waiter != null) sb.append(", waiting on ").append(waiter.getClass().getSimpleName());
