@@ -89,7 +89,9 @@ public final class BenchRunner {
             new Row("sleepmem", "task in sleep(1): heap growth after GC (B/task)", "sleepmem_heap", null,
                     v -> v, " B", Better.LOWER, Target.atMost(780, "B")),
             new Row("sleepmem", "task in sleep(1): resident (RSS) growth (B/task)", "sleepmem_rss", "sleepmem",
-                    v -> v, " B", Better.LOWER, Target.none()));
+                    v -> v, " B", Better.LOWER, Target.none()),
+            Row.rate("event_pingpong", "ping-pong via two sync.Event (round trips/s)", Target.timesCPython(20)),
+            Row.rate("queue_pingpong", "ping-pong via two Queue(1) (round trips/s)", Target.timesCPython(20)));
 
     private static final String[] ENGINES = {"fast", "portable"};
     private static final long PROCESS_TIMEOUT_SECONDS = 600;
