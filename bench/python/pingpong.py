@@ -11,6 +11,8 @@ import asyncio
 import sys
 import time
 
+from benchrun import run
+
 DEFAULT_N = 200_000
 
 
@@ -46,23 +48,6 @@ async def main(n):
     await pingpong(min(n, 10_000))  # warm-up
     return n / await pingpong(n)
 
-
-def run(main, default_n):
-    args = sys.argv[1:]
-    use_uvloop = "--uvloop" in args
-    args = [a for a in args if a != "--uvloop"]
-    n = int(args[0].replace("_", "")) if args else default_n
-    if not use_uvloop:
-        return asyncio.run(main(n))
-    try:
-        import uvloop
-    except ImportError as e:
-        print(f"error: --uvloop given but uvloop is not importable ({e})", file=sys.stderr)
-        sys.exit(3)
-    if sys.version_info >= (3, 12):
-        return asyncio.run(main(n), loop_factory=uvloop.new_event_loop)
-    uvloop.install()
-    return asyncio.run(main(n))
 
 
 if __name__ == "__main__":
