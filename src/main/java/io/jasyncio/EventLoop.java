@@ -610,14 +610,17 @@ public final class EventLoop implements AutoCloseable {
         EventLoop saved = RUNNING.get();
         RUNNING.set(this);
         try {
-            for (Task<?> t : pendingTasks()) {
-                unregisterPending(t);
-                Map<String, Object> ctx = new LinkedHashMap<>();
-                ctx.put("message", "Task was destroyed but it is pending!");
-                ctx.put("task", t);
-                if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
-                callExceptionHandler(ctx);
-                t.destroy();
+            // A finally block that runs as a task unwinds may create (even start) more tasks: those too.
+            while (pendingHead != null) {
+                for (Task<?> t : pendingTasks()) {
+                    unregisterPending(t);
+                    Map<String, Object> ctx = new LinkedHashMap<>();
+                    ctx.put("message", "Task was destroyed but it is pending!");
+                    ctx.put("task", t);
+                    if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
+                    callExceptionHandler(ctx);
+                    t.destroy();
+                }
             }
         } finally {
             if (saved == null) RUNNING.remove();
