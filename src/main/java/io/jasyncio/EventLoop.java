@@ -260,6 +260,11 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback) {
         checkClosed();
         Handle h = new Handle(this, callback, Context.current());
+        if (isRunningOnThisThread()) {
+            // From the loop itself: straight into the ready queue, in FIFO order with callSoon (as asyncio).
+            ready.add(h);
+            return h;
+        }
         incoming.add(h);
         if (sleeping) backend.wakeup();
         return h;
