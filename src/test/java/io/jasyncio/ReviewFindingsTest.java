@@ -275,14 +275,15 @@ class ReviewFindingsTest {
         try (EventLoop loop = newEventLoop()) {
             loop.runUntilComplete(() -> {
                 Thread.currentThread().interrupt();
-                sleep(0.5);
+                sleep(1);
                 log.add("slept; still interrupted: " + Thread.currentThread().isInterrupted());
             });
         }
         double cpuSeconds = (processCpuNanos() - cpuBefore) * 1e-9;
 
         assertEquals(List.of("slept; still interrupted: true"), log);
-        assertTrue(cpuSeconds < 0.25, "the process used " + cpuSeconds + " s of CPU while the task slept 0.5 s");
+        // Measured: about 1 s of CPU while it spun, under 0.1 s since.
+        assertTrue(cpuSeconds < 0.35, "the process used " + cpuSeconds + " s of CPU while the task slept 1 s");
     }
 
     private static long processCpuNanos() {
