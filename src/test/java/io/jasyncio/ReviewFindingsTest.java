@@ -76,6 +76,31 @@ class ReviewFindingsTest {
         if (t != Thread.currentThread()) assertTrue(t.join(Duration.ofSeconds(5)), t + " still parked");
     }
 
+    @Test
+    void aFinallyBlockRunByCloseSeesItsOwnTasksContextVariables(EventLoop loop) {
+        loop.setExceptionHandler((l, context) -> { });
+        ContextVar<String> requestId = new ContextVar<>("request_id", "none");
+        List<String> log = new ArrayList<>();
+        Future<Void> never = loop.createFuture();
+        for (String id : List.of("r-1", "r-2")) {
+            loop.createTask(() -> {
+                requestId.set(id);
+                try {
+                    never.await();
+                } finally {
+                    log.add(currentTask().getName() + " unwinds with " + requestId.get());
+                    requestId.set("changed while unwinding");
+                }
+            }, "task-" + id);
+        }
+        loop.callSoon(() -> requestId.set("a callback's"));
+        runOneIteration(loop);
+
+        loop.close();
+
+        assertEquals(List.of("task-r-1 unwinds with r-1", "task-r-2 unwinds with r-2"), log);
+    }
+
     // ---- descriptions that throw ----
 
     /** An exception whose message cannot be computed, so that its toString() throws. */
@@ -163,6 +188,20 @@ class ReviewFindingsTest {
             sleep(1);
             return 2;
         }), "with a handler that fails");
+    }
+
+    // ---- sleep(Duration) ----
+
+    @Test
+    void sleepAcceptsADurationTooLongForNanoseconds(EventLoop loop) throws Exception {
+        Duration centuries = Duration.ofDays(365L * 1000);
+        Task<Void> sleeper = loop.createTask(() -> sleep(centuries));
+        runOneIteration(loop);
+
+        assertFalse(sleeper.isDone(), sleeper.toString());
+        sleeper.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(sleeper));
+        assertEquals(0.0, loop.time(), "nothing waited for the timer");
     }
 
     // ---- callSoonThreadsafe on the loop's own thread ----
