@@ -295,11 +295,14 @@ public class Task<T> extends Future<T> {
             if (waiter != null) waiter.removeCallback(waker);
             suspended = false;
             Task<?> prevTask = loop.currentTask;
+            Context prevContext = loop.context;
             loop.currentTask = this;
+            loop.context = context;
             try {
                 fiber.resume();
             } finally {
                 loop.currentTask = prevTask;
+                loop.context = prevContext;
             }
         }
     }
