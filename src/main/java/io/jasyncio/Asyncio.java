@@ -212,7 +212,7 @@ public final class Asyncio {
     /** As {@link #sleep(double)}. */
     public static void sleep(Duration delay) {
         Objects.requireNonNull(delay, "delay is null: pass a Duration");
-        sleep(delay.toNanos() * 1e-9);
+        sleep(delay.getSeconds() + delay.getNano() * 1e-9);   // toNanos() overflows past 292 years
     }
 
     // ---- gather, shield ----

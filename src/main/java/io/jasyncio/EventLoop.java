@@ -289,6 +289,11 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback) {
         checkClosed();
         Handle h = new Handle(this, callback, Context.current());
+        if (isRunningOnThisThread()) {
+            // From the loop itself: straight into the ready queue, in FIFO order with callSoon (as asyncio).
+            ready.add(h);
+            return h;
+        }
         incoming.add(h);
         if (sleeping) backend.wakeup();
         return h;
@@ -603,18 +608,19 @@ public final class EventLoop implements AutoCloseable {
         else LOG.log(Level.ERROR, sb.toString());
     }
 
-    /** Passes {@code context} to the exception handler; a failing handler is itself logged. */
+    /**
+     * Passes {@code context} to the exception handler; a failing handler, the default one included (a
+     * context value whose toString() throws), is itself logged, so that a report never stops the loop.
+     */
     public void callExceptionHandler(Map<String, Object> context) {
         Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
         BiConsumer<EventLoop, Map<String, Object>> handler = exceptionHandler;
-        if (handler == null) {
-            defaultExceptionHandler(context);
-            return;
-        }
         try {
-            handler.accept(this, context);
+            if (handler == null) defaultExceptionHandler(context);
+            else handler.accept(this, context);
         } catch (Throwable t) {
-            LOG.log(Level.ERROR, "Unhandled error in exception handler; context: " + context, t);
+            LOG.log(Level.ERROR, (handler == null ? "Exception in default exception handler" : "Unhandled error in exception handler")
+                    + "; context: " + Future.safeString(context), t);
         }
     }
 
@@ -690,7 +696,7 @@ public final class EventLoop implements AutoCloseable {
             cb.fire();
         } catch (Throwable t) {
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Exception in callback " + cb);
+            ctx.put("message", "Exception in callback " + Future.safeString(cb));
             ctx.put("exception", t);
             ctx.put(cb.contextKey(), cb);
             callExceptionHandler(ctx);
@@ -702,7 +708,7 @@ public final class EventLoop implements AutoCloseable {
         run(cb);
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds", cb, took));
+            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds", Future.safeString(cb), took));
         }
     }
 
@@ -807,14 +813,17 @@ public final class EventLoop implements AutoCloseable {
         EventLoop saved = RUNNING.get();
         RUNNING.set(this);
         try {
-            for (Task<?> t : pendingTasks()) {
-                unregisterPending(t);
-                Map<String, Object> ctx = new LinkedHashMap<>();
-                ctx.put("message", "Task was destroyed but it is pending!");
-                ctx.put("task", t);
-                if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
-                callExceptionHandler(ctx);
-                t.destroy();
+            // A finally block that runs as a task unwinds may create (even start) more tasks: those too.
+            while (pendingHead != null) {
+                for (Task<?> t : pendingTasks()) {
+                    unregisterPending(t);
+                    Map<String, Object> ctx = new LinkedHashMap<>();
+                    ctx.put("message", "Task was destroyed but it is pending!");
+                    ctx.put("task", t);
+                    if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
+                    callExceptionHandler(ctx);
+                    t.destroy();
+                }
             }
         } finally {
             if (saved == null) RUNNING.remove();

@@ -299,13 +299,26 @@ public class Future<T> {
         return switch (state) {
             case PENDING -> "pending";
             case CANCELLED -> cancelMessage == null ? "cancelled" : "cancelled message='" + cancelMessage + "'";
-            default -> exception != null ? "finished exception=" + exception : "finished result=" + abbreviate(result);
+            default -> exception != null ? "finished exception=" + safeString(exception) : "finished result=" + abbreviate(result);
         };
     }
 
     static String abbreviate(Object o) {
-        String s = String.valueOf(o);
+        String s = safeString(o);
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /**
+     * {@code o.toString()}, or a stand-in if it throws: descriptions are made while finishing a future
+     * and while reporting errors, and a user's toString() must break neither (asyncio's reprlib).
+     */
+    static String safeString(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (Throwable t) {
+            return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o))
+                    + " (toString() threw " + t.getClass().getName() + ")";
+        }
     }
 
     int callbackCount() {

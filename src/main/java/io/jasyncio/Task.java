@@ -183,8 +183,15 @@ public class Task<T> extends Future<T> {
     private void suspendOn(Future<?> f) {
         if (f == this) throw new IllegalStateException("a task cannot await itself: " + this);
         f.addCallback(waker);
-        if (mustCancel && f.cancel(cancelMessage)) mustCancel = false;
-        park(f);
+        boolean cancelPassedOn = mustCancel && f.cancel(cancelMessage);
+        if (cancelPassedOn) mustCancel = false;
+        try {
+            park(f);
+        } catch (IllegalStateException refused) {
+            // The await did not happen, so neither did the cancellation passed on to f: keep it pending.
+            if (cancelPassedOn) mustCancel = true;
+            throw refused;
+        }
     }
 
     /** Parks the fiber; {@code f} is the future whose callback will wake it, or null for a yield. */
@@ -201,8 +208,10 @@ public class Task<T> extends Future<T> {
         } catch (PinnedException e) {
             suspended = false;
             waiter = null;
+            // The waker is queued already if f completed meanwhile (cancelled above): dequeue it too, or
+            // it would step the task at its next await.
             if (f != null) f.removeCallback(waker);
-            else loop.dequeue(waker);
+            loop.dequeue(waker);
             throw new IllegalStateException("cannot suspend " + this + " here (" + e.getMessage()
                     + "): a task cannot await inside a static initializer or under a native frame; move the"
                     + " await out of it");
@@ -218,7 +227,7 @@ public class Task<T> extends Future<T> {
         if (loop.engine.isPinned()) {
             waiter = null;
             if (f != null) f.removeCallback(waker);
-            else loop.dequeue(waker);
+            loop.dequeue(waker);   // queued already if f completed meanwhile; see park()
             throw new IllegalStateException(this + " awaits while holding a synchronized monitor (or under a"
                     + " native frame): the next task that enters the monitor would block the loop for good; use"
                     + " io.jasyncio.sync.Lock or release the monitor before awaiting");
@@ -292,11 +301,14 @@ public class Task<T> extends Future<T> {
             if (waiter != null) waiter.removeCallback(waker);
             suspended = false;
             Task<?> prevTask = loop.currentTask;
+            Context prevContext = loop.context;
             loop.currentTask = this;
+            loop.context = context;
             try {
                 fiber.resume();
             } finally {
                 loop.currentTask = prevTask;
+                loop.context = prevContext;
             }
         }
     }

@@ -90,14 +90,27 @@ final class PortableEngine implements Engine {
             } else {
                 LockSupport.unpark(thread);
             }
-            while (turn == FIBER) LockSupport.park(this);
+            awaitTurnOtherThan(FIBER);
         }
 
         @Override
         public void suspend() {
             turn = LOOP;
             LockSupport.unpark(resumer);
-            while (turn == LOOP) LockSupport.park(this);
+            awaitTurnOtherThan(LOOP);
+        }
+
+        /**
+         * Parks until the baton leaves {@code side}. An interrupt is kept for after the wait, not
+         * acted on: park() returns at once while the flag is set, which would spin for the whole wait.
+         */
+        private void awaitTurnOtherThan(int side) {
+            boolean interrupted = false;
+            while (turn == side) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) interrupted = true;
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
 
         @Override
