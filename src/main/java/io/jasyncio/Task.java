@@ -38,6 +38,12 @@ import java.util.Objects;
  * {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
  */
 public class Task<T> extends Future<T> {
+    /**
+     * While a closing loop unwinds a task, each await in its finally blocks is refused at once; a
+     * task that catches that and awaits again more often than this is parked for good and reported,
+     * so that close() cannot hang.
+     */
+    private static final int MAX_AWAITS_WHILE_UNWINDING = 100;
     /** Finds, in debug mode, the first caller frame outside this library: where a task suspended. */
     private static final StackWalker CALLER_WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final java.security.CodeSource LIBRARY_CODE = Task.class.getProtectionDomain().getCodeSource();
@@ -61,6 +67,8 @@ public class Task<T> extends Future<T> {
     private int cancelRequests;
     /** Set when the loop closes on this pending task: unwind, do not resume work. */
     private boolean exiting;
+    /** How many times the unwinding CoroutineExit was thrown into this task; loop thread only. */
+    private int exitsThrown;
     /** The task's context-variable values; loop thread only. */
     Context context;
     /** Neighbours in the loop's list of pending tasks; loop thread only. */
@@ -198,6 +206,13 @@ public class Task<T> extends Future<T> {
     private void park(Future<?> f) {
         if (exiting) {
             if (f != null) f.removeCallback(waker);
+            if (exitsThrown >= MAX_AWAITS_WHILE_UNWINDING) {
+                // It keeps catching the unwinding and awaiting again, which could go on for ever: park
+                // it for good and let close() report it, as Python's "coroutine ignored GeneratorExit".
+                suspended = true;
+                fiber.suspend();
+            }
+            exitsThrown++;
             throw new CoroutineExit();
         }
         if (loop.debug) checkSuspendable(f);
@@ -216,7 +231,10 @@ public class Task<T> extends Future<T> {
                     + "): a task cannot await inside a static initializer or under a native frame; move the"
                     + " await out of it");
         }
-        if (exiting) throw new CoroutineExit();
+        if (exiting) {
+            exitsThrown++;
+            throw new CoroutineExit();
+        }
         if (mustCancel) {
             mustCancel = false;
             throw new CancelledError(cancelMessage);
@@ -309,6 +327,12 @@ public class Task<T> extends Future<T> {
             } finally {
                 loop.currentTask = prevTask;
                 loop.context = prevContext;
+            }
+            if (!fiber.isDone()) {
+                loop.callExceptionHandler(java.util.Map.of(
+                        "message", "Task ignored its unwinding: it caught the loop's exit and awaited again while"
+                                + " the loop was closing; it is abandoned without finishing its finally blocks",
+                        "task", this));
             }
         }
     }

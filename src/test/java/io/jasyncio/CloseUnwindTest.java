@@ -1,0 +1,64 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.testing.VirtualTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Closing a loop unwinds its pending tasks; a task that refuses to unwind cannot hang close(). */
+@Timeout(10)
+class CloseUnwindTest {
+
+    @Test
+    void aTaskThatCatchesItsUnwindingAndAwaitsAgainIsAbandonedAndReported() throws Exception {
+        // behaviour of Python's coroutine.close(): "coroutine ignored GeneratorExit" instead of a hang
+        EventLoop loop = VirtualTime.newEventLoop();
+        List<String> log = new ArrayList<>();
+        List<Map<String, Object>> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
+        Future<Void> never = loop.createFuture();
+        Task<Void> stubborn = loop.createTask(() -> {
+            for (int attempt = 1; attempt <= 1000; attempt++) {
+                try {
+                    never.await();
+                } catch (Throwable t) {
+                    log.add("caught " + attempt);
+                }
+            }
+            log.add("gave up");
+        });
+        loop.runUntilComplete(() -> sleep(0));
+        loop.close();
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) expected.add("caught " + i);
+        assertEquals(expected, log, "after 100 refused awaits while closing, the next one parks the task for good");
+        assertEquals(2, reports.size(), reports.toString());
+        assertEquals("Task was destroyed but it is pending!", reports.get(0).get("message"));
+        assertTrue(String.valueOf(reports.get(1).get("message")).startsWith("Task ignored its unwinding"), reports.toString());
+        assertSame(stubborn, reports.get(1).get("task"));
+        assertFalse(stubborn.isDone());
+    }
+
+    @Test
+    void aTaskThatUnwindsRunsItsFinallyBlocksOnce() throws Exception {
+        EventLoop loop = VirtualTime.newEventLoop();
+        List<String> log = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> log.add(String.valueOf(ctx.get("message"))));
+        Future<Void> never = loop.createFuture();
+        loop.createTask(() -> {
+            try {
+                never.await();
+            } finally {
+                log.add("finally");
+            }
+        });
+        loop.runUntilComplete(() -> sleep(0));
+        loop.close();
+        assertEquals(List.of("Task was destroyed but it is pending!", "finally"), log);
+    }
+}
