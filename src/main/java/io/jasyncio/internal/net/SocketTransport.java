@@ -60,7 +60,7 @@ final class SocketTransport extends FlowControl implements Transport {
         this.server = server;
         setProtocol(protocol);
         if (server != null) server.attach(this);
-        loop.callSoon(() -> this.protocol.connectionMade(this));
+        loop.callSoon(this::callConnectionMade);
         loop.callSoon(this::startReading);
         if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
     }
@@ -207,6 +207,15 @@ final class SocketTransport extends FlowControl implements Transport {
     }
 
     // ---- readiness callbacks ----
+
+    /** A connectionMade that throws is fatal, as every protocol callback: reading never starts. */
+    private void callConnectionMade() {
+        try {
+            protocol.connectionMade(this);
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.connectionMade() call failed.");
+        }
+    }
 
     private void startReading() {
         if (isReading() && connLost == 0) loop.addReader(channel, this::readReady);
