@@ -46,6 +46,8 @@ final class SocketTransport extends FlowControl implements Transport {
     private boolean closing;
     private boolean paused;
     private boolean eof;
+    /** The peer's end-of-file was read and the protocol kept the connection open: never read again. */
+    private boolean readEof;
     private boolean channelClosed;
 
     /**
@@ -218,7 +220,7 @@ final class SocketTransport extends FlowControl implements Transport {
     }
 
     private void startReading() {
-        if (isReading() && connLost == 0) loop.addReader(channel, this::readReady);
+        if (isReading() && connLost == 0 && !readEof) loop.addReader(channel, this::readReady);
     }
 
     private void readReady() {
@@ -285,8 +287,12 @@ final class SocketTransport extends FlowControl implements Transport {
             fatalError(e, "Fatal error: protocol.eofReceived() call failed.");
             return;
         }
-        if (keepOpen) loop.removeReader(channel);
-        else close();
+        if (keepOpen) {
+            readEof = true;
+            loop.removeReader(channel);
+        } else {
+            close();
+        }
     }
 
     private void writeReady() {
