@@ -339,7 +339,8 @@ final class SocketTransport extends FlowControl implements Transport {
         forceClose(e);
     }
 
-    private void forceClose(Exception e) {
+    /** Closes at once, dropping the buffer; connectionLost gets {@code e}. */
+    void forceClose(Exception e) {
         if (connLost > 0) return;
         if (!buffer.isEmpty()) {
             buffer.clear();

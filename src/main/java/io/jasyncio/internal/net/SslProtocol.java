@@ -451,7 +451,13 @@ final class SslProtocol implements Protocol {
         loop.callExceptionHandler(ctx);
         state = State.UNWRAPPED;
         cancelTimers();
-        if (transport != null) transport.abort();
+        abortWith(e);
+    }
+
+    /** Aborts the socket so that connectionLost, ours and the application's, gets {@code e}. */
+    private void abortWith(Exception e) {
+        if (transport instanceof SocketTransport st) st.forceClose(e);
+        else if (transport != null) transport.abort();
     }
 
     private void cancelTimers() {
