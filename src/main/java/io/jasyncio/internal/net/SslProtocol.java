@@ -103,6 +103,8 @@ final class SslProtocol implements Protocol {
         this.handshakeTimeout = handshakeTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.callConnectionMade = callConnectionMade;
+        // startTls: the application protocol is connected already and must hear if the handshake fails
+        this.appConnected = !callConnectionMade;
         this.engine = serverSide || serverHostname == null ? context.createSSLEngine() : context.createSSLEngine(serverHostname, port);
         engine.setUseClientMode(!serverSide);
         if (!serverSide && serverHostname != null) {
@@ -356,7 +358,7 @@ final class SslProtocol implements Protocol {
         if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": TLS handshake failed", e);
         if (waiter != null && !waiter.isDone()) waiter.setException(e);
         waiter = null;
-        if (transport != null) transport.abort();
+        abortWith(e);
     }
 
     private Map<String, Object> sslExtra() {
