@@ -263,7 +263,8 @@ final class SocketTransport extends FlowControl implements Transport {
         int n;
         try {
             n = channel.read(buf);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // a RuntimeException: the protocol's buffer cannot be read into (read-only, say)
             fatalError(e, "Fatal read error on socket transport");
             return;
         }
