@@ -770,4 +770,54 @@ class ReviewFindingsTest {
         });
         assertEquals(List.of("server side [made, eof, lost null]"), log);
     }
+
+    @Test
+    void closingATlsConnectionWhoseReadingIsPausedDoesNotWaitOutTheShutdownTimeout() throws Exception {
+        // close() stops reading for the application (asyncio: no data_received after close), but
+        // TLS must still read the peer's close_notify: a paused reader must not stall the shutdown
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient().sslShutdownTimeout(20));
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.made, 5);
+            pair.transport().pauseReading();
+            server.transport.write(b("unread"));
+            sleep(0.05);
+            double t0 = loop.time();
+            pair.transport().close();
+            waitFor(pair.protocol().lost, 5);
+            waitFor(server.lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            l.add("closed in " + (loop.time() - t0 < 5 ? "well under" : "over") + " the shutdown timeout");
+            server.log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "lost null", "closed in well under the shutdown timeout", "server made", "server eof",
+                "server lost null"), log);
+    }
+
+    @Test
+    void readExactlyFarBeyondTheLimitDoesNotDeadlockThePausedTransport() throws Exception {
+        // behaviour of streams.py _wait_for_data: waiting while paused resumes the transport
+        int size = 1 << 20;
+        String got = NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> {
+                w.write(pattern(size));
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), ConnectOptions.DEFAULT, 1024);
+            byte[] all = waitFor(() -> c.reader().readExactly(size), 10);
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+            return Arrays.equals(pattern(size), all) ? "intact" : "damaged";
+        });
+        assertEquals("intact", got);
+    }
 }
