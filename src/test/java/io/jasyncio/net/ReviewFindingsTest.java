@@ -801,6 +801,34 @@ class ReviewFindingsTest {
     }
 
     @Test
+    void closingAPausedTlsConnectionAfterThePeerWentAwayWithoutCloseNotifyIsPromptToo() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient().sslShutdownTimeout(20));
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.made, 5);
+            pair.transport().pauseReading();
+            server.transport.write(b("unread"));
+            while (server.transport.getWriteBufferSize() > 0) sleep(0.001);
+            ((SocketChannel) server.transport.getExtraInfo("socket")).shutdownOutput();
+            sleep(0.05);
+            double t0 = loop.time();
+            pair.transport().close();
+            waitFor(pair.protocol().lost, 5);
+            server.transport.abort();
+            waitFor(server.lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            l.add("closed in " + (loop.time() - t0 < 5 ? "well under" : "over") + " the shutdown timeout");
+            return l;
+        });
+        assertEquals(List.of("made", "eof", "lost null", "closed in well under the shutdown timeout"), log);
+    }
+
+    @Test
     void readExactlyFarBeyondTheLimitDoesNotDeadlockThePausedTransport() throws Exception {
         // behaviour of streams.py _wait_for_data: waiting while paused resumes the transport
         int size = 1 << 20;

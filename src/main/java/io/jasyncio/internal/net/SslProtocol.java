@@ -286,6 +286,7 @@ final class SslProtocol implements Protocol {
 
     /** Hands buffered plaintext to the application if it is connected and reading. */
     private void deliver() {
+        if (appClosing) appIn.clear();  // closed by the application: nothing more for it, as asyncio
         if (!appConnected || appReadingPaused || appIn.position() == 0 || appLost) return;
         appIn.flip();
         byte[] data = new byte[appIn.remaining()];
@@ -501,6 +502,11 @@ final class SslProtocol implements Protocol {
         public void close() {
             if (appClosing) return;
             appClosing = true;
+            if (appReadingPaused) {
+                // the application reads no more, but the peer's close_notify must still be read
+                appReadingPaused = false;
+                if (transport != null) transport.resumeReading();
+            }
             if (state == State.WRAPPED) startShutdown();
         }
 
