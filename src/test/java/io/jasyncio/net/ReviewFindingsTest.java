@@ -402,7 +402,6 @@ class ReviewFindingsTest {
             // the TCP socket underneath is shut without a TLS close_notify
             SocketChannel ch = (SocketChannel) server.transport.getExtraInfo("socket");
             while (server.transport.getWriteBufferSize() > 0) sleep(0.001);
-            sleep(0.05);
             ch.shutdownOutput();
             waitFor(pair.protocol().lost, 5);
             server.transport.abort();
@@ -435,6 +434,29 @@ class ReviewFindingsTest {
             return pair.protocol().log;
         });
         assertEquals(List.of("made", "lost SocketException"), log);
+    }
+
+    @Test
+    void garbageAfterTheTlsHandshakeEndsTheConnectionWithTheTlsError() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient());
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.made, 5);
+            // bytes that are no TLS record, written under the TLS layer
+            SocketChannel ch = (SocketChannel) server.transport.getExtraInfo("socket");
+            ch.write(ByteBuffer.wrap(b("this is not a TLS record, just garbage")));
+            Exception exc = waitFor(pair.protocol().lost, 5);
+            log.add("client lost " + (exc instanceof javax.net.ssl.SSLException ? "SSLException" : String.valueOf(exc)));
+            waitFor(server.lost, 5);
+            srv.close();
+            srv.waitClosed();
+            log.add("client log " + pair.protocol().log.stream().map(e -> e.startsWith("lost") ? "lost" : e).toList());
+        });
+        assertEquals(List.of("client lost SSLException", "client log [made, lost]"), log);
     }
 
     @Test
@@ -784,7 +806,6 @@ class ReviewFindingsTest {
             waitFor(server.made, 5);
             pair.transport().pauseReading();
             server.transport.write(b("unread"));
-            sleep(0.05);
             double t0 = loop.time();
             pair.transport().close();
             waitFor(pair.protocol().lost, 5);
@@ -813,7 +834,6 @@ class ReviewFindingsTest {
             server.transport.write(b("unread"));
             while (server.transport.getWriteBufferSize() > 0) sleep(0.001);
             ((SocketChannel) server.transport.getExtraInfo("socket")).shutdownOutput();
-            sleep(0.05);
             double t0 = loop.time();
             pair.transport().close();
             waitFor(pair.protocol().lost, 5);
