@@ -460,6 +460,47 @@ class ReviewFindingsTest {
     }
 
     @Test
+    void aBufferedProtocolReceivesOverTlsToo() throws Exception {
+        // behaviour of sslproto.py _feed_data_to_buffered_proto: the plaintext goes through
+        // getBuffer/bufferUpdated, in as many pieces as the protocol's buffers take
+        int size = 100_000;
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server srv = loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    transport.write(pattern(size));
+                    transport.close();
+                }
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            ByteBuffer small = ByteBuffer.allocate(1000);
+            Future<Exception> lost = loop.createFuture();
+            loop.createConnection(() -> new BufferedProtocol() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return small.clear();
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    got.write(small.array(), 0, nbytes);
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.setResult(exc);
+                }
+            }, "127.0.0.1", srv.port(), tlsClient());
+            Exception exc = waitFor(lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return List.of("lost " + exc, Arrays.equals(pattern(size), got.toByteArray()) ? "intact" : "damaged " + got.size());
+        });
+        assertEquals(List.of("lost null", "intact"), log);
+    }
+
+    @Test
     void aTlsServerAbortsAPlainClientThatNeverStartsTheHandshake() throws Exception {
         List<String> log = new ArrayList<>();
         NetTesting.assertNoFdLeak(() -> {
