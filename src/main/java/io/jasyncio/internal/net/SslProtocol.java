@@ -3,6 +3,7 @@ package io.jasyncio.internal.net;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
+import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
@@ -293,7 +294,8 @@ final class SslProtocol implements Protocol {
         appIn.get(data);
         appIn.clear();
         try {
-            app.dataReceived(data);
+            if (app instanceof BufferedProtocol bp) feedBuffered(bp, data);
+            else app.dataReceived(data);
         } catch (Exception e) {
             reportAndAbort("Fatal error: protocol.dataReceived() call failed.", e);
             return;
@@ -301,6 +303,18 @@ final class SslProtocol implements Protocol {
         if (closePending) {
             closePending = false;
             onEngineClosed();
+        }
+    }
+
+    /** Copies {@code data} into the protocol's buffers, as many as it takes: asyncio's _feed_data_to_buffered_proto. */
+    private static void feedBuffered(BufferedProtocol bp, byte[] data) {
+        for (int off = 0; off < data.length; ) {
+            ByteBuffer buf = bp.getBuffer(data.length - off);
+            if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
+            int n = Math.min(buf.remaining(), data.length - off);
+            buf.put(data, off, n);
+            off += n;
+            bp.bufferUpdated(n);
         }
     }
 
