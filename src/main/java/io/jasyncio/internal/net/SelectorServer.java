@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +46,8 @@ final class SelectorServer implements Server {
     private final int port;
     /** The socket file of a Unix server, removed on close (as Python 3.13's cleanup_socket), or null. */
     private final Path unixPath;
+    /** The identity (device and inode) of the socket file as bound, or null: close removes only that file. */
+    private final Object unixFileKey;
     /** The listening sockets, or null once closed; loop thread only. */
     private List<ServerSocketChannel> sockets;
     private final Set<Transport> clients = new LinkedHashSet<>();
@@ -62,6 +66,7 @@ final class SelectorServer implements Server {
             ConnectionMaker connectionMaker, int backlog, Path unixPath) {
         this.loop = loop;
         this.unixPath = unixPath;
+        this.unixFileKey = unixPath == null ? null : fileKey(unixPath);
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
         this.connectionMaker = connectionMaker;
@@ -96,7 +101,9 @@ final class SelectorServer implements Server {
             }
         }
         serving = false;
-        if (unixPath != null) {
+        // as Python 3.13: a server that replaced this one's (stale-looking) file keeps its own; where
+        // files have no key (Windows), the file is removed as before
+        if (unixPath != null && (unixFileKey == null || unixFileKey.equals(fileKey(unixPath)))) {
             try {
                 Files.deleteIfExists(unixPath);
             } catch (IOException ignored) {
@@ -242,6 +249,15 @@ final class SelectorServer implements Server {
         loop.callLater(ACCEPT_RETRY_DELAY, () -> {
             if (serving && s.isOpen()) loop.addReader(s, () -> acceptReady(s));
         });
+    }
+
+    /** The file's identity (device and inode on Unix), or null if it is gone or has none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void wakeup() {

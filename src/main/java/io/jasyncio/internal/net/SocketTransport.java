@@ -46,6 +46,8 @@ final class SocketTransport extends FlowControl implements Transport {
     private boolean closing;
     private boolean paused;
     private boolean eof;
+    /** The peer's end-of-file was read and the protocol kept the connection open: never read again. */
+    private boolean readEof;
     private boolean channelClosed;
 
     /**
@@ -60,7 +62,7 @@ final class SocketTransport extends FlowControl implements Transport {
         this.server = server;
         setProtocol(protocol);
         if (server != null) server.attach(this);
-        loop.callSoon(() -> this.protocol.connectionMade(this));
+        loop.callSoon(this::callConnectionMade);
         loop.callSoon(this::startReading);
         if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
     }
@@ -208,8 +210,17 @@ final class SocketTransport extends FlowControl implements Transport {
 
     // ---- readiness callbacks ----
 
+    /** A connectionMade that throws is fatal, as every protocol callback: reading never starts. */
+    private void callConnectionMade() {
+        try {
+            protocol.connectionMade(this);
+        } catch (Exception e) {
+            fatalError(e, "Fatal error: protocol.connectionMade() call failed.");
+        }
+    }
+
     private void startReading() {
-        if (isReading() && connLost == 0) loop.addReader(channel, this::readReady);
+        if (isReading() && connLost == 0 && !readEof) loop.addReader(channel, this::readReady);
     }
 
     private void readReady() {
@@ -252,7 +263,8 @@ final class SocketTransport extends FlowControl implements Transport {
         int n;
         try {
             n = channel.read(buf);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // a RuntimeException: the protocol's buffer cannot be read into (read-only, say)
             fatalError(e, "Fatal read error on socket transport");
             return;
         }
@@ -276,8 +288,12 @@ final class SocketTransport extends FlowControl implements Transport {
             fatalError(e, "Fatal error: protocol.eofReceived() call failed.");
             return;
         }
-        if (keepOpen) loop.removeReader(channel);
-        else close();
+        if (keepOpen) {
+            readEof = true;
+            loop.removeReader(channel);
+        } else {
+            close();
+        }
     }
 
     private void writeReady() {
@@ -324,7 +340,8 @@ final class SocketTransport extends FlowControl implements Transport {
         forceClose(e);
     }
 
-    private void forceClose(Exception e) {
+    /** Closes at once, dropping the buffer; connectionLost gets {@code e}. */
+    void forceClose(Exception e) {
         if (connLost > 0) return;
         if (!buffer.isEmpty()) {
             buffer.clear();

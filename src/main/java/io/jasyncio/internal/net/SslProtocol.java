@@ -3,6 +3,7 @@ package io.jasyncio.internal.net;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
+import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
@@ -103,6 +104,8 @@ final class SslProtocol implements Protocol {
         this.handshakeTimeout = handshakeTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.callConnectionMade = callConnectionMade;
+        // startTls: the application protocol is connected already and must hear if the handshake fails
+        this.appConnected = !callConnectionMade;
         this.engine = serverSide || serverHostname == null ? context.createSSLEngine() : context.createSSLEngine(serverHostname, port);
         engine.setUseClientMode(!serverSide);
         if (!serverSide && serverHostname != null) {
@@ -284,13 +287,15 @@ final class SslProtocol implements Protocol {
 
     /** Hands buffered plaintext to the application if it is connected and reading. */
     private void deliver() {
+        if (appClosing) appIn.clear();  // closed by the application: nothing more for it, as asyncio
         if (!appConnected || appReadingPaused || appIn.position() == 0 || appLost) return;
         appIn.flip();
         byte[] data = new byte[appIn.remaining()];
         appIn.get(data);
         appIn.clear();
         try {
-            app.dataReceived(data);
+            if (app instanceof BufferedProtocol bp) feedBuffered(bp, data);
+            else app.dataReceived(data);
         } catch (Exception e) {
             reportAndAbort("Fatal error: protocol.dataReceived() call failed.", e);
             return;
@@ -298,6 +303,18 @@ final class SslProtocol implements Protocol {
         if (closePending) {
             closePending = false;
             onEngineClosed();
+        }
+    }
+
+    /** Copies {@code data} into the protocol's buffers, as many as it takes: asyncio's _feed_data_to_buffered_proto. */
+    private static void feedBuffered(BufferedProtocol bp, byte[] data) {
+        for (int off = 0; off < data.length; ) {
+            ByteBuffer buf = bp.getBuffer(data.length - off);
+            if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
+            int n = Math.min(buf.remaining(), data.length - off);
+            buf.put(data, off, n);
+            off += n;
+            bp.bufferUpdated(n);
         }
     }
 
@@ -356,7 +373,7 @@ final class SslProtocol implements Protocol {
         if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": TLS handshake failed", e);
         if (waiter != null && !waiter.isDone()) waiter.setException(e);
         waiter = null;
-        if (transport != null) transport.abort();
+        abortWith(e);
     }
 
     private Map<String, Object> sslExtra() {
@@ -451,7 +468,13 @@ final class SslProtocol implements Protocol {
         loop.callExceptionHandler(ctx);
         state = State.UNWRAPPED;
         cancelTimers();
-        if (transport != null) transport.abort();
+        abortWith(e);
+    }
+
+    /** Aborts the socket so that connectionLost, ours and the application's, gets {@code e}. */
+    private void abortWith(Exception e) {
+        if (transport instanceof SocketTransport st) st.forceClose(e);
+        else if (transport != null) transport.abort();
     }
 
     private void cancelTimers() {
@@ -493,6 +516,11 @@ final class SslProtocol implements Protocol {
         public void close() {
             if (appClosing) return;
             appClosing = true;
+            if (appReadingPaused) {
+                // the application reads no more, but the peer's close_notify must still be read
+                appReadingPaused = false;
+                if (transport != null) transport.resumeReading();
+            }
             if (state == State.WRAPPED) startShutdown();
         }
 
