@@ -762,7 +762,13 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void enqueueIo(Runnable r) {
-        ready.add(new Handle(this, r, Context.EMPTY));
+        if (r instanceof IoBackend.ReadyCallback rc) {  // a channel's callback: one handle, reused
+            Handle h = (Handle) rc.queueEntry;
+            if (h == null) rc.queueEntry = h = new Handle(this, r, Context.EMPTY);
+            ready.add(h);
+        } else {
+            ready.add(new Handle(this, r, Context.EMPTY));
+        }
     }
 
     void timerCancelled() {
