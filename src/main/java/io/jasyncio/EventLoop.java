@@ -783,6 +783,11 @@ public final class EventLoop implements AutoCloseable {
         return RUNNING.get() == this;
     }
 
+    /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
+    boolean runsOn(Thread t) {
+        return runningThread == t;
+    }
+
     void registerPending(Task<?> t) {
         t.nextPending = pendingHead;
         if (pendingHead != null) pendingHead.prevPending = t;

@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +39,8 @@ public final class StreamReader {
     private Exception exception;
     private Transport transport;
     private boolean paused;
+    /** The loop of the connection feeding it, or null (then reads wait on the running loop). */
+    EventLoop loop;
 
     public StreamReader() {
         this(DEFAULT_LIMIT);
@@ -237,7 +240,7 @@ public final class StreamReader {
             paused = false;
             transport.resumeReading();
         }
-        Future<Void> w = Asyncio.getRunningLoop().createFuture();
+        Future<Void> w = (loop != null ? loop : Asyncio.getRunningLoop()).createFuture();
         waiter = w;
         try {
             w.await();

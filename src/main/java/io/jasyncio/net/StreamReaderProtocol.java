@@ -43,12 +43,16 @@ final class StreamReaderProtocol implements BufferedProtocol {
     private boolean paused;
     private boolean connectionLost;
     private final List<Future<Void>> drainWaiters = new ArrayList<>();
+    /** RECEIVE_BUFFER of receiveThread, the thread that last called getBuffer. */
+    private ByteBuffer receiveBuffer;
+    private Thread receiveThread;
     final Future<Void> closed;
     Exception closedError;
 
     StreamReaderProtocol(EventLoop loop, StreamReader reader, Streams.ClientConnectedCallback clientConnected) {
         this.loop = loop;
         this.reader = reader;
+        if (reader != null) reader.loop = loop;
         this.clientConnected = clientConnected;
         this.closed = loop.createFuture();
     }
@@ -93,12 +97,17 @@ final class StreamReaderProtocol implements BufferedProtocol {
 
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
-        return RECEIVE_BUFFER.get().clear();
+        Thread t = Thread.currentThread();
+        if (t != receiveThread) {  // the thread-local lookup only when the loop moved to another thread
+            receiveBuffer = RECEIVE_BUFFER.get();
+            receiveThread = t;
+        }
+        return receiveBuffer.clear();
     }
 
     @Override
     public void bufferUpdated(int nbytes) {
-        ByteBuffer received = RECEIVE_BUFFER.get().clear().limit(nbytes);
+        ByteBuffer received = receiveBuffer.clear().limit(nbytes);
         if (reader != null) reader.feedBuffer(received);
     }
 

@@ -47,6 +47,9 @@ final class SocketTransport extends FlowControl implements Transport {
     private boolean paused;
     private boolean eof;
     private boolean channelClosed;
+    /** The ReadBuffer of readBufferThread, the thread that last read. */
+    private ByteBuffer readBuffer;
+    private Thread readBufferThread;
 
     /**
      * Makes the transport and schedules, in order: {@code protocol.connectionMade}, reading, and
@@ -218,7 +221,7 @@ final class SocketTransport extends FlowControl implements Transport {
             readIntoProtocolBuffer();
             return;
         }
-        ByteBuffer buf = ReadBuffer.get();
+        ByteBuffer buf = readBuffer();
         int n;
         try {
             n = channel.read(buf);
@@ -238,6 +241,16 @@ final class SocketTransport extends FlowControl implements Transport {
         } catch (Exception e) {
             fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
         }
+    }
+
+    /** This thread's {@link ReadBuffer}, cleared; the thread-local lookup only when the loop moved to another thread. */
+    private ByteBuffer readBuffer() {
+        Thread t = Thread.currentThread();
+        if (t != readBufferThread) {
+            readBuffer = ReadBuffer.get();
+            readBufferThread = t;
+        }
+        return readBuffer.clear();
     }
 
     private void readIntoProtocolBuffer() {
