@@ -9,7 +9,6 @@ import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.Streams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * A minimal HTTP/1.1 server that answers every request with "Hello, World!", keeping connections
@@ -48,21 +47,24 @@ public class HelloHttpServer {
                     writer.write(response("431 Request Header Fields Too Large", new byte[0], false));
                     return;
                 }
-                String[] lines = head.split("\r\n");
-                String[] requestLine = lines[0].split(" ");
+                int lineEnd = head.indexOf("\r\n");
+                String[] requestLine = head.substring(0, lineEnd).split(" ");
                 if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
                     writer.write(response("400 Bad Request", new byte[0], false));
                     return;
                 }
                 boolean keepAlive = requestLine[2].equals("HTTP/1.1");
                 int contentLength = 0;
-                for (int i = 1; i < lines.length; i++) {
-                    int colon = lines[i].indexOf(':');
-                    if (colon <= 0) continue;
-                    String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    String value = lines[i].substring(colon + 1).trim();
-                    if (name.equals("connection")) keepAlive = !value.equalsIgnoreCase("close") && (keepAlive || value.equalsIgnoreCase("keep-alive"));
-                    if (name.equals("content-length")) {
+                // header lines up to the blank line that ends the head (a split on "\r\n" would
+                // compile a regular expression per request)
+                for (int at = lineEnd + 2; at < head.length() - 2; at = lineEnd + 2) {
+                    lineEnd = head.indexOf("\r\n", at);
+                    int colon = head.indexOf(':', at);
+                    if (colon <= at || colon > lineEnd) continue;
+                    String name = head.substring(at, colon).trim();
+                    String value = head.substring(colon + 1, lineEnd).trim();
+                    if (name.equalsIgnoreCase("connection")) keepAlive = !value.equalsIgnoreCase("close") && (keepAlive || value.equalsIgnoreCase("keep-alive"));
+                    if (name.equalsIgnoreCase("content-length")) {
                         try {
                             contentLength = Integer.parseInt(value);
                         } catch (NumberFormatException e) {

@@ -4,13 +4,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
- * The Netty baseline of the network benchmark: NIO transport, one event-loop thread (as jasyncio),
- * echoing what it reads. java -cp NETTY_JARS NettyEchoServer.java PORT
+ * The Netty peer of the network benchmark: Netty 4.2's NIO transport, one event-loop thread (as
+ * jasyncio), echoing what it reads. java -cp NETTY_JARS NettyEchoServer.java PORT
  */
 public class NettyEchoServer {
     @ChannelHandler.Sharable
@@ -33,7 +35,7 @@ public class NettyEchoServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Echo echo = new Echo();
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)

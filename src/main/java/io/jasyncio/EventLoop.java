@@ -768,7 +768,13 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void enqueueIo(Runnable r) {
-        ready.add(new Handle(this, r, Context.EMPTY));
+        if (r instanceof IoBackend.ReadyCallback rc) {  // a channel's callback: one handle, reused
+            Handle h = (Handle) rc.queueEntry;
+            if (h == null) rc.queueEntry = h = new Handle(this, r, Context.EMPTY);
+            ready.add(h);
+        } else {
+            ready.add(new Handle(this, r, Context.EMPTY));
+        }
     }
 
     void timerCancelled() {
@@ -781,6 +787,11 @@ public final class EventLoop implements AutoCloseable {
 
     boolean isRunningOnThisThread() {
         return RUNNING.get() == this;
+    }
+
+    /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
+    boolean runsOn(Thread t) {
+        return runningThread == t;
     }
 
     void registerPending(Task<?> t) {

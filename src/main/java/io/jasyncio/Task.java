@@ -162,7 +162,8 @@ public class Task<T> extends Future<T> {
 
     /** Suspends the current task until {@code f} is done; the core of {@link Future#await()}. */
     static void suspendCurrentOn(Future<?> f) {
-        EventLoop running = EventLoop.RUNNING.get();
+        // the future's loop running on this very thread (the fast engine) spares the thread-local lookup
+        EventLoop running = f.loop.runsOn(Thread.currentThread()) ? f.loop : EventLoop.RUNNING.get();
         Task<?> task = running == null ? null : running.currentTask;
         if (task == null) {
             throw new IllegalStateException("await() needs a running task: call it from a coroutine run by"

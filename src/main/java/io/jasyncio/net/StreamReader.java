@@ -1,8 +1,10 @@
 package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -37,6 +39,8 @@ public final class StreamReader {
     private Exception exception;
     private Transport transport;
     private boolean paused;
+    /** The loop of the connection feeding it, or null (then reads wait on the running loop). */
+    EventLoop loop;
 
     public StreamReader() {
         this(DEFAULT_LIMIT);
@@ -89,7 +93,25 @@ public final class StreamReader {
         Objects.requireNonNull(data, "data is null");
         if (eof) throw new IllegalStateException("feedData after feedEof");
         if (data.length == 0) return;
-        append(data);
+        int at = reserve(data.length);
+        System.arraycopy(data, 0, buf, at, data.length);
+        tail += data.length;
+        fed();
+    }
+
+    /** As {@link #feedData(byte[])} with the bytes remaining in {@code data}, which it consumes. */
+    void feedBuffer(ByteBuffer data) {
+        if (eof) throw new IllegalStateException("feedData after feedEof");
+        int n = data.remaining();
+        if (n == 0) return;
+        int at = reserve(n);
+        data.get(buf, at, n);
+        tail += n;
+        fed();
+    }
+
+    /** Wakes the waiting read and pauses the transport when over twice the limit. */
+    private void fed() {
         wakeupWaiter();
         if (transport != null && !paused && size() > 2 * limit) {
             transport.pauseReading();
@@ -218,7 +240,7 @@ public final class StreamReader {
             paused = false;
             transport.resumeReading();
         }
-        Future<Void> w = Asyncio.getRunningLoop().createFuture();
+        Future<Void> w = (loop != null ? loop : Asyncio.getRunningLoop()).createFuture();
         waiter = w;
         try {
             w.await();
@@ -255,21 +277,24 @@ public final class StreamReader {
         return tail - head;
     }
 
-    private void append(byte[] data) {
-        if (buf.length - tail < data.length) {
+    /**
+     * Makes room for {@code n} more bytes after {@code tail}, compacting or growing (so read {@code
+     * buf} after calling it); returns {@code tail}.
+     */
+    private int reserve(int n) {
+        if (buf.length - tail < n) {
             int size = size();
-            if (buf.length - size >= data.length && head > 0) {
+            if (buf.length - size >= n && head > 0) {
                 System.arraycopy(buf, head, buf, 0, size);
             } else {
-                byte[] bigger = new byte[Math.max(buf.length * 2, size + data.length)];
+                byte[] bigger = new byte[Math.max(buf.length * 2, size + n)];
                 System.arraycopy(buf, head, bigger, 0, size);
                 buf = bigger;
             }
             head = 0;
             tail = size;
         }
-        System.arraycopy(data, 0, buf, tail, data.length);
-        tail += data.length;
+        return tail;
     }
 
     private byte[] take(int n) {

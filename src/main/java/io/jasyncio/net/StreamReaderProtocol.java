@@ -5,6 +5,7 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,19 @@ import java.util.Map;
  * {@link #closed} future always succeeds; storing the error in the future instead would have it
  * reported as "never retrieved" whenever nobody calls {@code waitClosed()}, which is the common case.
  *
+ * <p>It is a {@link BufferedProtocol}, so that a socket transport reads into one direct buffer per
+ * loop thread and the reader copies straight from it, instead of a fresh array per read that the
+ * reader copies again. {@code getBuffer} and {@code bufferUpdated} come in the same callback, which
+ * never suspends, so the protocols of a loop can share the buffer. Transports that deliver arrays
+ * (TLS) still call {@link #dataReceived}.
+ *
  * <p>Loop thread only.
  */
-final class StreamReaderProtocol implements Protocol {
+final class StreamReaderProtocol implements BufferedProtocol {
+    /** asyncio's max_size: the most one read takes. */
+    private static final int RECEIVE_SIZE = 256 * 1024;
+    private static final ThreadLocal<ByteBuffer> RECEIVE_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECEIVE_SIZE));
+
     private final EventLoop loop;
     /** All fields: loop thread only. */
     private StreamReader reader;
@@ -32,12 +43,16 @@ final class StreamReaderProtocol implements Protocol {
     private boolean paused;
     private boolean connectionLost;
     private final List<Future<Void>> drainWaiters = new ArrayList<>();
+    /** RECEIVE_BUFFER of receiveThread, the thread that last called getBuffer. */
+    private ByteBuffer receiveBuffer;
+    private Thread receiveThread;
     final Future<Void> closed;
     Exception closedError;
 
     StreamReaderProtocol(EventLoop loop, StreamReader reader, Streams.ClientConnectedCallback clientConnected) {
         this.loop = loop;
         this.reader = reader;
+        if (reader != null) reader.loop = loop;
         this.clientConnected = clientConnected;
         this.closed = loop.createFuture();
     }
@@ -78,6 +93,22 @@ final class StreamReaderProtocol implements Protocol {
     @Override
     public void dataReceived(byte[] data) {
         if (reader != null) reader.feedData(data);
+    }
+
+    @Override
+    public ByteBuffer getBuffer(int sizeHint) {
+        Thread t = Thread.currentThread();
+        if (t != receiveThread) {  // the thread-local lookup only when the loop moved to another thread
+            receiveBuffer = RECEIVE_BUFFER.get();
+            receiveThread = t;
+        }
+        return receiveBuffer.clear();
+    }
+
+    @Override
+    public void bufferUpdated(int nbytes) {
+        ByteBuffer received = receiveBuffer.clear().limit(nbytes);
+        if (reader != null) reader.feedBuffer(received);
     }
 
     @Override

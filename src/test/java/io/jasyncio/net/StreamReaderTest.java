@@ -227,6 +227,34 @@ class StreamReaderTest {
         assertEquals(List.of("fed 8", "pauseReading", "fed 9", "read 4", "resumeReading", "read 1"), log);
     }
 
+    @Test
+    void bytesReceivedIntoTheSharedBufferReadAsFedArraysDo(EventLoop loop) throws Exception {
+        // a socket transport hands the stream protocol a direct buffer (BufferedProtocol): the
+        // reader copies out of it, compacting and growing its own buffer as feedData does
+        StreamReader r = new StreamReader();
+        StreamReaderProtocol fed = new StreamReaderProtocol(loop, r, null);
+        List<String> got = new ArrayList<>();
+        byte[] big = new byte[1000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        receive(fed, b("0123456789"));
+        got.add(s(loop.runUntilComplete(() -> r.read(4))));  // head moves: the next feed compacts
+        receive(fed, big);  // past the first 256-byte buffer: grows
+        fed.dataReceived(b("|array|"));
+        receive(fed, b("end"));
+        got.add(s(loop.runUntilComplete(() -> r.read(6))));
+        got.add(String.valueOf(loop.runUntilComplete(() -> r.readExactly(1000)).length));
+        got.add(s(loop.runUntilComplete(() -> r.read(100))));
+        assertEquals(List.of("0123", "456789", "1000", "|array|end"), got);
+    }
+
+    /** What a socket transport does with a BufferedProtocol: read into its buffer, then report the count. */
+    private static void receive(StreamReaderProtocol p, byte[] data) {
+        java.nio.ByteBuffer buf = p.getBuffer(-1);
+        assertTrue(buf.remaining() >= data.length, "the buffer takes a whole read");
+        buf.put(data);
+        p.bufferUpdated(data.length);
+    }
+
     /** Records pause/resume calls; the rest is not used by a StreamReader. */
     private record FakeTransport(List<String> log) implements Transport {
         @Override public Object getExtraInfo(String name, Object defaultValue) { return defaultValue; }

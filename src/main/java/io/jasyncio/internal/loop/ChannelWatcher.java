@@ -19,7 +19,9 @@ import java.util.Objects;
  * the descriptor of a channel closed right after open until the next poll, so a closed listening
  * socket would still accept connections for the rest of the iteration. A callback queued by a poll is
  * checked again when it runs, so a reader removed (or replaced) between the poll and its turn in
- * the ready queue does not run, as a cancelled asyncio handle does not.
+ * the ready queue does not run, as a cancelled asyncio handle does not. What a poll queues is the
+ * channel's {@link Watch} itself, which remembers the callbacks found ready: a ready event allocates
+ * nothing.
  *
  * <p>Thread-safety: loop thread only.
  */
@@ -103,11 +105,18 @@ public final class ChannelWatcher {
         return had;
     }
 
-    /** The callbacks of one channel, attached to its selection key. */
-    private static final class Watch implements SelectorBackend.Interest {
+    /**
+     * The callbacks of one channel, attached to its selection key, and the ready-queue entry that
+     * runs those a poll found ready.
+     */
+    private static final class Watch extends IoBackend.ReadyCallback implements SelectorBackend.Interest {
         private final SelectableChannel channel;
         /** The current callbacks, or null; loop thread only. */
         Runnable reader, writer;
+        /** The callbacks a poll found ready, run (if still current) when this comes up; loop thread only. */
+        private Runnable readyReader, readyWriter;
+        /** Whether this is in the loop's ready queue; loop thread only. */
+        private boolean queued;
 
         Watch(SelectableChannel channel) {
             this.channel = channel;
@@ -123,15 +132,24 @@ public final class ChannelWatcher {
             Runnable r = (readyOps & READ_OPS) != 0 ? reader : null;
             Runnable w = (readyOps & WRITE_OPS) != 0 ? writer : null;
             if (r == null && w == null) return null;
-            if (w == null) return () -> { if (reader == r) r.run(); };
-            if (r == null) return () -> { if (writer == w) w.run(); };
-            return () -> {
-                try {
-                    if (reader == r) r.run();
-                } finally {
-                    if (writer == w) w.run();
-                }
-            };
+            if (r != null) readyReader = r;
+            if (w != null) readyWriter = w;
+            if (queued) return null;  // still waiting for its turn: it will run what was found now too
+            queued = true;
+            return this;
+        }
+
+        /** Runs the reader, then the writer, that the poll found ready, unless removed or replaced since. */
+        @Override
+        public void run() {
+            Runnable r = readyReader, w = readyWriter;
+            readyReader = readyWriter = null;
+            queued = false;
+            try {
+                if (r != null && reader == r) r.run();
+            } finally {
+                if (w != null && writer == w) w.run();
+            }
         }
 
         @Override

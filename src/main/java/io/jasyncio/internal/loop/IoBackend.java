@@ -27,4 +27,14 @@ public interface IoBackend extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A callback a backend hands to the sink again and again, at most once per poll (one per
+     * channel, say), with a slot where the loop keeps its ready-queue entry for it: a ready event
+     * then allocates nothing. The backend must not hand it again before it has run.
+     */
+    abstract class ReadyCallback implements Runnable {
+        /** The loop's queue entry for this callback, made on first use; loop thread only. */
+        public Object queueEntry;
+    }
 }

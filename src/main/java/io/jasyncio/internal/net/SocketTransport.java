@@ -49,6 +49,9 @@ final class SocketTransport extends FlowControl implements Transport {
     /** The peer's end-of-file was read and the protocol kept the connection open: never read again. */
     private boolean readEof;
     private boolean channelClosed;
+    /** The ReadBuffer of ioBufferThread, the thread that last read or wrote. */
+    private ByteBuffer ioBuffer;
+    private Thread ioBufferThread;
 
     /**
      * Makes the transport and schedules, in order: {@code protocol.connectionMade}, reading, and
@@ -155,7 +158,7 @@ final class SocketTransport extends FlowControl implements Transport {
         }
         if (buffer.isEmpty()) {
             try {
-                channel.write(data);
+                writeNow(data);
             } catch (IOException e) {
                 fatalError(e, "Fatal write error on socket transport");
                 return;
@@ -167,6 +170,22 @@ final class SocketTransport extends FlowControl implements Transport {
         buffer.add(copy);
         bufferSize += copy.remaining();
         maybePauseProtocol();
+    }
+
+    /**
+     * Writes what the socket takes of {@code data} at once. Heap bytes that fit are staged in this
+     * thread's direct buffer: NIO would copy them into a temporary direct buffer of its own, found
+     * through a thread-local lookup per write. The read buffer is free here: reads copy out of it
+     * before any protocol call.
+     */
+    private void writeNow(ByteBuffer data) throws IOException {
+        if (data.isDirect() || data.remaining() > ReadBuffer.MAX_READ) {
+            channel.write(data);
+            return;
+        }
+        int pos = data.position();
+        ByteBuffer staged = ioBuffer().put(data).flip();
+        data.position(pos + channel.write(staged));
     }
 
     @Override
@@ -229,7 +248,7 @@ final class SocketTransport extends FlowControl implements Transport {
             readIntoProtocolBuffer();
             return;
         }
-        ByteBuffer buf = ReadBuffer.get();
+        ByteBuffer buf = ioBuffer();
         int n;
         try {
             n = channel.read(buf);
@@ -249,6 +268,16 @@ final class SocketTransport extends FlowControl implements Transport {
         } catch (Exception e) {
             fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
         }
+    }
+
+    /** This thread's {@link ReadBuffer}, cleared; the thread-local lookup only when the loop moved to another thread. */
+    private ByteBuffer ioBuffer() {
+        Thread t = Thread.currentThread();
+        if (t != ioBufferThread) {
+            ioBuffer = ReadBuffer.get();
+            ioBufferThread = t;
+        }
+        return ioBuffer.clear();
     }
 
     private void readIntoProtocolBuffer() {
