@@ -114,6 +114,36 @@ class ReviewFindingsTest {
     }
 
     @Test
+    void aProtocolCallbackThatThrowsAnErrorStillEndsItsConnection() throws Exception {
+        // an Error (here an assertion) from a protocol callback must not leave the socket open:
+        // asyncio's transports catch everything but SystemExit/KeyboardInterrupt
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = recordingServer(served, () -> new RecordingProtocol() {
+                @Override
+                public void dataReceived(byte[] data) {
+                    super.dataReceived(data);
+                    throw new AssertionError("bad dataReceived");
+                }
+            }, ServerOptions.DEFAULT);
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.transport().write(b("x"));
+            waitFor(pair.protocol().lost, 5);
+            waitFor(firstServed(served).lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            served.get(0).log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "eof", "lost null", "server made", "server data x", "server lost IllegalStateException"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        Throwable reported = (Throwable) reports.get(0).get("exception");
+        assertInstanceOf(AssertionError.class, reported.getCause(), reported.toString());
+    }
+
+    @Test
     void aTlsProtocolThatThrowsInDataReceivedGetsTheErrorInConnectionLost() throws Exception {
         // as over plain TCP (ProtocolTransportTest): the application protocol hears why it was closed
         List<Map<String, Object>> reports = new ArrayList<>();
@@ -511,8 +541,8 @@ class ReviewFindingsTest {
                     ServerOptions.DEFAULT.ssl(tls.server).sslHandshakeTimeout(0.2));
             try (SocketChannel raw = SocketChannel.open()) {
                 raw.configureBlocking(false);
+                double t0 = loop.time();  // before connecting: the server's handshake timer starts at its accept
                 loop.sockConnect(raw, new InetSocketAddress("127.0.0.1", srv.port()));
-                double t0 = loop.time();
                 try {
                     byte[] got = waitFor(() -> loop.sockRecv(raw, 1024), 5);
                     log.add("ended by the server, " + got.length + " bytes");

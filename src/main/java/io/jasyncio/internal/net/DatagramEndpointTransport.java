@@ -166,8 +166,8 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
         buf.flip().get(data);
         try {
             protocol.datagramReceived(data, from);
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.datagramReceived() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.datagramReceived() call failed.");
         }
     }
 

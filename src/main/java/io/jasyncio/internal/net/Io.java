@@ -37,6 +37,14 @@ final class Io {
         }
     }
 
+    /**
+     * What a protocol callback threw, as the Exception that connectionLost takes: an Error (an
+     * assertion, a cancellation) is wrapped, so that it too ends the connection instead of leaking it.
+     */
+    static Exception asException(Throwable t) {
+        return t instanceof Exception e ? e : new IllegalStateException("protocol callback failed: " + t, t);
+    }
+
     static void closeQuietly(AutoCloseable c) {
         if (c == null) return;
         try {

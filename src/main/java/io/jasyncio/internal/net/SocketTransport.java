@@ -233,8 +233,8 @@ final class SocketTransport extends FlowControl implements Transport {
     private void callConnectionMade() {
         try {
             protocol.connectionMade(this);
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.connectionMade() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.connectionMade() call failed.");
         }
     }
 
@@ -265,8 +265,8 @@ final class SocketTransport extends FlowControl implements Transport {
         buf.flip().get(data);
         try {
             protocol.dataReceived(data);
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.dataReceived() call failed.");
         }
     }
 
@@ -285,8 +285,8 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             buf = bufferedProtocol.getBuffer(-1);
             if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.getBuffer() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.getBuffer() call failed.");
             return;
         }
         int n;
@@ -304,8 +304,8 @@ final class SocketTransport extends FlowControl implements Transport {
         }
         try {
             bufferedProtocol.bufferUpdated(n);
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.bufferUpdated() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.bufferUpdated() call failed.");
         }
     }
 
@@ -313,8 +313,8 @@ final class SocketTransport extends FlowControl implements Transport {
         boolean keepOpen;
         try {
             keepOpen = protocol.eofReceived();
-        } catch (Exception e) {
-            fatalError(e, "Fatal error: protocol.eofReceived() call failed.");
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.eofReceived() call failed.");
             return;
         }
         if (keepOpen) {

@@ -296,8 +296,8 @@ final class SslProtocol implements Protocol {
         try {
             if (app instanceof BufferedProtocol bp) feedBuffered(bp, data);
             else app.dataReceived(data);
-        } catch (Exception e) {
-            reportAndAbort("Fatal error: protocol.dataReceived() call failed.", e);
+        } catch (Throwable e) {
+            reportAndAbort("Fatal error: protocol.dataReceived() call failed.", Io.asException(e));
             return;
         }
         if (closePending) {
@@ -343,8 +343,8 @@ final class SslProtocol implements Protocol {
             appConnected = true;
             try {
                 app.connectionMade(appTransport);
-            } catch (Exception e) {
-                reportAndAbort("Fatal error: protocol.connectionMade() call failed.", e);
+            } catch (Throwable e) {
+                reportAndAbort("Fatal error: protocol.connectionMade() call failed.", Io.asException(e));
                 return;
             }
         } else {
@@ -446,8 +446,8 @@ final class SslProtocol implements Protocol {
         appEofCalled = true;
         try {
             if (app.eofReceived()) LOG.log(Level.WARNING, "returning true from eofReceived() has no effect when using TLS");
-        } catch (Exception e) {
-            reportAndAbort("Error calling eofReceived()", e);
+        } catch (Throwable e) {
+            reportAndAbort("Error calling eofReceived()", Io.asException(e));
         }
     }
 
