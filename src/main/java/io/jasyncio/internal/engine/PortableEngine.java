@@ -19,6 +19,21 @@ import java.util.function.LongSupplier;
  * orders everything the one side did before everything the other does next, so the loop's
  * single-threaded state needs no other synchronisation. Spurious wake-ups only re-read {@code turn}.
  *
+ * <p>How the loop waits (measured with {@code bin/bench spawn pingpong} on 2 loaded cores): the
+ * JDK's scheduler runs virtual threads on a few carriers and lets an idle carrier steal what
+ * another one queued, so an unparked fiber often runs on the other carrier and every hand-off
+ * moves a stack between cores; {@code -Djdk.virtualThreadScheduler.parallelism=1} makes the
+ * portable engine about twice as fast, but only a JVM option can set it. So the loop first yields
+ * its carrier a couple of times, which runs the fiber there if it is still queued; if the fiber
+ * runs on another carrier instead, the loop spins for a few microseconds, since the fiber usually
+ * hands the baton back sooner than the loop could park and be woken; only then does it park.
+ * A thread whose body ended yields twice too before it parks in the pool: a loop that starts tasks
+ * one after another then finds it still queued and hands it the next body without waking a
+ * carrier. Fibers that suspend neither yield nor spin: they wait for other tasks, for an unknown
+ * time. Spinning unconditionally was tried and rejected: when the other carrier is busy (or the
+ * other core is), the loop spins while the fiber waits in the loop's own carrier's queue, and
+ * throughput drops tenfold.
+ *
  * <p>A fiber's thread outlives its body: starting and ending a virtual thread costs about as much
  * as the rest of a short task (the JDK registers and deregisters each one), so a thread whose body
  * ended waits in a pool for the next fiber of any loop. It joins the pool before it hands the baton
@@ -42,6 +57,12 @@ final class PortableEngine implements Engine {
     static final int MAX_IDLE_THREADS = 64;
     /** How long an idle thread may stay in the pool, checked whenever another one joins it. */
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Times the loop yields its carrier before it parks: enough to run a fiber queued there. */
+    static final int LOOP_YIELDS = 2;
+    /** How long the loop spins while its fiber runs on another carrier: a few hand-offs' worth. */
+    static final long LOOP_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+    /** Times a thread whose body ended yields before it parks in the pool, for a loop about to start a task. */
+    static final int WORKER_YIELDS = 2;
 
     private final int maxIdle;
     private final long idleNanos;
@@ -208,6 +229,7 @@ final class PortableEngine implements Engine {
             while (fiber != null) {
                 Thread.interrupted();   // a stray interrupt from the previous body's days
                 thread.setContextClassLoader(fiber.loader);
+                fiber.awake = true;
                 try {
                     fiber.body.run();
                 } catch (Throwable t) {
@@ -225,6 +247,7 @@ final class PortableEngine implements Engine {
 
         /** Parks until a fiber is handed over; null when taken out of the pool to end. */
         private PortableFiber awaitNext() {
+            for (int i = 0; i < WORKER_YIELDS && next == null; i++) Thread.yield();
             while (true) {
                 PortableFiber f = next;
                 if (f != null) {
@@ -245,6 +268,8 @@ final class PortableEngine implements Engine {
         private final Runnable body;
         /** Whose turn it is; written by the side that hands the baton over. */
         private volatile int turn = LOOP;
+        /** Whether the fiber's thread has taken its turn, so runs on some carrier; reset by the loop. */
+        private volatile boolean awake;
         /** The thread that called resume(); written before handing over, read by the fiber. */
         private Thread resumer;
         /** The context class loader the body runs with: its first resumer's; loop side only. */
@@ -262,6 +287,7 @@ final class PortableEngine implements Engine {
             if (turn == DONE) throw new IllegalStateException("fiber is done");
             Thread self = Thread.currentThread();
             resumer = self;
+            awake = false;
             if (thread == null) {
                 loader = self.getContextClassLoader();
                 turn = FIBER;
@@ -270,7 +296,21 @@ final class PortableEngine implements Engine {
                 turn = FIBER;
                 LockSupport.unpark(thread);
             }
+            for (int yields = 0; turn == FIBER; yields++) {
+                if (awake) {
+                    spinWhileItRuns();
+                    break;
+                }
+                if (yields == LOOP_YIELDS) break;
+                Thread.yield();
+            }
             awaitTurn(FIBER);
+        }
+
+        /** Spins a while as the fiber runs on another carrier (see the class notes). */
+        private void spinWhileItRuns() {
+            long deadline = System.nanoTime() + LOOP_SPIN_NANOS;
+            while (turn == FIBER && System.nanoTime() - deadline < 0) Thread.onSpinWait();
         }
 
         @Override
@@ -278,6 +318,7 @@ final class PortableEngine implements Engine {
             turn = LOOP;
             LockSupport.unpark(resumer);
             awaitTurn(LOOP);
+            awake = true;
         }
 
         @Override
