@@ -286,7 +286,19 @@ public class Task<T> extends Future<T> {
 
     /** The fiber's body: runs the coroutine and captures its outcome; never throws. */
     private void body() {
-        if (loop.engine.fibersOwnThreads()) EventLoop.RUNNING.set(loop);
+        if (!loop.engine.fibersOwnThreads()) {
+            runCoroutine();
+            return;
+        }
+        EventLoop.RUNNING.set(loop);
+        try {
+            runCoroutine();
+        } finally {
+            EventLoop.RUNNING.remove();   // the thread may go on to run another loop's task
+        }
+    }
+
+    private void runCoroutine() {
         T value;
         try {
             value = coro.run();

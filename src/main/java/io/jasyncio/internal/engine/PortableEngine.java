@@ -1,18 +1,90 @@
 package io.jasyncio.internal.engine;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The engine on public API only: each fiber on a virtual thread of its own, and the loop itself on
- * a virtual thread, handing a baton so that exactly one of them runs at a time (~0.8 µs a switch;
- * with the loop on a platform thread it would be 13–50 µs, so {@link #runLoop} never allows that).
+ * a virtual thread, handing a baton so that exactly one of them runs at a time (~0.3–0.5 µs a
+ * switch; with the loop on a platform thread it would be 13–50 µs, so {@link #runLoop} never
+ * allows that).
+ *
+ * <p>Thread-safety: one engine serves every loop of the JVM, on any threads; its pool of idle
+ * threads is guarded by a lock, everything else belongs to one fiber and its loop.
  *
  * <p>Implementation notes: the baton is the volatile {@code turn} field. Each side writes it and
- * then unparks the other, and parks until it reads its own turn back; the volatile write/read pair
+ * then unparks the other, and waits until it reads its own turn back; the volatile write/read pair
  * orders everything the one side did before everything the other does next, so the loop's
  * single-threaded state needs no other synchronisation. Spurious wake-ups only re-read {@code turn}.
+ *
+ * <p>How the loop waits (measured with {@code bin/bench spawn pingpong} on 2 loaded cores): the
+ * JDK's scheduler runs virtual threads on a few carriers and lets an idle carrier steal what
+ * another one queued, so an unparked fiber often runs on the other carrier and every hand-off
+ * moves a stack between cores; {@code -Djdk.virtualThreadScheduler.parallelism=1} makes the
+ * portable engine about twice as fast, but only a JVM option can set it. So the loop first yields
+ * its carrier a couple of times, which runs the fiber there if it is still queued; if the fiber
+ * runs on another carrier instead, the loop spins for a few microseconds, since the fiber usually
+ * hands the baton back sooner than the loop could park and be woken; only then does it park.
+ * A thread whose body ended yields twice too before it parks in the pool: a loop that starts tasks
+ * one after another then finds it still queued and hands it the next body without waking a
+ * carrier. Fibers that suspend neither yield nor spin: they wait for other tasks, for an unknown
+ * time. Spinning unconditionally was tried and rejected: when the other carrier is busy (or the
+ * other core is), the loop spins while the fiber waits in the loop's own carrier's queue, and
+ * throughput drops tenfold.
+ *
+ * <p>A fiber's thread outlives its body: starting and ending a virtual thread costs about as much
+ * as the rest of a short task (the JDK registers and deregisters each one), so a thread whose body
+ * ended waits in a pool for the next fiber of any loop. It joins the pool before it hands the baton
+ * back, so that the loop's next new fiber finds it; the code it runs after the hand-off touches
+ * only the pool. The pool keeps at most {@code maxIdle} threads, the most recently used on top;
+ * whenever a thread joins it, the one at the bottom ends if it has been idle for over
+ * {@code idleNanos}. So a JVM that ran a million tasks keeps a few dozen parked threads, and fewer
+ * as its loops go quiet, never a million; no idle thread waits on a timer, which would cost a
+ * timer task per task. A reused thread starts each body as a fresh one would: not interrupted,
+ * with the context class loader of the loop that resumes it. Thread-locals are not reset (no public
+ * API can); the library relies on none across tasks (DESIGN.md §2) and clears its own at the end
+ * of a body.
+ *
+ * <p>Interrupts: {@code park} returns at once while its thread is interrupted, so a side that waits
+ * for the baton with its flag set would spin until its turn comes, maybe for hours. Each wait
+ * clears the flag and sets it again once its turn has come: the loop still sees its interrupt
+ * (and stops), and a task still sees its own.
  */
 final class PortableEngine implements Engine {
+    /** Idle threads kept: many more than the tasks that end between two task starts of a busy loop. */
+    static final int MAX_IDLE_THREADS = 64;
+    /** How long an idle thread may stay in the pool, checked whenever another one joins it. */
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Times the loop yields its carrier before it parks: enough to run a fiber queued there. */
+    static final int LOOP_YIELDS = 2;
+    /** How long the loop spins while its fiber runs on another carrier: a few hand-offs' worth. */
+    static final long LOOP_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+    /** Times a thread whose body ended yields before it parks in the pool, for a loop about to start a task. */
+    static final int WORKER_YIELDS = 2;
+
+    private final int maxIdle;
+    private final long idleNanos;
+    private final LongSupplier nanoClock;
+    /** Idle workers, the most recently used last; guarded by itself. */
+    private final Worker[] idle;
+    /** How many of {@code idle} are in use; guarded by {@code idle}. */
+    private int idleCount;
+    /** Workers whose thread runs a body or waits in the pool (not those about to end); any thread. */
+    private final AtomicInteger liveThreads = new AtomicInteger();
+
+    PortableEngine() {
+        this(MAX_IDLE_THREADS, IDLE_NANOS, System::nanoTime);
+    }
+
+    PortableEngine(int maxIdle, long idleNanos, LongSupplier nanoClock) {
+        if (maxIdle < 0) throw new IllegalArgumentException("maxIdle must be >= 0, got " + maxIdle);
+        this.maxIdle = maxIdle;
+        this.idleNanos = idleNanos;
+        this.nanoClock = nanoClock;
+        this.idle = new Worker[maxIdle];
+    }
 
     @Override
     public String name() {
@@ -21,7 +93,7 @@ final class PortableEngine implements Engine {
 
     @Override
     public Fiber newFiber(Runnable body) {
-        return new PortableFiber(body);
+        return new PortableFiber(this, body);
     }
 
     @Override
@@ -65,52 +137,188 @@ final class PortableEngine implements Engine {
         return false;
     }
 
+    /** Worker threads that run a body or wait in the pool; for tests. */
+    int liveThreads() {
+        return liveThreads.get();
+    }
+
+    /** Worker threads waiting in the pool; for tests. */
+    int idleThreads() {
+        synchronized (idle) {
+            return idleCount;
+        }
+    }
+
+    /** Runs {@code fiber}'s body on an idle thread, or on a new one; returns that thread. */
+    private Thread start(PortableFiber fiber) {
+        Worker w = null;
+        synchronized (idle) {
+            if (idleCount > 0) {
+                w = idle[--idleCount];
+                idle[idleCount] = null;
+            }
+        }
+        if (w != null) {
+            w.next = fiber;
+            LockSupport.unpark(w.thread);
+            return w.thread;
+        }
+        liveThreads.incrementAndGet();
+        w = new Worker(this, fiber);
+        w.thread = Thread.ofVirtual().name("jasyncio-task").unstarted(w);
+        w.thread.start();
+        return w.thread;
+    }
+
+    /**
+     * Puts {@code w} on top of the pool and ends the bottom one if it idled too long; false, when
+     * the pool is full, for {@code w}'s thread to end instead.
+     */
+    private boolean offer(Worker w) {
+        long now = nanoClock.getAsLong();
+        Worker stale = null;
+        synchronized (idle) {
+            if (idleCount == maxIdle) {
+                liveThreads.decrementAndGet();
+                return false;
+            }
+            if (idleCount > 0 && now - idle[0].idleSince > idleNanos) {
+                stale = idle[0];
+                System.arraycopy(idle, 1, idle, 0, --idleCount);
+                idle[idleCount] = null;
+                liveThreads.decrementAndGet();
+            }
+            w.idleSince = now;
+            idle[idleCount++] = w;
+        }
+        if (stale != null) {
+            stale.retired = true;
+            LockSupport.unpark(stale.thread);
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "PortableEngine[live=" + liveThreads() + ", idle=" + idleThreads() + "/" + maxIdle + "]";
+    }
+
+    /** A virtual thread that runs fiber bodies one after another. */
+    private static final class Worker implements Runnable {
+        private final PortableEngine engine;
+        /** The first fiber; read once by the thread. */
+        private PortableFiber first;
+        /** The fiber to run next; written by the thread that takes this worker from the pool. */
+        private volatile PortableFiber next;
+        /** Set instead of {@code next} when this worker is taken out of the pool to end. */
+        private volatile boolean retired;
+        /** When this worker last joined the pool; guarded by the pool. */
+        private long idleSince;
+        /** Set once before the thread starts. */
+        private Thread thread;
+
+        Worker(PortableEngine engine, PortableFiber first) {
+            this.engine = engine;
+            this.first = first;
+        }
+
+        @Override
+        public void run() {
+            PortableFiber fiber = first;
+            first = null;
+            while (fiber != null) {
+                Thread.interrupted();   // a stray interrupt from the previous body's days
+                thread.setContextClassLoader(fiber.loader);
+                fiber.awake = true;
+                try {
+                    fiber.body.run();
+                } catch (Throwable t) {
+                    // the body broke its contract: end this thread as a fresh one would
+                    engine.liveThreads.decrementAndGet();
+                    fiber.end();
+                    throw t;
+                }
+                boolean pooled = engine.offer(this);
+                fiber.end();
+                if (!pooled) return;
+                fiber = awaitNext();
+            }
+        }
+
+        /** Parks until a fiber is handed over; null when taken out of the pool to end. */
+        private PortableFiber awaitNext() {
+            for (int i = 0; i < WORKER_YIELDS && next == null; i++) Thread.yield();
+            while (true) {
+                PortableFiber f = next;
+                if (f != null) {
+                    next = null;
+                    return f;
+                }
+                if (retired) return null;
+                LockSupport.park(this);
+                Thread.interrupted();   // nobody may interrupt an idle worker; do not spin on it
+            }
+        }
+    }
+
     private static final class PortableFiber implements Fiber {
         private static final int LOOP = 0, FIBER = 1, DONE = 2;
 
+        private final PortableEngine engine;
         private final Runnable body;
         /** Whose turn it is; written by the side that hands the baton over. */
         private volatile int turn = LOOP;
+        /** Whether the fiber's thread has taken its turn, so runs on some carrier; reset by the loop. */
+        private volatile boolean awake;
         /** The thread that called resume(); written before handing over, read by the fiber. */
         private Thread resumer;
-        /** The fiber's own virtual thread; loop side only. */
+        /** The context class loader the body runs with: its first resumer's; loop side only. */
+        private ClassLoader loader;
+        /** The thread running the body; loop side only. */
         private Thread thread;
 
-        PortableFiber(Runnable body) {
+        PortableFiber(PortableEngine engine, Runnable body) {
+            this.engine = engine;
             this.body = body;
         }
 
         @Override
         public void resume() {
             if (turn == DONE) throw new IllegalStateException("fiber is done");
-            resumer = Thread.currentThread();
-            turn = FIBER;
+            Thread self = Thread.currentThread();
+            resumer = self;
+            awake = false;
             if (thread == null) {
-                thread = Thread.ofVirtual().name("jasyncio-task").start(this::main);
+                loader = self.getContextClassLoader();
+                turn = FIBER;
+                thread = engine.start(this);
             } else {
+                turn = FIBER;
                 LockSupport.unpark(thread);
             }
-            awaitTurnOtherThan(FIBER);
+            for (int yields = 0; turn == FIBER; yields++) {
+                if (awake) {
+                    spinWhileItRuns();
+                    break;
+                }
+                if (yields == LOOP_YIELDS) break;
+                Thread.yield();
+            }
+            awaitTurn(FIBER);
+        }
+
+        /** Spins a while as the fiber runs on another carrier (see the class notes). */
+        private void spinWhileItRuns() {
+            long deadline = System.nanoTime() + LOOP_SPIN_NANOS;
+            while (turn == FIBER && System.nanoTime() - deadline < 0) Thread.onSpinWait();
         }
 
         @Override
         public void suspend() {
             turn = LOOP;
             LockSupport.unpark(resumer);
-            awaitTurnOtherThan(LOOP);
-        }
-
-        /**
-         * Parks until the baton leaves {@code side}. An interrupt is kept for after the wait, not
-         * acted on: park() returns at once while the flag is set, which would spin for the whole wait.
-         */
-        private void awaitTurnOtherThan(int side) {
-            boolean interrupted = false;
-            while (turn == side) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) interrupted = true;
-            }
-            if (interrupted) Thread.currentThread().interrupt();
+            awaitTurn(LOOP);
+            awake = true;
         }
 
         @Override
@@ -118,13 +326,25 @@ final class PortableEngine implements Engine {
             return turn == DONE;
         }
 
-        private void main() {
-            try {
-                body.run();
-            } finally {
-                turn = DONE;
-                LockSupport.unpark(resumer);
+        /** Hands the baton back for good; the body has ended. */
+        void end() {
+            turn = DONE;
+            LockSupport.unpark(resumer);
+        }
+
+        /** Parks while it is {@code other}'s turn; keeps an interrupt for afterwards (see the class notes). */
+        private void awaitTurn(int other) {
+            boolean interrupted = false;
+            while (turn == other) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) interrupted = true;
             }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+
+        @Override
+        public String toString() {
+            return "PortableFiber[" + (turn == LOOP ? "suspended" : turn == FIBER ? "running" : "done") + "]";
         }
     }
 }
