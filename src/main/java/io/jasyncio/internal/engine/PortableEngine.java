@@ -24,15 +24,15 @@ import java.util.function.LongSupplier;
  * another one queued, so an unparked fiber often runs on the other carrier and every hand-off
  * moves a stack between cores; {@code -Djdk.virtualThreadScheduler.parallelism=1} makes the
  * portable engine about twice as fast, but only a JVM option can set it. So the loop first yields
- * its carrier a couple of times, which runs the fiber there if it is still queued; if the fiber
- * runs on another carrier instead, the loop spins for a few microseconds, since the fiber usually
- * hands the baton back sooner than the loop could park and be woken; only then does it park.
- * A thread whose body ended yields twice too before it parks in the pool: a loop that starts tasks
- * one after another then finds it still queued and hands it the next body without waking a
- * carrier. Fibers that suspend neither yield nor spin: they wait for other tasks, for an unknown
- * time. Spinning unconditionally was tried and rejected: when the other carrier is busy (or the
- * other core is), the loop spins while the fiber waits in the loop's own carrier's queue, and
- * throughput drops tenfold.
+ * its carrier a couple of times, which runs the fiber there if it is still queued, and parks only
+ * then; once the fiber has started on another carrier, yielding cannot help and the loop parks at
+ * once. A thread whose body ended yields twice too before it parks in the pool: a loop that starts
+ * tasks one after another then finds it still queued and hands it the next body without waking a
+ * carrier. Fibers that suspend do not yield: they wait for other tasks, for an unknown time.
+ * Spinning was tried and rejected: spinning while the fiber runs on the other carrier made
+ * ping-pong bimodal (a third of the time it ran at a third of the speed, ~230k instead of ~670k
+ * round trips/s), and spinning unconditionally made the loop spin while the fiber waited in its
+ * own carrier's queue, a tenfold loss.
  *
  * <p>A fiber's thread outlives its body: starting and ending a virtual thread costs about as much
  * as the rest of a short task (the JDK registers and deregisters each one), so a thread whose body
@@ -59,8 +59,6 @@ final class PortableEngine implements Engine {
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Times the loop yields its carrier before it parks: enough to run a fiber queued there. */
     static final int LOOP_YIELDS = 2;
-    /** How long the loop spins while its fiber runs on another carrier: a few hand-offs' worth. */
-    static final long LOOP_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     /** Times a thread whose body ended yields before it parks in the pool, for a loop about to start a task. */
     static final int WORKER_YIELDS = 2;
 
@@ -296,21 +294,8 @@ final class PortableEngine implements Engine {
                 turn = FIBER;
                 LockSupport.unpark(thread);
             }
-            for (int yields = 0; turn == FIBER; yields++) {
-                if (awake) {
-                    spinWhileItRuns();
-                    break;
-                }
-                if (yields == LOOP_YIELDS) break;
-                Thread.yield();
-            }
+            for (int yields = 0; yields < LOOP_YIELDS && turn == FIBER && !awake; yields++) Thread.yield();
             awaitTurn(FIBER);
-        }
-
-        /** Spins a while as the fiber runs on another carrier (see the class notes). */
-        private void spinWhileItRuns() {
-            long deadline = System.nanoTime() + LOOP_SPIN_NANOS;
-            while (turn == FIBER && System.nanoTime() - deadline < 0) Thread.onSpinWait();
         }
 
         @Override
