@@ -31,7 +31,7 @@ public interface Server extends AutoCloseable {
     @Override
     void close();
 
-    /** Closes every accepted connection that is still open (after flushing it). */
+    /** Closes every accepted connection that is still open, after flushing it (over TLS, with close_notify). */
     void closeClients();
 
     /** Aborts every accepted connection that is still open. */

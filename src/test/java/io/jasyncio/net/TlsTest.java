@@ -211,4 +211,40 @@ class TlsTest {
         });
         assertEquals(List.of("made", "lost null", "server made", "server data hi", "server eof", "server lost null"), log);
     }
+
+    @Test
+    void closeClientsEndsTlsConnectionsWithCloseNotify() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = loop.createServer(() -> {
+                RecordingProtocol p = new RecordingProtocol();
+                served.add(p);
+                return p;
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), client());
+            Streams.Connection streamed = Streams.openConnection("127.0.0.1", srv.port(), client());
+            while (served.size() < 2 || served.get(0).transport == null || served.get(1).transport == null) sleep(0.001);
+            served.get(0).transport.write(b("last words"));
+
+            srv.closeClients();
+
+            pair.protocol().lost.await();
+            log.addAll(pair.protocol().log);
+            SSLEngine engine = (SSLEngine) pair.transport().getExtraInfo("ssl_object");
+            log.add("protocol client read close_notify " + engine.isInboundDone());
+            log.add("streams client read " + streamed.reader().read(100).length + " bytes, at eof " + streamed.reader().atEof());
+            engine = (SSLEngine) streamed.writer().getExtraInfo("ssl_object");
+            log.add("streams client read close_notify " + engine.isInboundDone());
+            streamed.writer().close();
+            streamed.writer().waitClosed();
+            for (RecordingProtocol p : served) p.lost.await();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("made", "data last words", "eof", "lost null", "protocol client read close_notify true",
+                "streams client read 0 bytes, at eof true", "streams client read close_notify true"), log);
+    }
 }

@@ -119,7 +119,11 @@ final class SelectorServer implements Server {
 
     @Override
     public void closeClients() {
-        for (Transport t : List.copyOf(clients)) t.close();
+        for (Transport t : List.copyOf(clients)) {
+            // over TLS, close the application's transport: it sends close_notify before the socket closes
+            if (t.getProtocol() instanceof SslProtocol tls) tls.appTransport().close();
+            else t.close();
+        }
     }
 
     @Override
