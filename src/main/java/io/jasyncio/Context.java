@@ -53,11 +53,15 @@ final class Context {
         }
     }
 
-    /** Who owns the current context: the running task, else the thread. Tokens check it. */
+    /**
+     * Who owns the current context: the running task, else the running callback (each runs in a
+     * context of its own, as asyncio's Handle runs in its own copy), else the thread. Tokens check it.
+     */
     static Object currentOwner() {
         EventLoop loop = EventLoop.RUNNING.get();
         if (loop == null) return Thread.currentThread();
-        return loop.currentTask != null ? loop.currentTask : loop;
+        if (loop.currentTask != null) return loop.currentTask;
+        return loop.currentCallback != null ? loop.currentCallback : loop;
     }
 
     int indexOf(ContextVar<?> var) {

@@ -89,7 +89,7 @@ public final class ContextVar<T> {
                     + "', not '" + name + "'");
         }
         if (token.owner != Context.currentOwner()) {
-            throw new IllegalArgumentException("token was created in a different context (another task or thread)");
+            throw new IllegalArgumentException("token was created in a different context (another task, callback or thread)");
         }
         if (token.used) throw new IllegalStateException("token has already been used once");
         token.used = true;

@@ -106,6 +106,8 @@ public final class EventLoop implements AutoCloseable {
     private volatile Thread runningThread;
     /** The task being stepped, or null; loop thread only. */
     Task<?> currentTask;
+    /** The callback running now, or null: owns the context that tokens made in it belong to; loop thread only. */
+    Callback currentCallback;
     /** The context of what is running now; loop thread only. */
     Context context = Context.EMPTY;
     /** Head of the list of pending tasks; loop thread only. */
@@ -692,6 +694,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void run(Callback cb) {
+        currentCallback = cb;
         try {
             cb.fire();
         } catch (Throwable t) {
@@ -701,6 +704,7 @@ public final class EventLoop implements AutoCloseable {
             ctx.put(cb.contextKey(), cb);
             callExceptionHandler(ctx);
         }
+        currentCallback = null;
     }
 
     private void runTimed(Callback cb) {

@@ -84,9 +84,27 @@ class ContextVarTest {
 
         assertEquals(List.of(
                 "IllegalArgumentException: token was created by context variable 'var', not 'other'",
-                "IllegalArgumentException: token was created in a different context (another task or thread)",
+                "IllegalArgumentException: token was created in a different context (another task, callback or thread)",
                 "IllegalStateException: token has already been used once",
                 "NullPointerException: token is null: pass the Token returned by set()"), errors);
+    }
+
+    @Test
+    void aTokenMadeInOneCallbackCannotResetAnotherCallbacksContext(EventLoop loop) throws Exception {
+        // behaviour of test_context.py: each Handle runs in its own context, so a token belongs to it
+        ContextVar<String> var = new ContextVar<>("var", "unset");
+        List<String> log = new ArrayList<>();
+        List<ContextVar.Token<String>> token = new ArrayList<>();
+        loop.callSoon(() -> token.add(var.set("first")));
+        loop.callSoon(() -> {
+            log.add(errorOf(() -> var.reset(token.get(0))));
+            log.add("second sees " + var.get());
+        });
+        loop.runUntilComplete(() -> sleep(0));
+
+        assertEquals(List.of(
+                "IllegalArgumentException: token was created in a different context (another task, callback or thread)",
+                "second sees unset"), log);
     }
 
     private static String errorOf(Runnable r) {
