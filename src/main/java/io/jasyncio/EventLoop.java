@@ -73,6 +73,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    /** Seconds {@link Runner#close()} waits for the default executor's threads: asyncio's THREAD_JOIN_TIMEOUT. */
+    public static final double THREAD_JOIN_TIMEOUT = 300;
     /** The loop running on this thread (and, on the portable engine, on its task threads). */
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
     /** asyncio's thresholds: purge cancelled timers once there are over 100 and they are over half. */
@@ -393,7 +395,22 @@ public final class EventLoop implements AutoCloseable {
 
     /** Shuts the default executor down and suspends the current task until its threads finish. */
     public void shutdownDefaultExecutor() throws Exception {
+        shutdownDefaultExecutor(Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Shuts the default executor down and suspends the current task until its threads finish, or
+     * for at most {@code timeout} seconds; then logs a warning and returns, as asyncio's
+     * {@code shutdown_default_executor(timeout)}. The work still running is not interrupted.
+     * {@link Runner#close()} waits {@link #THREAD_JOIN_TIMEOUT} seconds.
+     *
+     * @throws IllegalArgumentException if the timeout is not a number of seconds >= 0 (infinity waits for ever)
+     */
+    public void shutdownDefaultExecutor(double timeout) throws Exception {
         checkClosed();
+        if (!(timeout >= 0)) {
+            throw new IllegalArgumentException("timeout must be a number of seconds >= 0 (or infinity), got " + timeout);
+        }
         ExecutorService ex = defaultExecutor;
         if (ex == null) return;
         ex.shutdown();
@@ -406,7 +423,16 @@ public final class EventLoop implements AutoCloseable {
             }
             if (!closed) callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
         });
-        done.await();
+        TimerHandle timer = Double.isInfinite(timeout) ? null : callLater(timeout, () -> {
+            if (done.isDone()) return;
+            LOG.log(Level.WARNING, "The executor did not finish joining its threads within {0} seconds.", timeout);
+            done.finishResult(null);
+        });
+        try {
+            done.await();
+        } finally {
+            if (timer != null) timer.cancel();
+        }
     }
 
     private ExecutorService defaultExecutor() {

@@ -79,7 +79,7 @@ public final class Runner implements AutoCloseable {
         try {
             cancelAllTasks(l);
             l.runUntilComplete(l.createTask(() -> {
-                l.shutdownDefaultExecutor();
+                l.shutdownDefaultExecutor(EventLoop.THREAD_JOIN_TIMEOUT);
                 return null;
             }));
         } finally {

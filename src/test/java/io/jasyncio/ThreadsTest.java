@@ -180,6 +180,30 @@ class ThreadsTest {
     }
 
     @Test
+    void shutdownDefaultExecutorGivesUpAfterItsTimeoutWithAWarning() throws Exception {
+        // behaviour of test_base_events.py test_shutdown_default_executor_timeout (3.12)
+        CountDownLatch release = new CountDownLatch(1);
+        EventLoop vloop = io.jasyncio.testing.VirtualTime.newEventLoop();
+        try (EventLoopTest.LogCapture logs = new EventLoopTest.LogCapture()) {
+            List<String> log = vloop.runUntilComplete(() -> {
+                List<String> l = new ArrayList<>();
+                l.add(assertThrows(IllegalArgumentException.class, () -> vloop.shutdownDefaultExecutor(-1)).getMessage());
+                vloop.runInExecutor(null, () -> release.await(10, SECONDS));
+                vloop.shutdownDefaultExecutor(5.0);
+                l.add("gave up at " + vloop.time());
+                return l;
+            });
+            var warning = logs.only(java.util.logging.Level.WARNING);
+            log.add(java.text.MessageFormat.format(warning.getMessage(), warning.getParameters()));
+            assertEquals(List.of("timeout must be a number of seconds >= 0 (or infinity), got -1.0", "gave up at 5.0",
+                    "The executor did not finish joining its threads within 5 seconds."), log);
+        } finally {
+            release.countDown();
+            vloop.close();
+        }
+    }
+
+    @Test
     void runWaitsForTheDefaultExecutorBeforeReturning() throws Exception {
         CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
         boolean[] finished = {false};
