@@ -69,7 +69,9 @@ import javax.net.ssl.SSLContext;
  * queue. Other threads append to a lock-free queue that the tick drains after each poll, and wake
  * the poll only when the loop is (about to be) blocked in it: the {@code sleeping} flag and the
  * queue form a Dekker pair of volatile accesses, so either the waker sees the sleeper or the sleeper
- * sees the callback.
+ * sees the callback. A tick drains at most {@link #MAX_INCOMING_PER_TICK} of them: threads that post
+ * faster than the loop drains must not keep it from ever running its own callbacks (asyncio bounds
+ * each iteration the same way, by the length of its ready queue when the iteration starts).
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
@@ -79,6 +81,8 @@ public final class EventLoop implements AutoCloseable {
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
     /** asyncio's thresholds: purge cancelled timers once there are over 100 and they are over half. */
     private static final int MIN_SCHEDULED_TIMERS_TO_PURGE = 100;
+    /** Callbacks from other threads moved to the ready queue per tick, at most (see the class notes). */
+    static final int MAX_INCOMING_PER_TICK = 4096;
     private static final double DEFAULT_SLOW_CALLBACK_SECONDS = 0.1;
     private static final java.util.concurrent.atomic.AtomicLong TASK_NUMBERS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -701,7 +705,11 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         poll(timeout);
-        for (Callback cb; (cb = incoming.poll()) != null; ) ready.add(cb);
+        for (int n = MAX_INCOMING_PER_TICK; n > 0; n--) {
+            Callback cb = incoming.poll();
+            if (cb == null) break;
+            ready.add(cb);
+        }
         if (!timers.isEmpty()) {  // the clock costs ~20 ns: a callback chain would pay it per callback
             double now = time();
             while (!timers.isEmpty() && timers.peekWhen() <= now) {

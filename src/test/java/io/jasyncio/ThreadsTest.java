@@ -180,6 +180,38 @@ class ThreadsTest {
     }
 
     @Test
+    void threadsFloodingCallSoonThreadsafeCannotStarveTheLoop() throws Exception {
+        // each tick takes a bounded batch of the other threads' callbacks, as asyncio's _run_once
+        // runs only the callbacks ready when it starts
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long[] flooded = {0};
+        EventLoop floodedLoop = newEventLoop();
+        List<Thread> flooders = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                flooders.add(Thread.ofPlatform().start(() -> {
+                    while (!stop.get()) floodedLoop.callSoonThreadsafe(() -> flooded[0]++);
+                }));
+            }
+            long most = floodedLoop.runUntilComplete(() -> {
+                long worst = 0;
+                for (int i = 0; i < 50; i++) {
+                    long before = flooded[0];
+                    sleep(0);
+                    worst = Math.max(worst, flooded[0] - before);
+                }
+                return worst;
+            });
+            assertTrue(most <= 2L * EventLoop.MAX_INCOMING_PER_TICK,
+                    most + " flooding callbacks ran between two steps of a task");
+        } finally {
+            stop.set(true);
+            for (Thread t : flooders) t.join();
+            floodedLoop.close();
+        }
+    }
+
+    @Test
     void shutdownDefaultExecutorGivesUpAfterItsTimeoutWithAWarning() throws Exception {
         // behaviour of test_base_events.py test_shutdown_default_executor_timeout (3.12)
         CountDownLatch release = new CountDownLatch(1);
