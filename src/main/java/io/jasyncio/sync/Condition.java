@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  * <p>The lock is its own ({@code new Condition()}) or shared ({@code new Condition(lock)}), so several
  * conditions can guard one state. {@link #acquire()}, {@link #release()}, {@link #isLocked()} and
  * {@link #hold()} are the lock's. {@link #await()}, {@link #waitFor}, {@link #signal()} and
- * {@link #signalAll()} require the current task to hold the lock.
+ * {@link #signalAll()} require the lock to be held (as in asyncio, by any task).
  *
  * <h2>States</h2>
  * <table>
@@ -48,8 +48,6 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>{@code wait}/{@code notify}/{@code notify_all} are {@code await}/{@code signal}/{@code signalAll},
  *       as {@code Object.wait()}/{@code notify()} are final.</li>
- *   <li>The lock has an owner (see {@link Lock}): waiting or signalling without the current task
- *       holding the lock throws {@link IllegalStateException}, where asyncio only checks that someone holds it.</li>
  *   <li>{@link #waitFor} takes a {@link BooleanSupplier} and returns nothing (asyncio returns the
  *       predicate's truthy value, which for a boolean is always {@code true}).</li>
  *   <li>{@code signal(n)} with a negative {@code n} throws {@link IllegalArgumentException} (asyncio does nothing).</li>
@@ -225,10 +223,9 @@ public final class Condition {
     }
 
     private void checkHeld(String op) {
-        if (!lock.isHeldByCurrentTask()) {
-            throw new IllegalStateException("Condition." + op + "() needs the lock held by the current task, but it is"
-                    + " held by " + lock.ownerDescription() + ": acquire it first (cond.acquire() or"
-                    + " try (var held = cond.hold()))");
+        if (!lock.isLocked()) {
+            throw new IllegalStateException("Condition." + op + "() on an un-acquired lock: acquire it first"
+                    + " (cond.acquire() or try (var held = cond.hold()))");
         }
     }
 

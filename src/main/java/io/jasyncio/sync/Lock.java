@@ -24,7 +24,7 @@ import java.util.ArrayDeque;
  *   <tr><th>state</th><th>{@link #isLocked()}</th><th>entered by</th></tr>
  *   <tr><td>unlocked</td><td>false</td><td>creation; {@code release()} with no live waiter</td></tr>
  *   <tr><td>handing over</td><td>false</td><td>{@code release()} that woke a waiter, until that waiter runs</td></tr>
- *   <tr><td>locked</td><td>true</td><td>{@code acquire()} returning, in the task that becomes the owner</td></tr>
+ *   <tr><td>locked</td><td>true</td><td>{@code acquire()} returning</td></tr>
  * </table>
  * While handing over, a new {@code acquire()} queues behind the woken waiter, which keeps the order fair.
  *
@@ -41,11 +41,9 @@ import java.util.ArrayDeque;
  *
  * <h2>Differences from asyncio</h2>
  * <ul>
- *   <li>The lock has an owner: the task that acquired it ({@code null} if acquired in a plain callback,
- *       which only succeeds when the lock is free). {@link #release()} from any other task throws
- *       {@link IllegalStateException}, where asyncio lets any coroutine release.</li>
- *   <li>{@code acquire()} by the task that already holds the lock throws {@link IllegalStateException}
- *       instead of deadlocking: with owners, only that task could release it. The lock is not reentrant.</li>
+ *   <li>As in asyncio, any task or callback may {@link #release()} a locked lock, not only the one
+ *       that acquired it, and the lock is not reentrant: {@code acquire()} by the task holding it waits
+ *       until someone releases it. {@link #statistics()} names the task that acquired it, for diagnosis.</li>
  *   <li>{@code acquire()} returns nothing (asyncio's always returns {@code True}).</li>
  *   <li>{@code async with lock:} is {@code try (var held = lock.hold())}; see {@link Held}.</li>
  * </ul>
@@ -61,7 +59,7 @@ public final class Lock {
     private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
     /** Whether a task holds the lock; loop thread only. */
     private boolean locked;
-    /** The task holding the lock, null if unlocked or held by a plain callback; loop thread only. */
+    /** The task that acquired the lock, null if unlocked or acquired in a plain callback; loop thread only. */
     private Task<?> owner;
 
     /** An unlocked lock, bound to no loop yet. */
@@ -75,11 +73,11 @@ public final class Lock {
 
     /**
      * Takes the lock, suspending the current task until it is free and every earlier waiter has had
-     * its turn. The current task becomes the owner.
+     * its turn. A task that already holds the lock waits too, for another task to release it.
      *
      * @throws CancelledError if the task is cancelled while waiting; the lock is not taken
-     * @throws IllegalStateException with no running loop, on a loop other than the bound one, if the
-     *     current task already holds the lock, or if it must wait but is called from a plain callback
+     * @throws IllegalStateException with no running loop, on a loop other than the bound one, or if it
+     *     must wait but is called from a plain callback
      */
     public void acquire() {
         EventLoop loop = binding.runningLoop("acquire");
@@ -87,10 +85,6 @@ public final class Lock {
         if (!locked && allCancelled()) {
             take(me);
             return;
-        }
-        if (locked && me != null && owner == me) {
-            throw new IllegalStateException(me.getName() + " already holds " + this + ": Lock is not reentrant,"
-                    + " and waiting for itself would deadlock");
         }
         LoopBinding.taskToSuspend(this, "acquire");
         Future<Boolean> waiter = loop.createFuture();
@@ -113,21 +107,15 @@ public final class Lock {
     }
 
     /**
-     * Frees the lock and wakes the first waiter, if any. Never suspends.
+     * Frees the lock and wakes the first waiter, if any; any task or callback may release. Never suspends.
      *
-     * @throws IllegalStateException if the lock is not locked, or is held by another task than the
-     *     current one
+     * @throws IllegalStateException if the lock is not locked
      */
     public void release() {
         binding.checkNotForeign("release");
         if (!locked) {
             throw new IllegalStateException("Lock is not acquired: release() of an unlocked " + this
                     + "; release only what acquire() gave you");
-        }
-        Task<?> me = LoopBinding.currentTaskOrNull();
-        if (me != owner) {
-            throw new IllegalStateException(describe(me) + " cannot release " + this + " held by " + describe(owner)
-                    + ": only the task that acquired a Lock may release it");
         }
         locked = false;
         owner = null;
@@ -152,20 +140,10 @@ public final class Lock {
     }
 
     /**
-     * The state of a {@link Lock}: whether it is locked, the name of the owning task ({@code null}
-     * when unlocked or held by a plain callback), and how many tasks wait for it.
+     * The state of a {@link Lock}: whether it is locked, the name of the task that acquired it
+     * ({@code null} when unlocked or acquired in a plain callback), and how many tasks wait for it.
      */
     public record Statistics(boolean locked, String owner, int waiters) {
-    }
-
-    /** Whether the current task (or plain callback, if no task runs) holds this lock. */
-    boolean isHeldByCurrentTask() {
-        return locked && owner == LoopBinding.currentTaskOrNull();
-    }
-
-    /** The owning task's name, or a description of who holds it, for messages. */
-    String ownerDescription() {
-        return locked ? describe(owner) : "nobody";
     }
 
     private void take(Task<?> me) {
@@ -189,10 +167,6 @@ public final class Lock {
     private void wakeUpFirst() {
         Future<Boolean> first = waiters.peekFirst();
         if (first != null && !first.isDone()) first.setResult(true);
-    }
-
-    private static String describe(Task<?> task) {
-        return task == null ? "a plain callback (no task)" : task.getName();
     }
 
     @Override
