@@ -3,9 +3,11 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.Future;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A protocol that writes down what happens to it: "made", "data n", "eof", "lost null|Exception",
@@ -20,6 +22,21 @@ class RecordingProtocol implements Protocol {
     Transport transport;
     boolean keepOpenOnEof;
     boolean logData = true;
+
+    /** A server on 127.0.0.1, any port, whose connections each get a protocol from {@code factory}, added to {@code served}. */
+    static Server serve(List<RecordingProtocol> served, Supplier<? extends RecordingProtocol> factory, ServerOptions options)
+            throws IOException {
+        return Asyncio.getRunningLoop().createServer(() -> {
+            RecordingProtocol p = factory.get();
+            served.add(p);
+            return p;
+        }, "127.0.0.1", 0, options);
+    }
+
+    /** As {@link #serve(List, Supplier, ServerOptions)} with plain recording protocols. */
+    static Server serve(List<RecordingProtocol> served, ServerOptions options) throws IOException {
+        return serve(served, RecordingProtocol::new, options);
+    }
 
     @Override
     public void connectionMade(Transport transport) {

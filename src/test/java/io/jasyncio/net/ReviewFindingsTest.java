@@ -65,16 +65,6 @@ class ReviewFindingsTest {
         return data;
     }
 
-    /** A server of RecordingProtocols (made by {@code factory}), each added to {@code served}. */
-    private static Server recordingServer(List<RecordingProtocol> served, java.util.function.Supplier<RecordingProtocol> factory,
-            ServerOptions options) throws IOException {
-        return getRunningLoop().createServer(() -> {
-            RecordingProtocol p = factory.get();
-            served.add(p);
-            return p;
-        }, "127.0.0.1", 0, options);
-    }
-
     /** Waits (up to 5 s, so that a missing event fails rather than hangs) for {@code served} to hold one protocol. */
     private static RecordingProtocol firstServed(List<RecordingProtocol> served) throws Exception {
         waitFor(() -> {
@@ -92,7 +82,7 @@ class ReviewFindingsTest {
         List<Map<String, Object>> reports = new ArrayList<>();
         List<String> log = NetTesting.runCollecting(reports, () -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, () -> new RecordingProtocol() {
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
                 @Override
                 public void connectionMade(Transport transport) {
                     super.connectionMade(transport);
@@ -120,7 +110,7 @@ class ReviewFindingsTest {
         List<Map<String, Object>> reports = new ArrayList<>();
         List<String> log = NetTesting.runCollecting(reports, () -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, () -> new RecordingProtocol() {
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
                 @Override
                 public void dataReceived(byte[] data) {
                     super.dataReceived(data);
@@ -149,7 +139,7 @@ class ReviewFindingsTest {
         List<Map<String, Object>> reports = new ArrayList<>();
         List<String> log = NetTesting.runCollecting(reports, () -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, () -> new RecordingProtocol() {
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
                 @Override
                 public void dataReceived(byte[] data) {
                     super.dataReceived(data);
@@ -204,7 +194,7 @@ class ReviewFindingsTest {
         // after it and then pauses and resumes reading must not hear of the same end-of-file again
         List<String> log = NetTesting.run(() -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, () -> {
+            Server srv = RecordingProtocol.serve(served, () -> {
                 RecordingProtocol p = new RecordingProtocol();
                 p.keepOpenOnEof = true;
                 return p;
@@ -424,7 +414,7 @@ class ReviewFindingsTest {
     void aTlsPeerThatClosesWithoutCloseNotifyGivesDataThenEofThenLostOnce() throws Exception {
         List<String> log = NetTesting.run(() -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient());
             RecordingProtocol server = firstServed(served);
             waitFor(server.made, 5);
@@ -447,7 +437,7 @@ class ReviewFindingsTest {
     void aTlsPeerResetEndsTheConnectionWithTheErrorOnce() throws Exception {
         List<String> log = NetTesting.run(() -> {
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient());
             pair.transport().write(b("hello"));
             RecordingProtocol server = firstServed(served);
@@ -472,7 +462,7 @@ class ReviewFindingsTest {
         NetTesting.assertNoFdLeak(() -> {
             log.clear();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient());
             RecordingProtocol server = firstServed(served);
             waitFor(server.made, 5);
@@ -537,7 +527,7 @@ class ReviewFindingsTest {
             log.clear();
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new,
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new,
                     ServerOptions.DEFAULT.ssl(tls.server).sslHandshakeTimeout(0.2));
             try (SocketChannel raw = SocketChannel.open()) {
                 raw.configureBlocking(false);
@@ -565,7 +555,7 @@ class ReviewFindingsTest {
             log.clear();
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             List<SocketChannel> raws = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 SocketChannel raw = SocketChannel.open();
@@ -656,7 +646,7 @@ class ReviewFindingsTest {
             log.clear();
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.startServing(false));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.startServing(false));
             List<SocketChannel> raws = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 SocketChannel raw = SocketChannel.open();
@@ -848,7 +838,7 @@ class ReviewFindingsTest {
             log.clear();
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server silent = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT);
+            Server silent = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT);
             Task<Streams.Connection> connecting = createTask(() -> Streams.openConnection("127.0.0.1", silent.port(), tlsClient()));
             RecordingProtocol server = firstServed(served);
             waitFor(() -> {
@@ -871,7 +861,7 @@ class ReviewFindingsTest {
         List<String> log = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient().sslShutdownTimeout(20));
             RecordingProtocol server = firstServed(served);
             waitFor(server.made, 5);
@@ -897,7 +887,7 @@ class ReviewFindingsTest {
         List<String> log = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = recordingServer(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tlsClient().sslShutdownTimeout(20));
             RecordingProtocol server = firstServed(served);
             waitFor(server.made, 5);

@@ -192,11 +192,7 @@ class TlsTest {
         List<String> log = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = loop.createServer(() -> {
-                RecordingProtocol p = new RecordingProtocol();
-                served.add(p);
-                return p;
-            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), client());
             pair.transport().write(b("hi"));
             while (served.isEmpty() || served.get(0).text().isEmpty()) sleep(0.001);
@@ -219,11 +215,7 @@ class TlsTest {
             log.clear();
             EventLoop loop = getRunningLoop();
             List<RecordingProtocol> served = new ArrayList<>();
-            Server srv = loop.createServer(() -> {
-                RecordingProtocol p = new RecordingProtocol();
-                served.add(p);
-                return p;
-            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Server srv = RecordingProtocol.serve(served, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), client());
             Streams.Connection streamed = Streams.openConnection("127.0.0.1", srv.port(), client());
             while (served.size() < 2 || served.get(0).transport == null || served.get(1).transport == null) sleep(0.001);
