@@ -93,4 +93,48 @@ class ReviewRound2Test {
             }
         });
     }
+
+    // ---- servers ----
+
+    // behaviour of base_events.py _accept_connection2: whatever the protocol factory raises (only
+    // SystemExit and KeyboardInterrupt pass), the accepted socket is closed and the server goes on
+    @Test
+    void aServerWhoseProtocolFactoryThrowsAnErrorClosesTheSocketAndGoesOn() throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        int[] fds = new int[2];
+        for (int round = 0; round < 2; round++) {
+            reports.clear();
+            log.clear();
+            fds[0] = NetTesting.openFds();
+            NetTesting.runCollecting(reports, () -> {
+                EventLoop loop = getRunningLoop();
+                int[] calls = new int[1];
+                Server srv = loop.createServer(() -> {
+                    if (calls[0]++ == 0) throw new AssertionError("factory broke an invariant");
+                    return new Protocol() {
+                        @Override
+                        public void connectionMade(Transport transport) {
+                            transport.write(b("served"));
+                            transport.close();
+                        }
+                    };
+                }, "127.0.0.1", 0);
+                for (int i = 0; i < 2; i++) {
+                    var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+                    waitFor(pair.protocol().lost, 5);
+                    log.add(pair.protocol().text().isEmpty() ? "dropped" : pair.protocol().text());
+                }
+                srv.close();
+                waitFor(srv::waitClosed, 5);
+                return null;
+            });
+            fds[1] = NetTesting.openFds();
+        }
+        assertEquals(List.of("dropped", "served"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("Error on transport creation for incoming connection", reports.get(0).get("message"));
+        assertInstanceOf(AssertionError.class, reports.get(0).get("exception"));
+        assertEquals(fds[0], fds[1], "descriptors before and after the second round");
+    }
 }
