@@ -14,12 +14,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The findings of a second adversarial review of the networking code: each a misbehaviour the
@@ -29,6 +32,12 @@ import org.junit.jupiter.api.Timeout;
 @Tag("io")
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReviewRound2Test {
+    static TlsTesting tls;
+
+    @BeforeAll
+    static void makeCertificate(@TempDir Path dir) throws Exception {
+        tls = TlsTesting.make(dir);
+    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -166,5 +175,34 @@ class ReviewRound2Test {
                 "cannot send to /tmp/nowhere.sock: pass a resolved InetSocketAddress",
                 "cannot send to the IPv6 address /[0:0:0:0:0:0:0:1]:9 from the IPv4 endpoint " + sockname[0],
                 "made", "lost null"), log);
+    }
+
+    // ---- TLS ----
+
+    // behaviour of sslproto.py _check_shutdown_timeout: a peer that never answers our close_notify
+    // ends the connection with a TimeoutError, not as a clean close
+    @Test
+    void aTlsPeerThatNeverAnswersCloseNotifyEndsTheConnectionWithATimeout() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            Server srv = loop.createServer(() -> new RecordingProtocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    super.connectionMade(transport);
+                    transport.pauseReading();  // so the client's close_notify is never read, nor answered
+                }
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(),
+                    ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost").sslShutdownTimeout(0.2));
+            pair.transport().close();
+            waitFor(pair.protocol().lost, 5);
+            log.addAll(pair.protocol().log);
+            srv.abortClients();
+            srv.close();
+            waitFor(srv::waitClosed, 5);
+        });
+        assertEquals(List.of("made", "lost TimeoutException"), log);
     }
 }

@@ -408,7 +408,9 @@ final class SslProtocol implements Protocol {
         if (state != State.WRAPPED) return;
         state = State.SHUTDOWN;
         shutdownTimer = loop.callLater(shutdownTimeout, () -> {
-            if (state == State.SHUTDOWN) transport.abort();
+            // as asyncio: an unanswered close_notify is a TimeoutError, not a clean close
+            if (state == State.SHUTDOWN) abortWith(new io.jasyncio.TimeoutException("the peer did not answer close_notify within "
+                    + shutdownTimeout + " seconds: the TLS connection was aborted"));
         });
         engine.closeOutbound();
         try {
