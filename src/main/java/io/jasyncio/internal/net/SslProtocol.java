@@ -523,7 +523,9 @@ final class SslProtocol implements Protocol {
                 appReadingPaused = false;
                 if (transport != null) transport.resumeReading();
             }
-            if (state == State.WRAPPED) startShutdown();
+            // mid-handshake with no application connected yet (a server's closeClients): nobody
+            // waits for the handshake, so give it up instead of holding the socket until its timeout
+            if (state == State.WRAPPED || state == State.HANDSHAKE && !appConnected) startShutdown();
         }
 
         @Override
