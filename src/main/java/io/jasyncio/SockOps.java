@@ -21,7 +21,10 @@ import java.util.Objects;
  *
  * <p>Implementation notes: the callback removes itself before it completes the future, and a done
  * callback removes it if the waiting task is cancelled instead; either way no reader or writer
- * outlives the operation. Spurious readiness (a read of 0 bytes, a connect not finished yet) leaves
+ * outlives the operation. A callback finding its future done already returns at once: a task
+ * cancelled earlier in the tick in which the poll found the channel ready has not yet resumed to
+ * remove it, and an operation run then would consume data (or a connection) nobody receives, then
+ * fail to complete the cancelled future. Spurious readiness (a read of 0 bytes, a connect not finished yet) leaves
  * the callback in place for the next poll.
  */
 final class SockOps {
@@ -38,6 +41,7 @@ final class SockOps {
         if (ch.connect(address)) return;
         Future<Void> fut = loop.createFuture();
         loop.addWriter(ch, () -> {
+            if (fut.isDone()) return;  // cancelled in this tick: the awaiting task removes the writer
             try {
                 if (!ch.finishConnect()) return;
                 loop.removeWriter(ch);
@@ -56,6 +60,7 @@ final class SockOps {
         if (conn != null) return nonBlocking(conn);
         Future<SocketChannel> fut = loop.createFuture();
         loop.addReader(ch, () -> {
+            if (fut.isDone()) return;
             try {
                 SocketChannel c = ch.accept();
                 if (c == null) return;
@@ -85,6 +90,7 @@ final class SockOps {
         if (got != 0) return Math.max(got, 0);
         Future<Integer> fut = loop.createFuture();
         loop.addReader(ch, () -> {
+            if (fut.isDone()) return;
             try {
                 int k = ch.read(buf);
                 if (k == 0) return;
@@ -107,6 +113,7 @@ final class SockOps {
         if (!data.hasRemaining()) return;
         Future<Void> fut = loop.createFuture();
         loop.addWriter(ch, () -> {
+            if (fut.isDone()) return;
             try {
                 while (data.hasRemaining()) {
                     if (ch.write(data) == 0) return;
@@ -128,6 +135,7 @@ final class SockOps {
         if (from != null) return from;
         Future<SocketAddress> fut = loop.createFuture();
         loop.addReader(ch, () -> {
+            if (fut.isDone()) return;
             try {
                 SocketAddress f = ch.receive(buf);
                 if (f == null) return;
@@ -152,6 +160,7 @@ final class SockOps {
         if (ch.send(data, to) > 0 || !data.hasRemaining()) return;
         Future<Void> fut = loop.createFuture();
         loop.addWriter(ch, () -> {
+            if (fut.isDone()) return;
             try {
                 if (ch.send(data, to) == 0 && data.hasRemaining()) return;
                 loop.removeWriter(ch);

@@ -6,6 +6,9 @@ import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.DatagramTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -74,6 +77,13 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
             addr = address;
         } else if (addr == null) {
             throw new IllegalArgumentException("the endpoint is not connected: pass the address to send to");
+        } else if (!(addr instanceof InetSocketAddress isa) || isa.isUnresolved()) {
+            // refused here: the JDK's own exceptions have no message, and one thrown by a queued
+            // send would come back at every poll
+            throw new IllegalArgumentException("cannot send to " + addr + ": pass a resolved InetSocketAddress");
+        } else if (isa.getAddress() instanceof Inet6Address && extra.get("sockname") instanceof InetSocketAddress own
+                && own.getAddress() instanceof Inet4Address) {
+            throw new IllegalArgumentException("cannot send to the IPv6 address " + addr + " from the IPv4 endpoint " + own);
         }
         if (data.length == 0) return;
         if (connLost > 0) {
@@ -180,6 +190,10 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
                 buffer.poll();
                 bufferSize -= p.data().capacity();
                 protocol.errorReceived(e);
+                return;
+            } catch (RuntimeException e) {
+                // as asyncio: what is not an OSError is fatal, instead of failing again at every poll
+                fatalError(e, "Fatal write error on datagram transport");
                 return;
             }
             buffer.poll();

@@ -226,7 +226,7 @@ final class SelectorServer implements Server {
                 protocol = protocolFactory.get();
                 if (protocol == null) throw new IllegalStateException("the protocol factory returned null");
                 connectionMaker.accept(this, conn, protocol);
-            } catch (Exception e) {
+            } catch (Throwable e) {  // an Error of the factory too: the accepted socket must not leak
                 try {
                     conn.close();
                 } catch (IOException ignored) {

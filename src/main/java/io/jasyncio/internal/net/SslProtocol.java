@@ -417,7 +417,9 @@ final class SslProtocol implements Protocol {
         if (state != State.WRAPPED) return;
         state = State.SHUTDOWN;
         shutdownTimer = loop.callLater(shutdownTimeout, () -> {
-            if (state == State.SHUTDOWN) transport.abort();
+            // as asyncio: an unanswered close_notify is a TimeoutError, not a clean close
+            if (state == State.SHUTDOWN) abortWith(new io.jasyncio.TimeoutException("the peer did not answer close_notify within "
+                    + shutdownTimeout + " seconds: the TLS connection was aborted"));
         });
         engine.closeOutbound();
         try {
@@ -530,7 +532,9 @@ final class SslProtocol implements Protocol {
                 appReadingPaused = false;
                 if (transport != null) transport.resumeReading();
             }
-            if (state == State.WRAPPED) startShutdown();
+            // mid-handshake with no application connected yet (a server's closeClients): nobody
+            // waits for the handshake, so give it up instead of holding the socket until its timeout
+            if (state == State.WRAPPED || state == State.HANDSHAKE && !appConnected) startShutdown();
         }
 
         @Override
