@@ -121,7 +121,7 @@ final class SelectorServer implements Server {
     public void closeClients() {
         for (Transport t : List.copyOf(clients)) {
             // over TLS, close the application's transport: it sends close_notify before the socket closes
-            if (t.getProtocol() instanceof SslProtocol tls) tls.closeFromServer();
+            if (t.getProtocol() instanceof SslProtocol tls) tls.appTransport().close();
             else t.close();
         }
     }

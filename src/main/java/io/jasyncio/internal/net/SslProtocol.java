@@ -123,15 +123,6 @@ final class SslProtocol implements Protocol {
         return appTransport;
     }
 
-    /**
-     * Closes the connection for {@code Server.closeClients()}: with close_notify once the session is
-     * up; during the handshake, which has no session to close, by aborting it, as asyncio does.
-     */
-    void closeFromServer() {
-        if (state == State.HANDSHAKE) handshakeFailed(new SocketException("Connection closed by the server during the TLS handshake"));
-        else appTransport.close();
-    }
-
     // ---- Protocol: events of the socket transport underneath ----
 
     @Override
