@@ -38,9 +38,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -123,8 +120,8 @@ public final class EventLoop implements AutoCloseable {
     private double slowCallbackDuration = DEFAULT_SLOW_CALLBACK_SECONDS;
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
     private TaskFactory taskFactory;
-    /** Made on first use; loop thread only. */
-    private ExecutorService defaultExecutor;
+    /** runInExecutor's work and the default executor. */
+    private final LoopExecutor executors = new LoopExecutor(this);
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -253,7 +250,7 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         incoming.clear();
-        if (defaultExecutor != null) defaultExecutor.shutdown();
+        executors.close();
         backend.close();
     }
 
@@ -365,36 +362,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
         checkThread("runInExecutor");
-        Executor ex = executor != null ? executor : defaultExecutor();
-        Future<T> fut = new Future<>(this);
-        Context ctx = context;
-        Runnable work = () -> {
-            T value = null;
-            Throwable error = null;
-            try {
-                value = Context.runOutsideLoop(ctx, fn);
-            } catch (Throwable t) {
-                error = t;
-            }
-            T v = value;
-            Throwable e = error;
-            if (closed) return;
-            try {
-                callSoonThreadsafe(() -> {
-                    if (fut.isDone()) return;
-                    if (e != null) fut.finishException(e);
-                    else fut.finishResult(v);
-                });
-            } catch (IllegalStateException closedMeanwhile) {
-                // the loop closed while fn ran: nobody can observe the outcome
-            }
-        };
-        try {
-            ex.execute(work);
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("executor " + ex + " rejected the work (shut down?): " + e.getMessage(), e);
-        }
-        return fut;
+        return executors.run(executor, context, fn);
     }
 
     /** Shuts the default executor down and suspends the current task until its threads finish. */
@@ -412,40 +380,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void shutdownDefaultExecutor(double timeout) throws Exception {
         checkClosed();
-        if (!(timeout >= 0)) {
-            throw new IllegalArgumentException("timeout must be a number of seconds >= 0 (or infinity), got " + timeout);
-        }
-        ExecutorService ex = defaultExecutor;
-        if (ex == null) return;
-        ex.shutdown();
-        Future<Void> done = new Future<>(this);
-        Thread.ofVirtual().name("jasyncio-executor-shutdown").start(() -> {
-            try {
-                while (!ex.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS)) { /* keep waiting */ }
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-            if (!closed) callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
-        });
-        TimerHandle timer = Double.isInfinite(timeout) ? null : callLater(timeout, () -> {
-            if (done.isDone()) return;
-            LOG.log(Level.WARNING, "The executor did not finish joining its threads within {0} seconds.", timeout);
-            done.finishResult(null);
-        });
-        try {
-            done.await();
-        } finally {
-            if (timer != null) timer.cancel();
-        }
-    }
-
-    private ExecutorService defaultExecutor() {
-        if (defaultExecutor == null) {
-            defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
-        } else if (defaultExecutor.isShutdown()) {
-            throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
-        }
-        return defaultExecutor;
+        executors.shutdownDefault(timeout);
     }
 
     // ---- I/O: readiness callbacks and socket operations (asyncio's add_reader, sock_*) ----

@@ -1,0 +1,109 @@
+package io.jasyncio;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A loop's work on other threads: {@code runInExecutor} and the default executor (a virtual thread
+ * per call, made on first use), which {@code shutdownDefaultExecutor} and {@code close} end.
+ *
+ * <p>Thread-safety: loop thread only, but for the work itself, which hands its outcome back with
+ * {@code callSoonThreadsafe}.
+ */
+final class LoopExecutor {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
+    private final EventLoop loop;
+    /** Made on first use; loop thread only. */
+    private ExecutorService defaultExecutor;
+
+    LoopExecutor(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Runs {@code fn} in {@code ctx} on {@code executor} (null: the default one); see {@link EventLoop#runInExecutor}. */
+    <T> Future<T> run(Executor executor, Context ctx, Callable<T> fn) {
+        Executor ex = executor != null ? executor : defaultExecutor();
+        Future<T> fut = new Future<>(loop);
+        Runnable work = () -> {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = Context.runOutsideLoop(ctx, fn);
+            } catch (Throwable t) {
+                error = t;
+            }
+            T v = value;
+            Throwable e = error;
+            if (loop.isClosed()) return;
+            try {
+                loop.callSoonThreadsafe(() -> {
+                    if (fut.isDone()) return;
+                    if (e != null) fut.finishException(e);
+                    else fut.finishResult(v);
+                });
+            } catch (IllegalStateException closedMeanwhile) {
+                // the loop closed while fn ran: nobody can observe the outcome
+            }
+        };
+        try {
+            ex.execute(work);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("executor " + ex + " rejected the work (shut down?): " + e.getMessage(), e);
+        }
+        return fut;
+    }
+
+    /** Shuts the default executor down and waits for its threads, at most {@code timeout} seconds; see {@link EventLoop#shutdownDefaultExecutor(double)}. */
+    void shutdownDefault(double timeout) throws Exception {
+        if (!(timeout >= 0)) {
+            throw new IllegalArgumentException("timeout must be a number of seconds >= 0 (or infinity), got " + timeout);
+        }
+        ExecutorService ex = defaultExecutor;
+        if (ex == null) return;
+        ex.shutdown();
+        Future<Void> done = new Future<>(loop);
+        Thread.ofVirtual().name("jasyncio-executor-shutdown").start(() -> {
+            try {
+                while (!ex.awaitTermination(1, TimeUnit.HOURS)) { /* keep waiting */ }
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            if (!loop.isClosed()) loop.callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
+        });
+        TimerHandle timer = Double.isInfinite(timeout) ? null : loop.callLater(timeout, () -> {
+            if (done.isDone()) return;
+            LOG.log(Level.WARNING, "The executor did not finish joining its threads within {0} seconds.", timeout);
+            done.finishResult(null);
+        });
+        try {
+            done.await();
+        } finally {
+            if (timer != null) timer.cancel();
+        }
+    }
+
+    /** Shuts the default executor down without waiting: the loop is closing. */
+    void close() {
+        if (defaultExecutor != null) defaultExecutor.shutdown();
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+        } else if (defaultExecutor.isShutdown()) {
+            throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
+        }
+        return defaultExecutor;
+    }
+
+    @Override
+    public String toString() {
+        return "LoopExecutor[" + (defaultExecutor == null ? "no default executor" : defaultExecutor.isShutdown() ? "shut down" : "running") + "]";
+    }
+}
