@@ -474,13 +474,13 @@ public final class EventLoop implements AutoCloseable {
      * Connects to {@code host}:{@code port} over TCP and returns the transport with the protocol
      * {@code protocolFactory} made, after {@link Protocol#connectionMade}: asyncio's {@code
      * create_connection}. Suspends the calling task. A host name is resolved off the loop; each of its
-     * addresses is tried in turn.
+     * addresses is tried in turn, or raced with {@link ConnectOptions#happyEyeballsDelay(double)}.
      */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
         return Networking.createConnection(this, protocolFactory, host, port, ConnectOptions.DEFAULT);
     }
 
-    /** As {@link #createConnection(Supplier, String, int)}, with TLS or a local address. */
+    /** As {@link #createConnection(Supplier, String, int)}, with TLS, a local address or happy eyeballs. */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port,
             ConnectOptions options) throws IOException {
         return Networking.createConnection(this, protocolFactory, host, port, options);

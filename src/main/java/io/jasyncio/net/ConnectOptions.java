@@ -10,48 +10,117 @@ import javax.net.ssl.SSLContext;
  *
  * <pre>{@code
  * var opts = ConnectOptions.DEFAULT.ssl(context).serverHostname("example.com");
+ * var fast = ConnectOptions.DEFAULT.happyEyeballsDelay(0.25);   // RFC 8305, as asyncio's happy_eyeballs_delay
  * }</pre>
+ *
+ * <h2>Happy Eyeballs</h2>
+ * A host name may resolve to several addresses. By default ({@code happyEyeballsDelay} null, as
+ * asyncio's {@code None}) they are tried one after the other, each until it connects or fails,
+ * so an address that silently drops packets holds the connection up until the OS gives up on it.
+ * With a delay, the attempts race (RFC 8305, asyncio's {@code staggered_race}): the first starts at
+ * once, the next when the one before it fails or {@code delay} seconds pass, whichever is first;
+ * the first to connect wins and every other attempt is cancelled and its socket closed. RFC 8305
+ * recommends 0.25 s. TLS, {@code localAddr} and the rest apply to the winning socket, as in a
+ * sequential connect. Only {@code createConnection} races: a Unix socket has one address.
+ *
+ * <p>{@code interleave} reorders the resolved addresses by family before they are tried: the first
+ * {@code interleave} addresses of the first family, then one of each family in turn (asyncio's
+ * {@code interleave}, RFC 8305's "First Address Family Count"). Unset (null), it is 1 when a
+ * delay is given and no reordering otherwise, as in asyncio.
  *
  * @param ssl the TLS context, or null for a plain connection
  * @param serverHostname the name sent in SNI and checked against the certificate; by default the host
  * @param sslHandshakeTimeout seconds to wait for the TLS handshake (60, as asyncio)
  * @param sslShutdownTimeout seconds to wait for the peer's close_notify on close (30, as asyncio)
  * @param localAddr the local address to bind before connecting, or null
+ * @param happyEyeballsDelay seconds before the next address is tried while the previous one is still
+ *     connecting, or null (the default) to try the addresses one after the other
+ * @param interleave how many addresses of the first family come before the families alternate, or
+ *     null (the default) for 1 with happy eyeballs and the resolver's order without
  */
 public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout,
-        double sslShutdownTimeout, SocketAddress localAddr) {
+        double sslShutdownTimeout, SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave) {
 
-    /** No TLS, no local address, asyncio's timeouts. */
+    /** No TLS, no local address, asyncio's timeouts, addresses tried one after the other. */
     public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 60.0, 30.0, null);
 
     public ConnectOptions {
         checkTimeout(sslHandshakeTimeout, "sslHandshakeTimeout");
         checkTimeout(sslShutdownTimeout, "sslShutdownTimeout");
+        if (happyEyeballsDelay != null) checkDelay(happyEyeballsDelay);
+        if (interleave != null) checkInterleave(interleave);
+    }
+
+    /** The options without happy eyeballs or interleaving (the form before they existed). */
+    public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
+            SocketAddress localAddr) {
+        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null);
     }
 
     public ConnectOptions ssl(SSLContext context) {
-        return new ConnectOptions(context, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr);
+        return new ConnectOptions(context, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr,
+                happyEyeballsDelay, interleave);
     }
 
     public ConnectOptions serverHostname(String name) {
-        return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr);
+        return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
     }
 
     public ConnectOptions sslHandshakeTimeout(double seconds) {
-        return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr);
+        return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
     }
 
     public ConnectOptions sslShutdownTimeout(double seconds) {
-        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay, interleave);
     }
 
     public ConnectOptions localAddr(SocketAddress address) {
-        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, address);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, address, happyEyeballsDelay,
+                interleave);
+    }
+
+    /**
+     * Races the resolved addresses, starting the next one after {@code seconds} or as soon as the one
+     * before it fails: asyncio's {@code happy_eyeballs_delay} (see the class notes). 0 starts them all
+     * at once; RFC 8305 recommends 0.25.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
+     */
+    public ConnectOptions happyEyeballsDelay(double seconds) {
+        checkDelay(seconds);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, seconds, interleave);
+    }
+
+    /**
+     * Reorders the resolved addresses so that after the first {@code count} of the first family the
+     * families alternate: asyncio's {@code interleave} (see the class notes). Applies with or without
+     * happy eyeballs.
+     *
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
+    public ConnectOptions interleave(int count) {
+        checkInterleave(count);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
+                count);
     }
 
     static void checkTimeout(double seconds, String name) {
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException(name + " must be a finite number of seconds > 0, got " + seconds);
+        }
+    }
+
+    private static void checkDelay(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("happyEyeballsDelay must be a finite number of seconds >= 0, got " + seconds
+                    + " (RFC 8305 recommends 0.25; leave it unset to try the addresses one after the other)");
+        }
+    }
+
+    private static void checkInterleave(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("interleave must be >= 1 (the addresses of the first family tried before"
+                    + " the families alternate), got " + count);
         }
     }
 }

@@ -49,7 +49,7 @@ public final class Streams {
         return openConnection(host, port, ConnectOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #openConnection(String, int)}, with TLS or a local address. */
+    /** As {@link #openConnection(String, int)}, with TLS, a local address or happy eyeballs ({@link ConnectOptions}). */
     public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
         return openConnection(host, port, options, StreamReader.DEFAULT_LIMIT);
     }

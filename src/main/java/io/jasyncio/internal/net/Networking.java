@@ -1,5 +1,6 @@
 package io.jasyncio.internal.net;
 
+import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.net.ConnectOptions;
@@ -22,9 +23,12 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -41,28 +45,64 @@ public final class Networking {
 
     public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
             String host, int port, ConnectOptions options) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
+        checkConnectArguments(protocolFactory, port, options);
         Objects.requireNonNull(host, "host is null: pass a host name or address to connect to");
-        Objects.requireNonNull(options, "options are null: pass ConnectOptions.DEFAULT");
-        Io.checkPort(port);
-        checkSslOptions(options);
-        List<IOException> errors = new ArrayList<>();
-        for (InetAddress addr : Io.resolve(loop, host)) {
-            SocketChannel ch = SocketChannel.open(addr instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            boolean connected = false;
-            try {
-                ch.configureBlocking(false);
-                if (options.localAddr() != null) ch.bind(options.localAddr());
-                loop.sockConnect(ch, new InetSocketAddress(addr, port));
-                connected = true;
-            } catch (IOException e) {
-                errors.add(e);
-            } finally {
-                if (!connected) Io.closeQuietly(ch);
+        return createConnection(loop, protocolFactory, host, List.of(Io.resolve(loop, host)), port, options);
+    }
+
+    /**
+     * As {@link #createConnection(EventLoop, Supplier, String, int, ConnectOptions)}, to {@code
+     * addresses} already resolved (reordered by {@code options.interleave()} as a resolver's answer
+     * would be); {@code host} is only the name TLS checks. Tests use it to connect to addresses of
+     * their choice without a resolver.
+     */
+    public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
+            String host, List<InetAddress> addresses, int port, ConnectOptions options) throws IOException {
+        checkConnectArguments(protocolFactory, port, options);
+        Objects.requireNonNull(addresses, "addresses is null: pass the addresses to connect to");
+        if (addresses.isEmpty()) throw new IllegalArgumentException("addresses is empty: pass at least one address to connect to");
+        addresses.forEach(a -> Objects.requireNonNull(a, "addresses holds a null address"));
+        Integer interleave = options.interleave() != null ? options.interleave() : options.happyEyeballsDelay() != null ? 1 : null;
+        List<InetAddress> ordered = interleave == null ? addresses : interleave(addresses, interleave);
+        SocketAddress local = options.localAddr();
+        if (options.happyEyeballsDelay() == null) {
+            List<IOException> errors = new ArrayList<>();
+            for (InetAddress addr : ordered) {
+                SocketChannel ch;
+                try {
+                    ch = connectSocket(loop, addr, port, local);
+                } catch (IOException e) {
+                    errors.add(e);
+                    continue;
+                }
+                return makeConnection(loop, ch, protocolFactory, options, host, port);
             }
-            if (connected) return makeConnection(loop, ch, protocolFactory, options, host, port);
+            throw combined(errors);
         }
-        throw combined(errors);
+        List<Coroutine<SocketChannel>> attempts = new ArrayList<>();
+        for (InetAddress addr : ordered) attempts.add(() -> connectSocket(loop, addr, port, local));
+        var race = StaggeredRace.run(loop, attempts, options.happyEyeballsDelay(), Io::closeQuietly);
+        if (race.hasWinner()) return makeConnection(loop, race.winner(), protocolFactory, options, host, port);
+        throw raceFailure(race.errors());
+    }
+
+    /**
+     * asyncio's {@code _interleave_addrinfos}: the addresses grouped by family (in the order each
+     * family first appears), the first {@code firstFamilyCount} of the first family, then one of each
+     * family in turn until all are taken.
+     */
+    static List<InetAddress> interleave(List<InetAddress> addresses, int firstFamilyCount) {
+        Map<Boolean, ArrayDeque<InetAddress>> byFamily = new LinkedHashMap<>();
+        for (InetAddress a : addresses) byFamily.computeIfAbsent(a instanceof Inet6Address, k -> new ArrayDeque<>()).add(a);
+        List<ArrayDeque<InetAddress>> families = new ArrayList<>(byFamily.values());
+        List<InetAddress> ordered = new ArrayList<>(addresses.size());
+        for (int i = 1; i < firstFamilyCount && !families.get(0).isEmpty(); i++) ordered.add(families.get(0).poll());
+        while (ordered.size() < addresses.size()) {
+            for (ArrayDeque<InetAddress> family : families) {
+                if (!family.isEmpty()) ordered.add(family.poll());
+            }
+        }
+        return ordered;
     }
 
     public static <P extends Protocol> TransportPair<P> createUnixConnection(EventLoop loop, Supplier<P> protocolFactory,
@@ -234,6 +274,24 @@ public final class Networking {
         }
     }
 
+    /**
+     * One connection attempt: a socket opened for {@code addr}'s family, bound to {@code local} if
+     * given, connected; closed if anything fails or the calling task is cancelled.
+     */
+    private static SocketChannel connectSocket(EventLoop loop, InetAddress addr, int port, SocketAddress local) throws IOException {
+        SocketChannel ch = SocketChannel.open(addr instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        boolean connected = false;
+        try {
+            ch.configureBlocking(false);
+            if (local != null) ch.bind(local);
+            loop.sockConnect(ch, new InetSocketAddress(addr, port));
+            connected = true;
+            return ch;
+        } finally {
+            if (!connected) Io.closeQuietly(ch);
+        }
+    }
+
     static void setNoDelay(SocketChannel ch) throws IOException {
         if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
@@ -257,10 +315,34 @@ public final class Networking {
         Files.delete(path);
     }
 
+    private static void checkConnectArguments(Supplier<?> protocolFactory, int port, ConnectOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
+        Objects.requireNonNull(options, "options are null: pass ConnectOptions.DEFAULT");
+        Io.checkPort(port);
+        checkSslOptions(options);
+    }
+
     private static void checkSslOptions(ConnectOptions options) {
         if (options.ssl() == null && options.serverHostname() != null) {
             throw new IllegalArgumentException("serverHostname is only meaningful with ssl");
         }
+    }
+
+    /**
+     * Why a race without a winner failed: the connection errors combined as a sequential connect
+     * combines them, unless an attempt failed otherwise (a bug, a bad local address), which wins.
+     */
+    private static IOException raceFailure(List<Throwable> errors) {
+        List<IOException> io = new ArrayList<>();
+        for (Throwable e : errors) {
+            switch (e) {
+                case IOException x -> io.add(x);
+                case RuntimeException x -> throw x;
+                case Error x -> throw x;
+                default -> throw new IllegalStateException("a connection attempt failed: " + e, e);
+            }
+        }
+        return combined(io);
     }
 
     /** One error as it is; several as asyncio does: the common one, or "Multiple exceptions". */

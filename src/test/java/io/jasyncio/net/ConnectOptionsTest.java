@@ -1,0 +1,42 @@
+package io.jasyncio.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** ConnectOptions: defaults, each change keeping the others, and bad values refused. */
+@Timeout(10)
+class ConnectOptionsTest {
+
+    @Test
+    void byDefaultAddressesAreTriedOneAfterTheOther() {
+        assertNull(ConnectOptions.DEFAULT.happyEyeballsDelay());
+        assertNull(ConnectOptions.DEFAULT.interleave());
+        assertEquals(new ConnectOptions(null, null, 60.0, 30.0, null), ConnectOptions.DEFAULT,
+                "the five-argument constructor means no happy eyeballs");
+    }
+
+    @Test
+    void eachChangeKeepsTheOtherOptions() {
+        var local = new InetSocketAddress("127.0.0.1", 0);
+        var opts = ConnectOptions.DEFAULT.happyEyeballsDelay(0.25).interleave(2).localAddr(local).sslHandshakeTimeout(5)
+                .sslShutdownTimeout(7);
+        assertEquals(new ConnectOptions(null, null, 5.0, 7.0, local, 0.25, 2), opts);
+        assertEquals(0.0, ConnectOptions.DEFAULT.happyEyeballsDelay(0).happyEyeballsDelay(), "0 starts every attempt at once");
+    }
+
+    @Test
+    void aBadDelayOrInterleaveIsRefusedWithTheReason() {
+        for (double bad : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> ConnectOptions.DEFAULT.happyEyeballsDelay(bad));
+            assertTrue(e.getMessage().startsWith("happyEyeballsDelay must be a finite number of seconds >= 0, got " + bad),
+                    e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> ConnectOptions.DEFAULT.interleave(0));
+        assertTrue(e.getMessage().startsWith("interleave must be >= 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConnectOptions(null, null, 60, 30, null, -1.0, null));
+        assertThrows(IllegalArgumentException.class, () -> new ConnectOptions(null, null, 60, 30, null, null, -3));
+    }
+}
