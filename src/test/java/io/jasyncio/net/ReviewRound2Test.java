@@ -10,14 +10,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -106,48 +104,6 @@ class ReviewRound2Test {
     }
 
     // ---- servers ----
-
-    // behaviour of base_events.py _accept_connection2: whatever the protocol factory raises (only
-    // SystemExit and KeyboardInterrupt pass), the accepted socket is closed and the server goes on
-    @Test
-    void aServerWhoseProtocolFactoryThrowsAnErrorClosesTheSocketAndGoesOn() throws Exception {
-        List<Map<String, Object>> reports = new ArrayList<>();
-        List<String> log = new ArrayList<>();
-        int[] fds = new int[2];
-        for (int round = 0; round < 2; round++) {
-            reports.clear();
-            log.clear();
-            fds[0] = NetTesting.openFds();
-            NetTesting.runCollecting(reports, () -> {
-                EventLoop loop = getRunningLoop();
-                int[] calls = new int[1];
-                Server srv = loop.createServer(() -> {
-                    if (calls[0]++ == 0) throw new AssertionError("factory broke an invariant");
-                    return new Protocol() {
-                        @Override
-                        public void connectionMade(Transport transport) {
-                            transport.write(b("served"));
-                            transport.close();
-                        }
-                    };
-                }, "127.0.0.1", 0);
-                for (int i = 0; i < 2; i++) {
-                    var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
-                    waitFor(pair.protocol().lost, 5);
-                    log.add(pair.protocol().text().isEmpty() ? "dropped" : pair.protocol().text());
-                }
-                srv.close();
-                waitFor(srv::waitClosed, 5);
-                return null;
-            });
-            fds[1] = NetTesting.openFds();
-        }
-        assertEquals(List.of("dropped", "served"), log);
-        assertEquals(1, reports.size(), reports.toString());
-        assertEquals("Error on transport creation for incoming connection", reports.get(0).get("message"));
-        assertInstanceOf(AssertionError.class, reports.get(0).get("exception"));
-        assertEquals(fds[0], fds[1], "descriptors before and after the second round");
-    }
 
     // ---- datagrams ----
 
