@@ -87,7 +87,7 @@ class SendfileTest {
     private static Sink slowSink() {
         Sink sink = new Sink();
         sink.smallBuffers = true;
-        sink.pauseAtStart = true;
+        sink.pauseAfter = 1;
         return sink;
     }
 
@@ -166,7 +166,7 @@ class SendfileTest {
             Transport client = peer.client();
             try (FileChannel f = FileChannel.open(file); FileChannel g = FileChannel.open(file)) {
                 Task<Long> send = createTask(() -> loop.sendfile(client, f));
-                sleep(0.1);
+                peer.sink().paused.await();
                 log.add(assertThrows(IllegalStateException.class, () -> client.write(bytes("data"))).getMessage());
                 log.add(assertThrows(IllegalStateException.class, client::writeEof).getMessage());
                 log.add(assertThrows(IllegalStateException.class, () -> loop.sendfile(client, g)).getMessage().replaceAll(" on .*", ""));
@@ -188,7 +188,7 @@ class SendfileTest {
             Peer peer = Peer.connect(Mode.TLS, slowSink());
             try (FileChannel f = FileChannel.open(file); FileChannel g = FileChannel.open(file)) {
                 Task<Long> send = createTask(() -> loop.sendfile(peer.client(), f));
-                sleep(0.1);
+                peer.sink().paused.await();
                 var e = assertThrows(IllegalStateException.class, () -> loop.sendfile(peer.client(), g));
                 assertTrue(e.getMessage().startsWith("a sendfile is already in progress on"), e.getMessage());
                 peer.sink().transport.resumeReading();
@@ -246,14 +246,13 @@ class SendfileTest {
             int high = client.getWriteBufferLimits().high();
             try (FileChannel f = mode.open()) {
                 Task<Long> send = createTask(() -> getRunningLoop().sendfile(client, f));
-                if (mode != Mode.ZERO_COPY) {
-                    while (client.getWriteBufferSize() <= high) sleep(0.01);  // the transport pauses writing
-                }
+                peer.sink().paused.await();
                 int most = 0;
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 30; i++) {  // without back-pressure the whole file is buffered long before
                     sleep(0.01);
                     most = Math.max(most, client.getWriteBufferSize());
                 }
+                if (send.isDone()) send.await();  // a failure shows as it is
                 assertFalse(send.isDone(), "the peer's and the kernel's buffers hold far less than the file");
                 int bound = mode == Mode.ZERO_COPY ? 0 : high + 16 * 1024 + (mode == Mode.TLS ? 1024 : 0);
                 assertTrue(most <= bound, "buffered " + most + " bytes; at most " + bound);
@@ -300,7 +299,7 @@ class SendfileTest {
                 Peer peer = Peer.connect(mode, slowSink());
                 try (FileChannel f = mode.open()) {
                     Task<Long> send = createTask(() -> getRunningLoop().sendfile(peer.client(), f));
-                    sleep(0.1);
+                    peer.sink().paused.await();
                     if (abort) peer.client().abort();
                     else peer.client().close();
                     var e = assertThrows(SocketException.class, send::await);
@@ -323,7 +322,7 @@ class SendfileTest {
             long sent;
             try (FileChannel f = mode.open()) {
                 Task<Long> send = createTask(() -> getRunningLoop().sendfile(peer.client(), f, 100));
-                sleep(0.1);
+                peer.sink().paused.await();
                 send.cancel();
                 assertThrows(CancelledError.class, send::await);
                 sent = f.position() - 100;
@@ -344,9 +343,9 @@ class SendfileTest {
             peer.proto().logData = true;
             try (FileChannel f = mode.open()) {
                 Task<Long> send = createTask(() -> getRunningLoop().sendfile(peer.client(), f));
-                sleep(0.1);
+                peer.sink().paused.await();
                 peer.sink().transport.write(bytes("hello"));
-                sleep(0.1);
+                sleep(0.1);  // time for "hello" to arrive, and not be delivered
                 peer.sink().transport.resumeReading();
                 peer.proto().log.add("sent " + send.await());
             }

@@ -41,7 +41,8 @@ final class SendfileTesting {
     }
 
     /**
-     * The receiving end: keeps every byte; can use small kernel buffers, start with reading paused, and abort the
+     * The receiving end: keeps every byte; can use small kernel buffers, stop reading once the first
+     * bytes arrived (so a test knows the send has started and will fill every buffer), and abort the
      * connection (unread bytes make the kernel send a reset) once it has some bytes.
      */
     static final class Sink implements Protocol {
@@ -50,7 +51,9 @@ final class SendfileTesting {
         final Future<Exception> lost = Asyncio.getRunningLoop().createFuture();
         Transport transport;
         boolean smallBuffers;
-        boolean pauseAtStart;
+        /** Pause reading once this many bytes arrived (0: never), completing {@link #paused}. */
+        int pauseAfter;
+        final Future<Void> paused = Asyncio.getRunningLoop().createFuture();
         int abortAfter;
         private long want;
         private Future<Void> gotEnough;
@@ -65,13 +68,16 @@ final class SendfileTesting {
                     throw new IllegalStateException(e);
                 }
             }
-            if (pauseAtStart) transport.pauseReading();
             made.setResult(transport);
         }
 
         @Override
         public void dataReceived(byte[] data) {
             received.writeBytes(data);
+            if (pauseAfter > 0 && received.size() >= pauseAfter && !paused.isDone()) {
+                transport.pauseReading();
+                paused.setResult(null);
+            }
             if (gotEnough != null && received.size() >= want && !gotEnough.isDone()) gotEnough.setResult(null);
             if (abortAfter > 0 && received.size() >= abortAfter) transport.abort();
         }

@@ -73,13 +73,8 @@ class SockSendfileTest {
     private static Sink slowSink() {
         Sink sink = new Sink();
         sink.smallBuffers = true;
-        sink.pauseAtStart = true;
+        sink.pauseAfter = 1;
         return sink;
-    }
-
-    /** Lets the loop run {@code seconds} of real time: long enough for a sender to fill every buffer. */
-    private static void letItFill(double seconds) {
-        sleep(seconds);
     }
 
     @Test
@@ -248,7 +243,8 @@ class SockSendfileTest {
                 Peer peer = Peer.connect(slowSink());
                 try (FileChannel f = zeroCopy ? FileChannel.open(file) : NoTransferChannel.open(file)) {
                     Task<Long> send = createTask(() -> loop.sockSendfile(peer.sock(), f));
-                    letItFill(0.2);
+                    peer.sink().paused.await();
+                    sleep(0.1);  // the sender fills every buffer
                     assertFalse(send.isDone(), "the kernel's buffers hold far less than the file");
                     peer.sink().transport.resumeReading();
                     assertEquals(DATA.length, send.await());
@@ -294,7 +290,7 @@ class SockSendfileTest {
                 long sent;
                 try (FileChannel f = zeroCopy ? FileChannel.open(file) : NoTransferChannel.open(file)) {
                     Task<Long> send = createTask(() -> loop.sockSendfile(peer.sock(), f, 100));
-                    letItFill(0.2);
+                    peer.sink().paused.await();
                     send.cancel();
                     assertThrows(CancelledError.class, send::await);
                     sent = f.position() - 100;
