@@ -7,6 +7,7 @@ import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
+import io.jasyncio.internal.net.Sendfile;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.DatagramOptions;
 import io.jasyncio.net.DatagramPair;
@@ -21,6 +22,7 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -468,6 +470,47 @@ public final class EventLoop implements AutoCloseable {
         SockOps.sendto(this, channel, ByteBuffer.wrap(data), address);
     }
 
+    /**
+     * Sends {@code file} on connected, non-blocking {@code socket}, from offset 0 to the end of the
+     * file (not from the file's current position, as asyncio); see {@link #sockSendfile(SocketChannel,
+     * FileChannel, long, long, boolean)}.
+     */
+    public long sockSendfile(SocketChannel socket, FileChannel file) throws IOException {
+        return Sendfile.sockSendfile(this, socket, file, 0, Long.MAX_VALUE, true);
+    }
+
+    /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
+    public long sockSendfile(SocketChannel socket, FileChannel file, long offset) throws IOException {
+        return Sendfile.sockSendfile(this, socket, file, offset, Long.MAX_VALUE, true);
+    }
+
+    /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, with the fallback allowed. */
+    public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count) throws IOException {
+        return Sendfile.sockSendfile(this, socket, file, offset, count, true);
+    }
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code offset} on connected, non-blocking
+     * {@code socket}, suspending while the socket cannot take more, and returns how many were sent:
+     * asyncio's {@code sock_sendfile}. Fewer than {@code count} only if the file ends first; asyncio's
+     * {@code count=None} is an overload without {@code count} (or {@code Long.MAX_VALUE}). Zero-copy
+     * ({@code FileChannel.transferTo}, the kernel's sendfile); if the channel cannot transfer, the
+     * bytes are read off the loop and sent with {@link #sockSendall}, unless {@code fallback} is false.
+     *
+     * <p>The file's position is {@code offset} + the bytes sent on return, and also after a failure
+     * or a cancellation, so {@code position - offset} tells how many bytes the peer was sent; the
+     * socket stays open and usable after a cancellation. Do not write to the socket meanwhile.
+     *
+     * @throws IllegalArgumentException a negative offset, a count of 0 or less, a blocking, closed or
+     *     unconnected socket, a closed file or one not open for reading
+     * @throws SendfileNotAvailableException {@code fallback} is false and the file channel cannot
+     *     transfer (nothing was sent)
+     * @throws IOException the socket failed (a reset peer); what was sent is in the file's position
+     */
+    public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count, boolean fallback) throws IOException {
+        return Sendfile.sockSendfile(this, socket, file, offset, count, fallback);
+    }
+
     // ---- networking: transports and protocols (io.jasyncio.net; implemented in internal.net) ----
 
     /**
@@ -547,6 +590,47 @@ public final class EventLoop implements AutoCloseable {
     public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
             String serverHostname, double sslHandshakeTimeout) throws IOException {
         return Networking.startTls(this, transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout);
+    }
+
+    /**
+     * Sends all of {@code file} (from offset 0, as asyncio) on {@code transport}; see {@link
+     * #sendfile(Transport, FileChannel, long, long, boolean)}.
+     */
+    public long sendfile(Transport transport, FileChannel file) throws IOException {
+        return Sendfile.sendfile(this, transport, file, 0, Long.MAX_VALUE, true);
+    }
+
+    /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
+    public long sendfile(Transport transport, FileChannel file, long offset) throws IOException {
+        return Sendfile.sendfile(this, transport, file, offset, Long.MAX_VALUE, true);
+    }
+
+    /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, with the fallback allowed. */
+    public long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
+        return Sendfile.sendfile(this, transport, file, offset, count, true);
+    }
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code offset} on {@code transport} and
+     * returns how many were sent, suspending the calling task: asyncio's {@code sendfile}. Offset,
+     * count and the file's position afterwards are as {@link #sockSendfile(SocketChannel, FileChannel,
+     * long, long, boolean)}'s.
+     *
+     * <p>On a plain TCP or Unix transport the file goes zero-copy on its socket: reading is paused,
+     * the bytes already buffered are sent first, and {@code write} throws until this returns, so
+     * nothing interleaves. On a TLS transport, or a transport of your own, the bytes are read off the
+     * loop and written with {@code transport.write}, waiting whenever the transport pauses writing
+     * (a slow peer), unless {@code fallback} is false. If the connection is lost meanwhile this
+     * throws; an I/O error of the zero-copy send also closes the transport, as a failed write does.
+     * Cancelled, the transport stays usable, and the file's position tells what went out.
+     *
+     * @throws IllegalStateException the transport is closing, or a sendfile is already in progress on it
+     * @throws SendfileNotAvailableException {@code fallback} is false and the transport cannot send
+     *     natively (nothing was sent)
+     * @throws IOException the connection failed or was closed before the file was sent
+     */
+    public long sendfile(Transport transport, FileChannel file, long offset, long count, boolean fallback) throws IOException {
+        return Sendfile.sendfile(this, transport, file, offset, count, fallback);
     }
 
     // ---- errors ----

@@ -89,7 +89,8 @@ public interface Transport {
      * Writes {@code data} without blocking: sends what the socket takes now and buffers a copy of
      * the rest. After the connection is lost, writes are dropped (and logged after a few).
      *
-     * @throws IllegalStateException after {@link #writeEof()}
+     * @throws IllegalStateException after {@link #writeEof()}, or while {@code loop.sendfile} sends
+     *     a file on this transport zero-copy (await it first)
      */
     void write(byte[] data);
 

@@ -7,6 +7,7 @@ import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -23,6 +24,9 @@ import java.util.Objects;
  * that the protocol hears of the end exactly once, and afterwards counts dropped writes. The
  * channel is closed right after {@code connectionLost} returns, and the server (if any) is told
  * then, so a server's {@code waitClosed} ends only when no descriptor of its clients is open.
+ * While a sendfile uses the channel ({@code sendfileWaiter} is set) writes are refused, so that
+ * buffered bytes and the file's never interleave, and the end of the connection fails the waiter,
+ * so that the sendfile raises instead of waiting on a channel nobody watches.
  *
  * <p>Thread-safety: loop thread only.
  */
@@ -49,6 +53,11 @@ final class SocketTransport extends FlowControl implements Transport {
     /** The peer's end-of-file was read and the protocol kept the connection open: never read again. */
     private boolean readEof;
     private boolean channelClosed;
+    /**
+     * Set while a sendfile uses the channel (asyncio's {@code _empty_waiter}): first done when the
+     * buffer is empty, then the native send's own future. Null otherwise.
+     */
+    private Future<Void> sendfileWaiter;
     /** The ReadBuffer of ioBufferThread, the thread that last read or wrote. */
     private ByteBuffer ioBuffer;
     private Thread ioBufferThread;
@@ -87,6 +96,7 @@ final class SocketTransport extends FlowControl implements Transport {
         if (closing) return;
         closing = true;
         loop.removeReader(channel);
+        if (protocol instanceof SendfileFallbackProtocol sendfile) sendfile.transportClosing();
         if (buffer.isEmpty()) {
             connLost++;
             loop.removeWriter(channel);
@@ -150,6 +160,7 @@ final class SocketTransport extends FlowControl implements Transport {
     public void write(ByteBuffer data) {
         Objects.requireNonNull(data, "data is null: pass the bytes to write");
         if (eof) throw new IllegalStateException("Cannot call write() after writeEof()");
+        if (sendfileWaiter != null) throw sendfileInProgress("write()");
         if (!data.hasRemaining()) return;
         if (connLost > 0) {
             if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
@@ -191,6 +202,7 @@ final class SocketTransport extends FlowControl implements Transport {
     @Override
     public void writeEof() {
         if (closing || eof) return;
+        if (sendfileWaiter != null) throw sendfileInProgress("writeEof()");
         eof = true;
         if (buffer.isEmpty()) shutdownOutput();
     }
@@ -203,6 +215,39 @@ final class SocketTransport extends FlowControl implements Transport {
     @Override
     public void abort() {
         forceClose(null);
+    }
+
+    // ---- sendfile (loop.sendfile's native path) ----
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Starts a sendfile on the channel: asyncio's {@code _make_empty_waiter}. Writes are refused
+     * until {@link #endSendfile()}; the future is done once the buffer is empty, and fails if the
+     * connection ends first.
+     */
+    Future<Void> startSendfile() {
+        if (sendfileWaiter != null) throw new IllegalStateException("a sendfile is already in progress on " + this);
+        if (eof) throw new IllegalStateException("Cannot call sendfile() after writeEof()");
+        Future<Void> empty = loop.createFuture();
+        sendfileWaiter = empty;
+        if (buffer.isEmpty()) empty.setResult(null);
+        return empty;
+    }
+
+    /** The sendfile now waits on {@code waiter}, which the end of the connection fails as the first. */
+    void sendfileAwaits(Future<Void> waiter) {
+        sendfileWaiter = waiter;
+    }
+
+    void endSendfile() {
+        sendfileWaiter = null;
+    }
+
+    private IllegalStateException sendfileInProgress(String op) {
+        return new IllegalStateException("unable to call " + op + "; sendfile is in progress: await loop.sendfile() first");
     }
 
     // ---- FlowControl ----
@@ -347,6 +392,7 @@ final class SocketTransport extends FlowControl implements Transport {
         loop.removeWriter(channel);
         if (closing) callConnectionLost(null);
         else if (eof) shutdownOutput();
+        if (sendfileWaiter != null && !sendfileWaiter.isDone()) sendfileWaiter.setResult(null);
     }
 
     private void shutdownOutput() {
@@ -399,6 +445,9 @@ final class SocketTransport extends FlowControl implements Transport {
                 // nothing more can be done for a socket that fails to close
             }
             if (server != null) server.detach(this);
+            if (sendfileWaiter != null && !sendfileWaiter.isDone()) {
+                sendfileWaiter.setException(e != null ? e : new SocketException("Connection closed during sendfile"));
+            }
         }
     }
 
@@ -407,6 +456,6 @@ final class SocketTransport extends FlowControl implements Transport {
         String state = channelClosed ? "closed" : closing ? "closing" : "open";
         return "SocketTransport[" + state + ", peer=" + extra.get("peername") + ", read="
                 + (isReading() ? "polling" : "idle") + ", write=<" + (buffer.isEmpty() ? "idle" : "polling")
-                + ", bufsize=" + bufferSize + ">]";
+                + ", bufsize=" + bufferSize + ">" + (sendfileWaiter != null ? ", sendfile" : "") + "]";
     }
 }

@@ -499,7 +499,7 @@ final class SslProtocol implements Protocol {
     }
 
     /** The transport the application protocol sees: plaintext in, plaintext out. */
-    private final class AppTransport implements Transport {
+    final class AppTransport implements Transport {
         /** Writes dropped after close; loop thread only. */
         private int connLost;
 
@@ -518,6 +518,7 @@ final class SslProtocol implements Protocol {
         public void close() {
             if (appClosing) return;
             appClosing = true;
+            if (app instanceof SendfileFallbackProtocol sendfile) sendfile.transportClosing();
             if (appReadingPaused) {
                 // the application reads no more, but the peer's close_notify must still be read
                 appReadingPaused = false;
@@ -617,6 +618,11 @@ final class SslProtocol implements Protocol {
             state = State.UNWRAPPED;
             cancelTimers();
             if (transport != null) transport.abort();
+        }
+
+        /** Whether the application protocol is paused for writing: the socket transport's state, passed on. */
+        boolean isWritingPaused() {
+            return transport != null && Sendfile.isWritingPaused(transport);
         }
 
         @Override
