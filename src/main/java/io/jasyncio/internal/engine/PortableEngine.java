@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * JDK's scheduler runs virtual threads on a few carriers and lets an idle carrier steal what
  * another one queued, so an unparked fiber often runs on the other carrier and every hand-off
  * moves a stack between cores; {@code -Djdk.virtualThreadScheduler.parallelism=1} makes the
- * portable engine about twice as fast, but only a JVM option can set it. So the loop first yields
+ * portable engine 1.5–1.8 times as fast, but only a JVM option can set it. So the loop first yields
  * its carrier a couple of times, which runs the fiber there if it is still queued, and parks only
  * then; once the fiber has started on another carrier, yielding cannot help and the loop parks at
  * once. A thread whose body ended yields twice too before it parks in the pool: a loop that starts
