@@ -103,9 +103,9 @@ public final class Sendfile {
      * meanwhile. An I/O error is fatal to the transport, as a failed write is.
      */
     private static long sendOnTransport(EventLoop loop, SocketTransport st, FileChannel file, long offset, long count) throws IOException {
+        Future<Void> empty = st.startSendfile();  // refused (after writeEof) before reading is paused
         boolean resumeReading = st.isReading();
         st.pauseReading();
-        Future<Void> empty = st.startSendfile();
         try {
             Io.await(empty);
             return sendNatively(loop, st.channel(), file, offset, count, st);

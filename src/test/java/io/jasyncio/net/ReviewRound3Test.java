@@ -1,0 +1,67 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.EventLoop;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The findings of a third review, of sendfile and Happy Eyeballs: each a misbehaviour the feature's
+ * own tests left, on loopback.
+ */
+@Tag("io")
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ReviewRound3Test {
+    @TempDir
+    Path dir;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSendfileRefusedAfterWriteEofLeavesTheTransportReading() throws Exception {
+        Path file = Files.write(dir.resolve("f"), b("file"));
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server server = RecordingProtocol.serve(served, () -> {
+                RecordingProtocol p = new RecordingProtocol();
+                p.keepOpenOnEof = true;  // half-closed: it still answers
+                return p;
+            }, ServerOptions.DEFAULT);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport client = pair.transport();
+            client.writeEof();
+            try (FileChannel f = FileChannel.open(file)) {
+                var e = assertThrows(IllegalStateException.class, () -> loop.sendfile(client, f));
+                pair.protocol().log.add(e.getMessage());
+            }
+            pair.protocol().log.add("reading " + client.isReading());
+            while (served.isEmpty()) sleep(0.01);
+            served.get(0).eof.await();
+            served.get(0).transport.write(b("reply"));
+            timeout(5, () -> {  // a transport left paused would never read it
+                while (pair.protocol().received.size() < 5) sleep(0.01);
+                return null;
+            });
+            client.close();
+            served.get(0).transport.close();
+            pair.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+            return pair.protocol().log;
+        });
+        assertEquals(List.of("made", "Cannot call sendfile() after writeEof()", "reading true", "data reply", "lost null"), log);
+    }
+}
