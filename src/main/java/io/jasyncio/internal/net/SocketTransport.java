@@ -58,7 +58,7 @@ final class SocketTransport extends FlowControl implements Transport {
      * buffer is empty, then the native send's own future. Null otherwise.
      */
     private Future<Void> sendfileWaiter;
-    /** The ReadBuffer of ioBufferThread, the thread that last read or wrote. */
+    /** The ReadBuffer of ioBufferThread, the thread that last read (writes on that thread stage in it). */
     private ByteBuffer ioBuffer;
     private Thread ioBufferThread;
 
@@ -184,18 +184,20 @@ final class SocketTransport extends FlowControl implements Transport {
     }
 
     /**
-     * Writes what the socket takes of {@code data} at once. Heap bytes that fit are staged in this
-     * thread's direct buffer: NIO would copy them into a temporary direct buffer of its own, found
-     * through a thread-local lookup per write. The read buffer is free here: reads copy out of it
-     * before any protocol call.
+     * Writes what the socket takes of {@code data} at once. Heap bytes that fit are staged in the
+     * direct buffer of the thread that reads (the loop's): NIO would copy them into a temporary
+     * direct buffer of its own, found through a thread-local lookup per write. The read buffer is
+     * free here: reads copy out of it before any protocol call. A write from another thread (a task
+     * on the portable engine runs on a thread of its own) is not staged: it would give every such
+     * thread a direct buffer of 256 KiB, for as long as it lives.
      */
     private void writeNow(ByteBuffer data) throws IOException {
-        if (data.isDirect() || data.remaining() > ReadBuffer.MAX_READ) {
+        if (data.isDirect() || data.remaining() > ReadBuffer.MAX_READ || Thread.currentThread() != ioBufferThread) {
             channel.write(data);
             return;
         }
         int pos = data.position();
-        ByteBuffer staged = ioBuffer().put(data).flip();
+        ByteBuffer staged = ioBuffer.clear().put(data).flip();
         data.position(pos + channel.write(staged));
     }
 
@@ -276,6 +278,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     /** A connectionMade that throws is fatal, as every protocol callback: reading never starts. */
     private void callConnectionMade() {
+        ioBuffer();  // a callback runs on the loop's thread: its writes stage from the first one
         try {
             protocol.connectionMade(this);
         } catch (Throwable e) {
