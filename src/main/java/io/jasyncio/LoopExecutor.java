@@ -74,7 +74,12 @@ final class LoopExecutor {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-            if (!loop.isClosed()) loop.callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
+            if (loop.isClosed()) return;  // the wait gave up (timeout) and the loop has closed since
+            try {
+                loop.callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
+            } catch (IllegalStateException closedMeanwhile) {
+                // closed between the check and the call: nobody waits any more
+            }
         });
         TimerHandle timer = Double.isInfinite(timeout) ? null : loop.callLater(timeout, () -> {
             if (done.isDone()) return;
