@@ -476,17 +476,17 @@ public final class EventLoop implements AutoCloseable {
      * FileChannel, long, long, boolean)}.
      */
     public long sockSendfile(SocketChannel socket, FileChannel file) throws IOException {
-        return Sendfile.sockSendfile(this, socket, file, 0, Long.MAX_VALUE, true);
+        return sockSendfile(socket, file, 0, Long.MAX_VALUE, true);
     }
 
     /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset) throws IOException {
-        return Sendfile.sockSendfile(this, socket, file, offset, Long.MAX_VALUE, true);
+        return sockSendfile(socket, file, offset, Long.MAX_VALUE, true);
     }
 
     /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, with the fallback allowed. */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count) throws IOException {
-        return Sendfile.sockSendfile(this, socket, file, offset, count, true);
+        return sockSendfile(socket, file, offset, count, true);
     }
 
     /**
@@ -508,6 +508,8 @@ public final class EventLoop implements AutoCloseable {
      * @throws IOException the socket failed (a reset peer); what was sent is in the file's position
      */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count, boolean fallback) throws IOException {
+        checkClosed();
+        checkThread("sockSendfile");
         return Sendfile.sockSendfile(this, socket, file, offset, count, fallback);
     }
 
@@ -597,17 +599,17 @@ public final class EventLoop implements AutoCloseable {
      * #sendfile(Transport, FileChannel, long, long, boolean)}.
      */
     public long sendfile(Transport transport, FileChannel file) throws IOException {
-        return Sendfile.sendfile(this, transport, file, 0, Long.MAX_VALUE, true);
+        return sendfile(transport, file, 0, Long.MAX_VALUE, true);
     }
 
     /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
     public long sendfile(Transport transport, FileChannel file, long offset) throws IOException {
-        return Sendfile.sendfile(this, transport, file, offset, Long.MAX_VALUE, true);
+        return sendfile(transport, file, offset, Long.MAX_VALUE, true);
     }
 
     /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, with the fallback allowed. */
     public long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
-        return Sendfile.sendfile(this, transport, file, offset, count, true);
+        return sendfile(transport, file, offset, count, true);
     }
 
     /**
@@ -630,6 +632,8 @@ public final class EventLoop implements AutoCloseable {
      * @throws IOException the connection failed or was closed before the file was sent
      */
     public long sendfile(Transport transport, FileChannel file, long offset, long count, boolean fallback) throws IOException {
+        checkClosed();
+        checkThread("sendfile");
         return Sendfile.sendfile(this, transport, file, offset, count, fallback);
     }
 

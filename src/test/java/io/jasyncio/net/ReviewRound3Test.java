@@ -8,6 +8,10 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,5 +112,24 @@ class ReviewRound3Test {
             return after - before;
         });
         assertTrue(grown < 4L << 20, "direct memory grew by " + grown + " bytes for " + tasks + " writing tasks");
+    }
+
+    @Test
+    void sockSendfileOnAClosedLoopSendsNothingAndThrows() throws Exception {
+        // as every other sock* method: a closed loop throws before the socket is touched
+        Path file = Files.write(dir.resolve("f"), b("file"));
+        EventLoop closed = newEventLoop();
+        closed.close();
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel sock = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel peer = listener.accept();
+                FileChannel f = FileChannel.open(file)) {
+            sock.configureBlocking(false);
+            peer.configureBlocking(false);
+            var e = assertThrows(IllegalStateException.class, () -> closed.sockSendfile(sock, f));
+            assertTrue(e.getMessage().startsWith("Event loop is closed"), e.getMessage());
+            assertEquals(0, peer.read(ByteBuffer.allocate(16)), "bytes were sent");
+            assertEquals(0, f.position());
+        }
     }
 }
