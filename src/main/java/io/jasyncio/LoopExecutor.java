@@ -21,6 +21,8 @@ final class LoopExecutor {
     private final EventLoop loop;
     /** Made on first use; loop thread only. */
     private ExecutorService defaultExecutor;
+    /** shutdownDefaultExecutor or close was called, default executor or not (asyncio's _executor_shutdown_called); loop thread only. */
+    private boolean shutdownCalled;
 
     LoopExecutor(EventLoop loop) {
         this.loop = loop;
@@ -64,6 +66,7 @@ final class LoopExecutor {
         if (!(timeout >= 0)) {
             throw new IllegalArgumentException("timeout must be a number of seconds >= 0 (or infinity), got " + timeout);
         }
+        shutdownCalled = true;
         ExecutorService ex = defaultExecutor;
         if (ex == null) return;
         ex.shutdown();
@@ -95,20 +98,20 @@ final class LoopExecutor {
 
     /** Shuts the default executor down without waiting: the loop is closing. */
     void close() {
+        shutdownCalled = true;
         if (defaultExecutor != null) defaultExecutor.shutdown();
     }
 
     private ExecutorService defaultExecutor() {
+        if (shutdownCalled) throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
         if (defaultExecutor == null) {
             defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
-        } else if (defaultExecutor.isShutdown()) {
-            throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
         }
         return defaultExecutor;
     }
 
     @Override
     public String toString() {
-        return "LoopExecutor[" + (defaultExecutor == null ? "no default executor" : defaultExecutor.isShutdown() ? "shut down" : "running") + "]";
+        return "LoopExecutor[" + (shutdownCalled ? "shut down" : defaultExecutor == null ? "no default executor" : "running") + "]";
     }
 }

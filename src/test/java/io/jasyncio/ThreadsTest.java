@@ -180,6 +180,17 @@ class ThreadsTest {
     }
 
     @Test
+    void shutdownDefaultExecutorBeforeAnyUseStillRefusesLaterWork() throws Exception {
+        // behaviour of base_events.py _check_default_executor: shutdown_default_executor marks the
+        // loop even when it has made no default executor yet
+        String message = run(() -> {
+            getRunningLoop().shutdownDefaultExecutor();
+            return assertThrows(IllegalStateException.class, () -> getRunningLoop().runInExecutor(null, () -> "refused")).getMessage();
+        });
+        assertEquals("the default executor has been shut down; pass an executor of your own", message);
+    }
+
+    @Test
     void threadsFloodingCallSoonThreadsafeCannotStarveTheLoop() throws Exception {
         // each tick takes a bounded batch of the other threads' callbacks, as asyncio's _run_once
         // runs only the callbacks ready when it starts
