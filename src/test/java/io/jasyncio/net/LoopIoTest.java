@@ -28,19 +28,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LoopIoTest {
 
-    private static ServerSocketChannel listener() throws IOException {
-        ServerSocketChannel s = ServerSocketChannel.open();
-        s.bind(new InetSocketAddress("127.0.0.1", 0));
-        s.configureBlocking(false);
-        return s;
-    }
-
-    private static SocketChannel client() throws IOException {
-        SocketChannel c = SocketChannel.open();
-        c.configureBlocking(false);
-        return c;
-    }
-
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -104,7 +91,7 @@ class LoopIoTest {
                 assertTrue(e.getMessage().contains("configureBlocking(false)"), e.getMessage());
                 assertThrows(IllegalArgumentException.class, () -> loop.sockRecv(blocking, 10));
             }
-            SocketChannel closed = client();
+            SocketChannel closed = NetTesting.nonBlockingSocket();
             closed.close();
             var e = assertThrows(IllegalArgumentException.class, () -> loop.addWriter(closed, () -> { }));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
@@ -117,7 +104,7 @@ class LoopIoTest {
     void sockOperationsEchoOverLoopback() throws Exception {
         String reply = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 Task<Void> echo = createTask(() -> {
                     try (SocketChannel conn = loop.sockAccept(server)) {
                         assertFalse(conn.isBlocking());
@@ -147,7 +134,7 @@ class LoopIoTest {
         for (int i = 0; i < size; i++) data[i] = (byte) (i * 31 + (i >>> 11));
         byte[] got = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 Task<byte[]> reader = createTask(() -> {
                     try (SocketChannel conn = loop.sockAccept(server)) {
                         ByteBuffer all = ByteBuffer.allocate(size);
@@ -175,7 +162,7 @@ class LoopIoTest {
     void sockRecvReturnsEmptyAtEndOfStream() throws Exception {
         int length = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 loop.sockConnect(c, server.getLocalAddress());
                 try (SocketChannel conn = loop.sockAccept(server)) {
                     conn.shutdownOutput();
@@ -191,10 +178,10 @@ class LoopIoTest {
         NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
             SocketAddress free;
-            try (ServerSocketChannel s = listener()) {
+            try (ServerSocketChannel s = NetTesting.listener()) {
                 free = s.getLocalAddress();
             }
-            try (SocketChannel c = client()) {
+            try (SocketChannel c = NetTesting.nonBlockingSocket()) {
                 assertThrows(ConnectException.class, () -> loop.sockConnect(c, free));
                 assertFalse(loop.removeWriter(c), "no writer left behind");
             }
@@ -205,7 +192,7 @@ class LoopIoTest {
     void anUnresolvedHostNameIsResolvedOffTheLoop() throws Exception {
         String reply = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 loop.sockConnect(c, InetSocketAddress.createUnresolved("localhost", port));
                 try (SocketChannel conn = loop.sockAccept(server)) {
@@ -222,7 +209,7 @@ class LoopIoTest {
         List<String> log = new ArrayList<>();
         NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 loop.sockConnect(c, server.getLocalAddress());
                 try (SocketChannel conn = loop.sockAccept(server)) {
                     Task<byte[]> recv = createTask(() -> loop.sockRecv(c, 10));
@@ -265,7 +252,7 @@ class LoopIoTest {
         NetTesting.assertNoFdLeak(() -> {
             EventLoop loop = getRunningLoop();
             for (int i = 0; i < 5; i++) {
-                try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+                try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                     loop.sockConnect(c, server.getLocalAddress());
                     try (SocketChannel conn = loop.sockAccept(server)) {
                         loop.sockSendall(conn, bytes("x"));

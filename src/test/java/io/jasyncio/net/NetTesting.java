@@ -8,6 +8,10 @@ import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Runner;
 import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,5 +98,20 @@ final class NetTesting {
         List<String> added = new ArrayList<>(after);
         before.forEach(added::remove);
         assertEquals(before.size(), after.size(), "file descriptors open before and after the scenario; new: " + added);
+    }
+
+    /** A non-blocking listening socket on 127.0.0.1, any port. */
+    static ServerSocketChannel listener() throws IOException {
+        ServerSocketChannel s = ServerSocketChannel.open();
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        s.configureBlocking(false);
+        return s;
+    }
+
+    /** A non-blocking, unconnected TCP socket. */
+    static SocketChannel nonBlockingSocket() throws IOException {
+        SocketChannel c = SocketChannel.open();
+        c.configureBlocking(false);
+        return c;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -45,19 +44,6 @@ class ReviewRound2Test {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static ServerSocketChannel listener() throws IOException {
-        ServerSocketChannel s = ServerSocketChannel.open();
-        s.bind(new InetSocketAddress("127.0.0.1", 0));
-        s.configureBlocking(false);
-        return s;
-    }
-
-    private static SocketChannel client() throws IOException {
-        SocketChannel c = SocketChannel.open();
-        c.configureBlocking(false);
-        return c;
-    }
-
     // ---- sock* operations cancelled in the tick their readiness arrives ----
 
     // behaviour of selector_events.py _sock_recv ("if fut.done(): return"): the cancellation is
@@ -67,7 +53,7 @@ class ReviewRound2Test {
         List<String> log = new ArrayList<>();
         NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 loop.sockConnect(c, server.getLocalAddress());
                 try (SocketChannel conn = loop.sockAccept(server)) {
                     Task<byte[]> recv = createTask(() -> loop.sockRecv(c, 10));
@@ -89,7 +75,7 @@ class ReviewRound2Test {
     void aSockAcceptCancelledInTheTickAClientArrivesLeavesItForTheNextAccept() throws Exception {
         NetTesting.assertNoFdLeak(() -> {
             EventLoop loop = getRunningLoop();
-            try (ServerSocketChannel server = listener(); SocketChannel c = client()) {
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
                 Task<SocketChannel> accept = createTask(() -> loop.sockAccept(server));
                 sleep(0);
                 c.configureBlocking(true);
