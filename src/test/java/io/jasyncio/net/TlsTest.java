@@ -239,4 +239,37 @@ class TlsTest {
         assertEquals(List.of("made", "data last words", "eof", "lost null", "protocol client read close_notify true",
                 "streams client read 0 bytes, at eof true", "streams client read close_notify true"), log);
     }
+
+    @Test
+    void aKeyUpdateFromEitherSideKeepsTheConnectionTalking() throws Exception {
+        // TLS 1.3 KeyUpdate: SSLEngine.beginHandshake() after the handshake asks the peer for new
+        // keys; records then arrive under the new keys, with no handshake around them
+        List<String> log = NetTesting.run(() -> {
+            List<StreamWriter> served = new ArrayList<>();
+            Server srv = Streams.startServer((r, w) -> {
+                served.add(w);
+                StreamsTest.echoLines(r, w);
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), client());
+            List<String> l = new ArrayList<>();
+            SSLEngine clientEngine = (SSLEngine) c.writer().getExtraInfo("ssl_object");
+            l.add(clientEngine.getSession().getProtocol());
+            c.writer().write(b("before\n"));
+            l.add(s(c.reader().readLine()).trim());
+            clientEngine.beginHandshake();
+            l.add("client " + clientEngine.getHandshakeStatus());
+            c.writer().write(b("after the client's update\n"));
+            l.add(s(c.reader().readLine()).trim());
+            ((SSLEngine) served.get(0).getExtraInfo("ssl_object")).beginHandshake();
+            c.writer().write(b("after the server's update\n"));
+            l.add(s(c.reader().readLine()).trim());
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("TLSv1.3", "before", "client NEED_WRAP", "after the client's update",
+                "after the server's update"), log);
+    }
 }
