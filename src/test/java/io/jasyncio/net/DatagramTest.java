@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("io")
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatagramTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** Echoes every datagram to its sender. */
     static final class EchoServerProtocol implements DatagramProtocol {

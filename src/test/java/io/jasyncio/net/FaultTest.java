@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -13,7 +15,6 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,14 +29,6 @@ import org.junit.jupiter.api.Timeout;
 @Tag("io")
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FaultTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     /** A raw non-blocking client socket connected to {@code port}. */
     private static SocketChannel rawClient(EventLoop loop, int port) throws IOException {

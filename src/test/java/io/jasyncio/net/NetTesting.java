@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,5 +114,15 @@ final class NetTesting {
         SocketChannel c = SocketChannel.open();
         c.configureBlocking(false);
         return c;
+    }
+
+    /** The UTF-8 bytes of {@code text}. */
+    static byte[] b(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code bytes} decoded as UTF-8. */
+    static String s(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

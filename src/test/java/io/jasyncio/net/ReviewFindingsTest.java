@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,7 +18,6 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,16 +49,8 @@ class ReviewFindingsTest {
         tls = TlsTesting.make(dir);
     }
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
     private static ConnectOptions tlsClient() {
-        return ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost");
+        return tls.clientOptions();
     }
 
     /** Bytes 0, 1, 2, ... wrapping at 251, so that a lost or reordered chunk shows. */

@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -11,7 +13,6 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +35,6 @@ class ReviewRound2Test {
     @BeforeAll
     static void makeCertificate(@TempDir Path dir) throws Exception {
         tls = TlsTesting.make(dir);
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     // ---- sock* operations cancelled in the tick their readiness arrives ----
@@ -137,7 +130,7 @@ class ReviewRound2Test {
                 }
             }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(),
-                    ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost").sslShutdownTimeout(0.2));
+                    tls.clientOptions().sslShutdownTimeout(0.2));
             pair.transport().close();
             waitFor(pair.protocol().lost, 5);
             log.addAll(pair.protocol().log);

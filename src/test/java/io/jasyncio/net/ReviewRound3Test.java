@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReviewRound3Test {
     @TempDir
     Path dir;
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void aSendfileRefusedAfterWriteEofLeavesTheTransportReading() throws Exception {

@@ -64,7 +64,7 @@ class SendfileTest {
                     tlsOn ? ServerOptions.DEFAULT.ssl(tls.server) : ServerOptions.DEFAULT);
             if (sink.smallBuffers) SendfileTesting.smallBuffers(server.sockets().get(0));
             var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port(),
-                    tlsOn ? ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost").sslShutdownTimeout(0.5)
+                    tlsOn ? tls.clientOptions().sslShutdownTimeout(0.5)
                             : ConnectOptions.DEFAULT);
             pair.protocol().logData = false;
             if (sink.smallBuffers) SendfileTesting.smallBuffers(pair.transport().getExtraInfo("socket"));

@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,9 +9,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import io.jasyncio.testing.VirtualTimeExtension;
-import java.io.IOException;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,14 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(10)
 @ExtendWith(VirtualTimeExtension.class)
 class StreamReaderTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     @Test
     void readLineWaitsForTheNewlineAcrossFeeds(EventLoop loop) throws Exception {

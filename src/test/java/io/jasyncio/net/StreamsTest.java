@@ -1,12 +1,13 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("io")
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamsTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     /** Echoes lines until the client half-closes, then closes. */
     static void echoLines(StreamReader reader, StreamWriter writer) throws Exception {

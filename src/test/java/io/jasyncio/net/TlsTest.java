@@ -1,10 +1,11 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
@@ -29,16 +30,8 @@ class TlsTest {
         tls = TlsTesting.make(dir);
     }
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
     private static ConnectOptions client() {
-        return ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("localhost");
+        return tls.clientOptions();
     }
 
     @Test

@@ -51,4 +51,9 @@ final class TlsTesting {
         client.init(null, tmf.getTrustManagers(), null);
         return new TlsTesting(server, client);
     }
+
+    /** Options for a TLS client of a server using {@link #server}: trusts it, checks the name "localhost". */
+    ConnectOptions clientOptions() {
+        return ConnectOptions.DEFAULT.ssl(client).serverHostname("localhost");
+    }
 }
