@@ -44,10 +44,12 @@ class LayeringTest {
      * The one exception, which the contract forces: DESIGN.md §4 puts {@code createConnection},
      * {@code createServer} and {@code createDatagramEndpoint} on {@code EventLoop}, so the loop names
      * the net contracts in its signatures and delegates to the net implementation, as CPython's
-     * {@code base_events} imports {@code transports} and {@code sslproto}. No other core file may.
+     * {@code base_events} imports {@code transports} and {@code sslproto}. {@code EventLoopIo} holds those methods for it (the same public API, in a file of its own); no
+     * other core file may.
      */
     private static final Map<String, Set<String>> FILE_EXCEPTIONS = Map.of(
-            "EventLoop.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"));
+            "EventLoop.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"),
+            "EventLoopIo.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"));
 
     @Test
     void everyPackageUsesOnlyTheLayersBelowIt() throws IOException {

@@ -53,13 +53,21 @@ class PublicApiTest {
                 if (!isVisible(c)) continue;
                 String type = c.getName();
                 lines.add(type + " : " + Modifier.toString(c.getModifiers() & ~Modifier.SYNCHRONIZED) + " " + kind(c)
-                        + (c.getGenericSuperclass() != null && c.getSuperclass() != Object.class && !c.isEnum() && !c.isRecord()
+                        + (c.getGenericSuperclass() != null && c.getSuperclass() != Object.class && Modifier.isPublic(c.getSuperclass().getModifiers()) && !c.isEnum() && !c.isRecord()
                                 ? " extends " + c.getGenericSuperclass().getTypeName() : ""));
                 for (Constructor<?> k : c.getDeclaredConstructors()) {
                     if (isApi(k.getModifiers())) lines.add(type + " : " + k.toGenericString());
                 }
                 for (Method m : c.getDeclaredMethods()) {
                     if (isApi(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) lines.add(type + " : " + m.toGenericString());
+                }
+                // a package-private superclass (EventLoopIo) lends its public methods to c: they are c's API
+                for (Class<?> s = c.getSuperclass(); s != null && !Modifier.isPublic(s.getModifiers()); s = s.getSuperclass()) {
+                    for (Method m : s.getDeclaredMethods()) {
+                        if (Modifier.isPublic(m.getModifiers()) && !Modifier.isAbstract(m.getModifiers()) && !m.isSynthetic()) {
+                            lines.add(type + " : " + m.toGenericString().replace(s.getName() + ".", type + "."));
+                        }
+                    }
                 }
                 for (Field fl : c.getDeclaredFields()) {
                     if (isApi(fl.getModifiers()) && !fl.isSynthetic()) lines.add(type + " : " + fl.toGenericString());
