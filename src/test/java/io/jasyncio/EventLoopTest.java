@@ -778,4 +778,16 @@ class EventLoopTest {
             logger.setLevel(savedLevel);
         }
     }
+
+    // behaviour of base_events.py _run_once: due timers are appended after the callbacks already ready
+    @Test
+    void aZeroDelayTimerRunsAfterCallbacksAlreadyScheduledWithCallSoon(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        loop.callLater(0, () -> log.add("later(0)"));
+        loop.callSoon(() -> log.add("soon"));
+        loop.callAt(loop.time(), () -> log.add("at(now)"));
+        loop.callSoon(() -> log.add("soon 2"));
+        runOneIteration(loop);
+        assertEquals(List.of("soon", "soon 2", "later(0)", "at(now)"), log);
+    }
 }
