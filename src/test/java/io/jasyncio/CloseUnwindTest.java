@@ -112,4 +112,85 @@ class CloseUnwindTest {
         assertEquals(5, threads.size());
         for (Thread t : threads) TaskThreads.assertRunsNoTask(t);
     }
+
+    // ---- tasks made while the pending ones unwind ----
+
+    @Test
+    void aTaskCreatedByAFinallyBlockWhileTheLoopClosesIsReportedToo(EventLoop loop) {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reports.add(context));
+        List<String> log = new ArrayList<>();
+        Future<Void> never = loop.createFuture();
+        Task<Void> first = loop.createTask(() -> {
+            try {
+                never.await();
+            } finally {
+                createTask(() -> log.add("late: ran"), "late");
+            }
+        }, "first");
+        EventLoopTest.runOneIteration(loop);
+
+        loop.close();
+
+        assertEquals(List.of(), log, "the late task never runs: the loop is closing");
+        assertEquals(List.of("Task was destroyed but it is pending!", "Task was destroyed but it is pending!"),
+                reports.stream().map(r -> r.get("message")).toList());
+        assertSame(first, reports.get(0).get("task"));
+        assertEquals("late", ((Task<?>) reports.get(1).get("task")).getName());
+    }
+
+    @Test
+    void anEagerTaskStartedByAFinallyBlockWhileTheLoopClosesIsUnwoundToo(EventLoop loop) throws Exception {
+        loop.setExceptionHandler((l, context) -> { });
+        loop.setTaskFactory(eagerTaskFactory());
+        List<String> log = new ArrayList<>();
+        List<Thread> lateThread = new ArrayList<>();
+        Future<Void> never = loop.createFuture();
+        loop.createTask(() -> {
+            try {
+                never.await();
+            } finally {
+                createTask(() -> {
+                    lateThread.add(Thread.currentThread());
+                    try {
+                        log.add("late: first step");
+                        never.await();
+                    } finally {
+                        log.add("late: finally");
+                    }
+                }, "late");
+            }
+        });
+        EventLoopTest.runOneIteration(loop);
+
+        loop.close();
+
+        assertEquals(List.of("late: first step", "late: finally"), log);
+        TaskThreads.assertRunsNoTask(lateThread.get(0));
+    }
+
+    @Test
+    void aFinallyBlockRunByCloseSeesItsOwnTasksContextVariables(EventLoop loop) {
+        loop.setExceptionHandler((l, context) -> { });
+        ContextVar<String> requestId = new ContextVar<>("request_id", "none");
+        List<String> log = new ArrayList<>();
+        Future<Void> never = loop.createFuture();
+        for (String id : List.of("r-1", "r-2")) {
+            loop.createTask(() -> {
+                requestId.set(id);
+                try {
+                    never.await();
+                } finally {
+                    log.add(currentTask().getName() + " unwinds with " + requestId.get());
+                    requestId.set("changed while unwinding");
+                }
+            }, "task-" + id);
+        }
+        loop.callSoon(() -> requestId.set("a callback's"));
+        EventLoopTest.runOneIteration(loop);
+
+        loop.close();
+
+        assertEquals(List.of("task-r-1 unwinds with r-1", "task-r-2 unwinds with r-2"), log);
+    }
 }

@@ -7,6 +7,7 @@ import io.jasyncio.testing.VirtualTime;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -1087,5 +1088,52 @@ class TaskTest {
             Thread.sleep(10);
         }
         assertTrue(samples.stream().allMatch(r -> r.get() == null), "finished tasks were collected");
+    }
+
+    // ---- descriptions that throw ----
+
+    /** An exception whose message cannot be computed, so that its toString() throws. */
+    static final class UnprintableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage() failed");
+        }
+    }
+
+    @Test
+    void aTaskFailingWithAnUnprintableExceptionStillWakesItsAwaiters(EventLoop loop) throws Exception {
+        loop.setExceptionHandler((l, context) -> { });
+        UnprintableException failure = new UnprintableException();
+        List<String> log = new ArrayList<>();
+
+        loop.runUntilComplete(() -> {
+            Task<Void> failing = createTask(() -> {
+                throw failure;
+            });
+            failing.addDoneCallback(f -> log.add("done callback"));
+            try {
+                failing.await();
+            } catch (UnprintableException e) {
+                log.add("awaiter got it: " + (e == failure));
+            }
+        });
+
+        assertEquals(List.of("done callback", "awaiter got it: true"), log);
+    }
+
+    // ---- sleep(Duration) ----
+
+    @Test
+    void sleepAcceptsADurationTooLongForNanoseconds(EventLoop loop) throws Exception {
+        Duration centuries = Duration.ofDays(365L * 1000);
+        Task<Void> sleeper = loop.createTask(() -> sleep(centuries));
+        runOneIteration(loop);
+
+        assertFalse(sleeper.isDone(), sleeper.toString());
+        sleeper.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(sleeper));
+        assertEquals(0.0, loop.time(), "nothing waited for the timer");
     }
 }
