@@ -1,10 +1,14 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -322,5 +326,47 @@ class ProtocolTransportTest {
             return pair.protocol().text();
         });
         assertEquals("via localhost", got);
+    }
+
+    private static long directMemoryUsed() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tasksWritingConcurrentlyDoNotEachHoldADirectBuffer() throws Exception {
+        // on the portable engine each task runs on a thread of its own: a per-thread staging buffer
+        // of 256 KiB for its writes would cost 256 KiB of direct memory per task that ever wrote
+        int tasks = 200;
+        long grown = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server server = RecordingProtocol.serve(served, ServerOptions.DEFAULT);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            pair.transport().write(b("warm up"));
+            long before = directMemoryUsed();
+            Future<Void> hold = loop.createFuture();
+            List<Task<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                writers.add(createTask(() -> {
+                    pair.transport().write(b("x"));
+                    hold.await();  // keeps the task, and on the portable engine its thread, alive
+                    return null;
+                }));
+            }
+            sleep(0);
+            sleep(0);
+            long after = directMemoryUsed();
+            hold.setResult(null);
+            gather(writers).await();
+            pair.transport().close();
+            pair.protocol().lost.await();
+            while (served.isEmpty() || !served.get(0).lost.isDone()) sleep(0.01);
+            server.close();
+            server.waitClosed();
+            return after - before;
+        });
+        assertTrue(grown < 4L << 20, "direct memory grew by " + grown + " bytes for " + tasks + " writing tasks");
     }
 }
