@@ -9,6 +9,7 @@ import io.jasyncio.Future;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -167,5 +168,32 @@ class DatagramTest {
             client.protocol().lost.await();
             sleep(0);
         });
+    }
+
+    // an address the socket cannot send to is bad input: refused with a message naming it, never
+    // queued (where a send failing with an unchecked exception would be retried at every poll)
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sendtoAnAddressTheSocketCannotUseIsRefusedWithAClearMessage() throws Exception {
+        List<String> log = new ArrayList<>();
+        Object[] sockname = new Object[1];
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var a = loop.createDatagramEndpoint(DatagramTest.Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            sockname[0] = a.transport().getExtraInfo("sockname");
+            for (SocketAddress bad : List.of(InetSocketAddress.createUnresolved("example.invalid", 9),
+                    UnixDomainSocketAddress.of("/tmp/nowhere.sock"), new InetSocketAddress("::1", 9))) {
+                var e = assertThrows(IllegalArgumentException.class, () -> a.transport().sendto(b("x"), bad));
+                log.add(e.getMessage());
+            }
+            a.transport().close();
+            a.protocol().lost.await();
+            log.addAll(a.protocol().log);
+        });
+        assertEquals(List.of(
+                "cannot send to example.invalid/<unresolved>:9: pass a resolved InetSocketAddress",
+                "cannot send to /tmp/nowhere.sock: pass a resolved InetSocketAddress",
+                "cannot send to the IPv6 address /[0:0:0:0:0:0:0:1]:9 from the IPv4 endpoint " + sockname[0],
+                "made", "lost null"), log);
     }
 }
