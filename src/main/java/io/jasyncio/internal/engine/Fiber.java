@@ -19,6 +19,10 @@ public interface Fiber {
      */
     void suspend();
 
-    /** Whether the body has ended. */
+    /**
+     * Whether the body has ended.
+     *
+     * @return true once the body returned; {@link #resume()} must not be called again
+     */
     boolean isDone();
 }

@@ -22,7 +22,11 @@ public interface IoBackend extends AutoCloseable {
     /** Makes a {@link #poll} that is waiting, or the next one, return promptly. Any thread. */
     void wakeup();
 
-    /** Whether anything is registered, so that a zero-timeout poll could find something. */
+    /**
+     * Whether anything is registered, so that a zero-timeout poll could find something.
+     *
+     * @return false when a poll can only time out or be woken
+     */
     boolean hasRegistrations();
 
     @Override
@@ -34,6 +38,10 @@ public interface IoBackend extends AutoCloseable {
      * then allocates nothing. The backend must not hand it again before it has run.
      */
     abstract class ReadyCallback implements Runnable {
+        /** For subclasses: the entry slot starts empty. */
+        public ReadyCallback() {
+        }
+
         /** The loop's queue entry for this callback, made on first use; loop thread only. */
         public Object queueEntry;
     }

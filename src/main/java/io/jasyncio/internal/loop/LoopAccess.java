@@ -14,11 +14,22 @@ public final class LoopAccess {
     private LoopAccess() {
     }
 
+    /**
+     * Installs the loop factory; called once, by {@code EventLoop}'s static initializer.
+     *
+     * @param f makes a loop, virtual-time if its argument is true
+     */
     public static void setFactory(Function<Boolean, Object> f) {
         factory = f;
     }
 
-    /** A new loop, virtual-time or not, typed as Object because this layer cannot name it. */
+    /**
+     * A new loop, virtual-time or not, typed as Object because this layer cannot name it.
+     *
+     * @param virtualTime true for a loop whose clock starts at 0 and jumps to each due timer
+     * @return a new {@code io.jasyncio.EventLoop}
+     * @throws IllegalStateException if {@code EventLoop} has not been initialized yet
+     */
     public static Object newLoop(boolean virtualTime) {
         Function<Boolean, Object> f = factory;
         if (f == null) throw new IllegalStateException("io.jasyncio.EventLoop is not initialized yet");

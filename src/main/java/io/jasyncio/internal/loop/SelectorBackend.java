@@ -26,7 +26,12 @@ public final class SelectorBackend implements IoBackend {
 
     /** What a registered channel does when the selector reports it ready. */
     public interface Interest {
-        /** Called in the poll with the ready operations; returns a callback to queue, or null. */
+        /**
+         * Called in the poll with the ready operations; must not run loop callbacks itself.
+         *
+         * @param readyOps the {@link SelectionKey} operations the selector found ready
+         * @return a callback to queue on the loop, or null for none
+         */
         Runnable ready(int readyOps);
     }
 
@@ -38,6 +43,12 @@ public final class SelectorBackend implements IoBackend {
     /** Callbacks handed to the sink by the current poll; loop thread only. */
     private int handed;
 
+    /**
+     * A backend on a new {@link Selector}.
+     *
+     * @param sink receives each callback a poll finds ready: the loop's ready queue
+     * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
+     */
     public SelectorBackend(Consumer<Runnable> sink) {
         this.sink = sink;
         try {
@@ -47,12 +58,25 @@ public final class SelectorBackend implements IoBackend {
         }
     }
 
-    /** Registers (or re-registers) {@code channel} for {@code ops}; loop thread only. */
+    /**
+     * Registers (or re-registers) {@code channel} for {@code ops}; loop thread only.
+     *
+     * @param channel a non-blocking channel
+     * @param ops the {@link SelectionKey} operations to watch
+     * @param interest what to do when the channel is ready; the key's attachment
+     * @return the channel's key with this backend's selector
+     * @throws ClosedChannelException if the channel is closed
+     */
     public SelectionKey register(SelectableChannel channel, int ops, Interest interest) throws ClosedChannelException {
         return channel.register(selector, ops, interest);
     }
 
-    /** The key of {@code channel} with this backend's selector, or null if it is not registered. */
+    /**
+     * The key of {@code channel} with this backend's selector.
+     *
+     * @param channel any channel
+     * @return its key, or null if it is not registered
+     */
     public SelectionKey keyFor(SelectableChannel channel) {
         return channel.keyFor(selector);
     }
@@ -63,6 +87,9 @@ public final class SelectorBackend implements IoBackend {
      * descriptor (a listening socket keeps accepting) until its key is deregistered. The select
      * that does it may find other keys ready; they are dropped, which loses nothing because
      * readiness is level-triggered and the next poll reports them again.
+     *
+     * @param key a key of this backend's selector
+     * @throws UncheckedIOException if the selector fails
      */
     public void deregister(SelectionKey key) {
         key.cancel();
