@@ -34,18 +34,37 @@ public final class Runner implements AutoCloseable {
         this(false);
     }
 
-    /** A runner of a new default loop, in debug mode if {@code debug}. */
+    /**
+     * A runner of a new default loop, in debug mode if {@code debug}.
+     *
+     * @param debug true to turn the loop's debug mode on (see {@link EventLoop#setDebug})
+     */
     public Runner(boolean debug) {
         this(debug, Asyncio::newEventLoop);
     }
 
-    /** A runner of the loop {@code loopFactory} makes (e.g. a virtual-time loop for tests). */
+    /**
+     * A runner of the loop {@code loopFactory} makes (e.g. a virtual-time loop for tests).
+     *
+     * @param debug true to turn the loop's debug mode on (see {@link EventLoop#setDebug})
+     * @param loopFactory called once, on first use, for the loop; the runner closes that loop
+     */
     public Runner(boolean debug, Supplier<EventLoop> loopFactory) {
         this.debug = debug;
         this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory is null: pass e.g. Asyncio::newEventLoop");
     }
 
-    /** Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome. */
+    /**
+     * Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome.
+     * Each run starts in the context (the {@link ContextVar} values) the previous run left, as
+     * asyncio's {@code Runner.run}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     */
     public <T> T run(Coroutine<T> coro) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (EventLoop.RUNNING.get() != null) {
@@ -60,12 +79,23 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    /** As {@link #run(Coroutine)} for a coroutine without a value. */
+    /**
+     * As {@link #run(Coroutine)} for a coroutine without a value.
+     *
+     * @param coro the task's body
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     */
     public void run(AsyncRunnable coro) throws Exception {
         run(Asyncio.asCoroutine(coro));
     }
 
-    /** The runner's loop, made on first use. */
+    /**
+     * The runner's loop, made on first use (and then set as this thread's loop).
+     *
+     * @return the loop {@link #run} uses
+     * @throws IllegalStateException if the runner is closed
+     */
     public EventLoop getLoop() {
         return lazyInit();
     }
