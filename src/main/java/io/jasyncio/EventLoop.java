@@ -211,7 +211,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     /**
      * Closes the loop: reports and unwinds tasks still pending, drops callbacks and timers, shuts the
-     * default executor down without waiting and releases the selector. Idempotent.
+     * default executor down without waiting, releases the selector and removes the loop's signal
+     * handlers. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -229,6 +230,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         incoming.clear();
         executors.close();
         backend.close();
+        removeSignalHandlers();
     }
 
     /** The loop's clock in seconds: monotonic, or virtual for a virtual-time loop. Any thread. */

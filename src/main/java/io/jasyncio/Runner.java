@@ -45,7 +45,16 @@ public final class Runner implements AutoCloseable {
         this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory is null: pass e.g. Asyncio::newEventLoop");
     }
 
-    /** Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome. */
+    /**
+     * Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome.
+     *
+     * <p>On the JVM's main thread, Ctrl-C (SIGINT) cancels the task, lets it unwind, and then throws
+     * {@link KeyboardInterrupt}; a second Ctrl-C meanwhile exits the JVM with status 130 (its shutdown
+     * hooks run). Not while a loop holds a SIGINT handler of its own ({@link EventLoop#addSignalHandler}),
+     * nor when the JVM was started with SIGINT ignored. The JVM's SIGINT handler is back when this returns.
+     *
+     * @throws KeyboardInterrupt Ctrl-C cancelled the task, and it unwound
+     */
     public <T> T run(Coroutine<T> coro) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (EventLoop.RUNNING.get() != null) {
@@ -53,10 +62,15 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = lazyInit();
         Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        MainInterrupt ctrlC = MainInterrupt.install(l, task);
         try {
             return l.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) throw new KeyboardInterrupt();
+            throw e;
         } finally {
             context = task.context;
+            if (ctrlC != null) ctrlC.close();
         }
     }
 
