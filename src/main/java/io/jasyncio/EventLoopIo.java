@@ -326,9 +326,12 @@ abstract sealed class EventLoopIo permits EventLoop {
      * runs may run it several times or once. A signal the JVM was started with ignored ({@code nohup}
      * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so.
      *
-     * @throws IllegalArgumentException an unknown name, or a signal no program may handle in a JVM
-     *     (KILL, STOP, QUIT, and those HotSpot uses itself: USR2, SEGV, BUS, ILL, FPE, PIPE, XFSZ), or
-     *     one this JVM refuses (HUP, INT and TERM under {@code -Xrs}); the message names the signal and why
+     * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
+     * JFR's sampler, BUS reports faults on mapped files): handle those only knowing that.
+     *
+     * @throws IllegalArgumentException an unknown name, or a signal no program may handle in a JVM:
+     *     KILL, STOP, QUIT, and those HotSpot keeps for itself, which {@code sun.misc.Signal.handle}
+     *     refuses (SEGV, ILL, FPE; HUP, INT and TERM under {@code -Xrs}); the message names the signal and why
      * @throws IllegalStateException the loop is closed, or the JDK module {@code jdk.unsupported} is absent
      */
     public void addSignalHandler(String name, Runnable callback) {

@@ -14,21 +14,14 @@ import java.util.Objects;
  */
 public final class SignalNames {
     /**
-     * Signals no program may handle in a JVM, and why: the OS delivers KILL and STOP to no handler,
-     * and HotSpot uses the others itself (QUIT prints a thread dump, USR2 suspends threads, the
-     * rest are its fault and I/O handlers), whether or not {@code sun.misc.Signal.handle} refuses them.
+     * Signals refused by name, and why: the OS delivers KILL and STOP to no handler, and QUIT is the
+     * JVM's thread dump. The other signals HotSpot keeps for itself are the ones {@code
+     * sun.misc.Signal.handle} refuses (SEGV, ILL, FPE on Linux; HUP, INT and TERM under -Xrs).
      */
     private static final Map<String, String> RESERVED = Map.of(
             "KILL", "the OS never lets a program catch it",
             "STOP", "the OS never lets a program catch it",
-            "QUIT", "the JVM uses it to print a thread dump",
-            "USR2", "the JVM uses it to suspend and resume threads",
-            "SEGV", "the JVM handles it itself (implicit null checks, stack banging)",
-            "BUS", "the JVM handles it itself (faults on mapped memory)",
-            "ILL", "the JVM handles it itself",
-            "FPE", "the JVM handles it itself (integer division by zero)",
-            "PIPE", "the JVM handles it itself (writes to a closed pipe fail with an IOException instead)",
-            "XFSZ", "the JVM handles it itself (files over the size limit fail with an IOException instead)");
+            "QUIT", "the JVM uses it to print a thread dump");
 
     private SignalNames() {
     }

@@ -42,7 +42,8 @@ public final class Signals {
      * Runs {@code delivery} whenever signal {@code canonical} arrives, for {@code owner}, replacing
      * the owner's earlier delivery for that signal.
      *
-     * @throws IllegalArgumentException if no program may handle the signal, or the JVM refuses it
+     * @throws IllegalArgumentException if no program may handle the signal (KILL, STOP, QUIT), or the
+     *     JVM refuses it
      */
     public synchronized void add(Object owner, String canonical, Runnable delivery) {
         String reason = SignalNames.reservedReason(canonical);
@@ -111,7 +112,11 @@ public final class Signals {
         try {
             previous = NativeSignals.install(canonical, () -> deliver(canonical));
         } catch (IllegalArgumentException e) {
-            throw refused(canonical, "the JVM refused it (" + e.getMessage() + "; a JVM started with -Xrs keeps HUP, INT and TERM)");
+            String why = switch (canonical) {
+                case "HUP", "INT", "TERM" -> "the JVM keeps it for itself, as it was started with -Xrs";
+                default -> "the JVM uses it itself";
+            };
+            throw refused(canonical, why + " (" + e.getMessage() + ")");
         }
         slot = new Slot(canonical, previous);
         slots.put(canonical, slot);
