@@ -322,8 +322,8 @@ abstract sealed class EventLoopIo permits EventLoop {
      * while this loop holds it.
      *
      * <p>Signals arrive on a JVM thread; the callback is posted with {@link EventLoop#callSoonThreadsafe},
-     * so it runs on the loop thread in a later iteration, and several signals that arrive before it
-     * runs may run it several times or once. A signal the JVM was started with ignored ({@code nohup}
+     * so it runs on the loop thread in a later iteration, once per signal the JVM saw (the OS merges
+     * signals sent faster than they are taken). A signal the JVM was started with ignored ({@code nohup}
      * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so.
      *
      * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
