@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ctrl-C for one {@link Runner#run}: asyncio 3.11's {@code Runner._on_sigint}. While installed, the
  * first SIGINT cancels the main task (the loop then unwinds it), and a second one ends the JVM
- * with exit status 130, running its shutdown hooks, as the JVM's own SIGINT handler does. A loop that holds a SIGINT handler of its own
- * ({@link EventLoop#addSignalHandler}) takes SIGINT over while it holds it.
+ * with exit status 130, running its shutdown hooks, as the JVM's own SIGINT handler does. A loop
+ * that holds a SIGINT handler of its own ({@link EventLoop#addSignalHandler}) takes SIGINT over
+ * while it holds it.
  *
  * <p>Installed only on the JVM's main thread (the thread named "main" of the "main" group: Java has
  * no other way to tell it), and not at all when SIGINT is ignored (a background job, {@code nohup})
