@@ -63,7 +63,9 @@ public final class Asyncio {
 
     /**
      * Runs {@code coro} on a new loop and closes it: asyncio's {@code run}. Cancels what is left,
-     * waits for it, shuts the default executor down and leaves this thread with no loop set.
+     * waits for it, shuts the default executor down and leaves this thread with no loop set. On the
+     * JVM's main thread, Ctrl-C cancels {@code coro} and, once it unwound, throws {@link
+     * KeyboardInterrupt}, as {@link Runner#run(Coroutine)} says.
      *
      * @param <T> the result's type
      * @param coro the main task's body

@@ -242,7 +242,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     /**
      * Closes the loop: reports and unwinds tasks still pending, drops callbacks and timers, shuts the
-     * default executor down without waiting and releases the selector. Idempotent.
+     * default executor down without waiting, releases the selector and removes the loop's signal
+     * handlers. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -260,6 +261,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         incoming.clear();
         executors.close();
         backend.close();
+        removeSignalHandlers();
     }
 
     /**

@@ -59,11 +59,17 @@ public final class Runner implements AutoCloseable {
      * Each run starts in the context (the {@link ContextVar} values) the previous run left, as
      * asyncio's {@code Runner.run}.
      *
+     * <p>On the JVM's main thread, Ctrl-C (SIGINT) cancels the task, lets it unwind, and then throws
+     * {@link KeyboardInterrupt}; a second Ctrl-C meanwhile exits the JVM with status 130 (its shutdown
+     * hooks run). Not while a loop holds a SIGINT handler of its own ({@link EventLoop#addSignalHandler}),
+     * nor when the JVM was started with SIGINT ignored. The JVM's SIGINT handler is back when this returns.
+     *
      * @param <T> the result's type
      * @param coro the task's body
      * @return what {@code coro} returned
      * @throws Exception what {@code coro} threw, unwrapped
      * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     * @throws KeyboardInterrupt Ctrl-C cancelled the task, and it unwound
      */
     public <T> T run(Coroutine<T> coro) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
@@ -72,10 +78,15 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = lazyInit();
         Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        MainInterrupt ctrlC = MainInterrupt.install(l, task);
         try {
             return l.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) throw new KeyboardInterrupt();
+            throw e;
         } finally {
             context = task.context;
+            if (ctrlC != null) ctrlC.close();
         }
     }
 
