@@ -46,7 +46,7 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     abstract void checkClosed();
 
-    abstract void checkThread(String op);
+    abstract void checkThread(String method);
 
     /** Whether the loop is closed; any thread. */
     public abstract boolean isClosed();
@@ -65,14 +65,14 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
         checkClosed();
-        checkThread("addReader");
+        checkThread("EventLoop.addReader");
         watcher().addReader(channel, callback);
     }
 
     /** Stops watching {@code channel} for reading; returns whether it had a reader. */
     public boolean removeReader(SelectableChannel channel) {
         if (isClosed()) return false;
-        checkThread("removeReader");
+        checkThread("EventLoop.removeReader");
         return watcher().removeReader(channel);
     }
 
@@ -84,14 +84,14 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
         checkClosed();
-        checkThread("addWriter");
+        checkThread("EventLoop.addWriter");
         watcher().addWriter(channel, callback);
     }
 
     /** Stops watching {@code channel} for writing; returns whether it had a writer. */
     public boolean removeWriter(SelectableChannel channel) {
         if (isClosed()) return false;
-        checkThread("removeWriter");
+        checkThread("EventLoop.removeWriter");
         return watcher().removeWriter(channel);
     }
 
@@ -179,7 +179,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count, boolean fallback) throws IOException {
         checkClosed();
-        checkThread("sockSendfile");
+        checkThread("EventLoop.sockSendfile");
         return Sendfile.sockSendfile(self(), socket, file, offset, count, fallback);
     }
 
@@ -303,7 +303,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public long sendfile(Transport transport, FileChannel file, long offset, long count, boolean fallback) throws IOException {
         checkClosed();
-        checkThread("sendfile");
+        checkThread("EventLoop.sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
     }
 }

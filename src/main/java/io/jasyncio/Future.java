@@ -94,7 +94,7 @@ public class Future<T> {
     /** Adds a callback to run, via {@code callSoon}, with this future once it is done. */
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
-        loop.checkThread("addDoneCallback");
+        loop.checkThread("Future.addDoneCallback");
         addCallback(new DoneCallback<>(this, fn, Context.current()));
     }
 
@@ -120,7 +120,7 @@ public class Future<T> {
 
     /** As {@link #cancel()}, with a message that the {@link CancelledError} will carry. */
     public boolean cancel(String msg) {
-        loop.checkThread("cancel");
+        loop.checkThread("Future.cancel");
         if (state != PENDING) return false;
         finishCancelled(msg);
         return true;
@@ -136,7 +136,7 @@ public class Future<T> {
 
     /** Marks it finished with {@code value} and schedules the callbacks. */
     public void setResult(T value) {
-        loop.checkThread("setResult");
+        loop.checkThread("Future.setResult");
         if (state != PENDING) throw invalidState("setResult");
         finishResult(value);
     }
@@ -144,7 +144,7 @@ public class Future<T> {
     /** Marks it finished with {@code exception} and schedules the callbacks. */
     public void setException(Throwable exception) {
         Objects.requireNonNull(exception, "exception is null: pass the Throwable the future failed with");
-        loop.checkThread("setException");
+        loop.checkThread("Future.setException");
         if (state != PENDING) throw invalidState("setException");
         finishException(exception);
     }

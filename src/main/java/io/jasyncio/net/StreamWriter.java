@@ -18,7 +18,8 @@ import javax.net.ssl.SSLContext;
  * writer.waitClosed();
  * }</pre>
  *
- * <p>Thread-safety: loop thread only.
+ * <p>Thread-safety: loop thread only; {@code write}, {@code writelines}, {@code writeEof} and
+ * {@code close} from another thread while the loop runs throw {@link IllegalStateException}.
  */
 public final class StreamWriter {
     /** Replaced by {@link #startTls}; loop thread only. */
@@ -41,15 +42,19 @@ public final class StreamWriter {
 
     /** Writes without blocking; follow with {@link #drain()} to respect flow control. */
     public void write(byte[] data) {
+        loop.checkThread("StreamWriter.write");
         transport.write(data);
     }
 
     public void writelines(Iterable<byte[]> data) {
+        Objects.requireNonNull(data, "data is null: pass an Iterable of byte arrays to write");
+        loop.checkThread("StreamWriter.writelines");
         transport.writelines(data);
     }
 
     /** Half-closes: sends end-of-file after what is buffered. */
     public void writeEof() {
+        loop.checkThread("StreamWriter.writeEof");
         transport.writeEof();
     }
 
@@ -59,6 +64,7 @@ public final class StreamWriter {
 
     /** Closes the connection after flushing; see {@link #waitClosed()}. */
     public void close() {
+        loop.checkThread("StreamWriter.close");
         transport.close();
     }
 

@@ -171,7 +171,7 @@ public final class Condition {
      */
     public void signal(int n) {
         if (n < 0) throw new IllegalArgumentException("signal(n) needs n >= 0 tasks to wake, got " + n);
-        binding.checkNotForeign("signal");
+        binding.checkNotForeign("Condition.signal");
         checkHeld("signal");
         wakeUp(n);
     }
@@ -182,7 +182,7 @@ public final class Condition {
      * @throws IllegalStateException if the current task does not hold the lock
      */
     public void signalAll() {
-        binding.checkNotForeign("signalAll");
+        binding.checkNotForeign("Condition.signalAll");
         checkHeld("signalAll");
         wakeUp(waiters.size());
     }

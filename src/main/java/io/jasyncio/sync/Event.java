@@ -56,7 +56,7 @@ public final class Event {
 
     /** Raises the flag and wakes every waiting task; does nothing if it is already raised. Never suspends. */
     public void set() {
-        binding.checkNotForeign("set");
+        binding.checkNotForeign("Event.set");
         if (value) return;
         value = true;
         for (Future<Boolean> w : waiters) {
@@ -66,7 +66,7 @@ public final class Event {
 
     /** Lowers the flag, so that {@link #await()} suspends again until the next {@link #set()}. */
     public void clear() {
-        binding.checkNotForeign("clear");
+        binding.checkNotForeign("Event.clear");
         value = false;
     }
 

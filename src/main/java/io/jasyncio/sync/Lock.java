@@ -112,7 +112,7 @@ public final class Lock {
      * @throws IllegalStateException if the lock is not locked
      */
     public void release() {
-        binding.checkNotForeign("release");
+        binding.checkNotForeign("Lock.release");
         if (!locked) {
             throw new IllegalStateException("Lock is not acquired: release() of an unlocked " + this
                     + "; release only what acquire() gave you");

@@ -119,7 +119,7 @@ public sealed class Semaphore permits BoundedSemaphore {
 
     /** Gives a permit back and wakes the first queued task, if any. Never suspends. */
     public void release() {
-        binding.checkNotForeign("release");
+        binding.checkNotForeign("Semaphore.release");
         value++;
         wakeUpNext();
     }

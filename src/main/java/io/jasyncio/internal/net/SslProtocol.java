@@ -516,6 +516,7 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void close() {
+            loop.checkThread("Transport.close");
             if (appClosing) return;
             appClosing = true;
             if (app instanceof SendfileFallbackProtocol sendfile) sendfile.transportClosing();
@@ -546,12 +547,14 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void pauseReading() {
+            loop.checkThread("Transport.pauseReading");
             appReadingPaused = true;
             if (transport != null) transport.pauseReading();
         }
 
         @Override
         public void resumeReading() {
+            loop.checkThread("Transport.resumeReading");
             if (!appReadingPaused) return;
             appReadingPaused = false;
             if (transport != null) transport.resumeReading();
@@ -585,6 +588,7 @@ final class SslProtocol implements Protocol {
         @Override
         public void write(ByteBuffer data) {
             Objects.requireNonNull(data, "data is null: pass the bytes to write");
+            loop.checkThread("Transport.write");
             if (!data.hasRemaining()) return;
             if (appClosing || state == State.SHUTDOWN || state == State.UNWRAPPED) {
                 if (connLost++ >= 5) LOG.log(Level.WARNING, "TLS connection is closed");
@@ -615,6 +619,7 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void abort() {
+            loop.checkThread("Transport.abort");
             state = State.UNWRAPPED;
             cancelTimers();
             if (transport != null) transport.abort();
