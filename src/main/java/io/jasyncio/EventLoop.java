@@ -252,7 +252,9 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** Schedules {@code callback} {@code delay} seconds from now; zero or negative means now. */
     public TimerHandle callLater(double delay, Runnable callback) {
         checkDelay(delay, "delay");
-        return callAt(time() + delay, callback);
+        checkClosed();
+        checkThread("EventLoop.callLater");
+        return schedule(time() + delay, callback);
     }
 
     /** Schedules {@code callback} for loop time {@code when} (see {@link #time()}). */
@@ -260,6 +262,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         checkDelay(when, "when");
         checkClosed();
         checkThread("EventLoop.callAt");
+        return schedule(when, callback);
+    }
+
+    private TimerHandle schedule(double when, Runnable callback) {
         TimerHandle h = new TimerHandle(this, when, callback, callerContext());
         h.scheduled = true;
         timers.add(h, when);
