@@ -219,12 +219,15 @@ public final class Asyncio {
 
     /** A future of all results, in argument order; see {@link #gather(List, boolean)}. */
     public static Future<List<Object>> gather(Future<?>... futures) {
+        Objects.requireNonNull(futures, "futures is null: pass the futures to gather, or none");
         return gather(Arrays.asList(futures), false);
     }
 
     /** Runs each coroutine as a task; a future of all results, in argument order. */
     @SafeVarargs
     public static <T> Future<List<Object>> gather(Coroutine<? extends T>... coros) {
+        Objects.requireNonNull(coros, "coroutines is null: pass the coroutines to gather, or none");
+        for (Coroutine<? extends T> c : coros) Objects.requireNonNull(c, "null coroutine passed to gather()");
         EventLoop loop = getEventLoop();
         List<Future<?>> fs = new ArrayList<>(coros.length);
         for (Coroutine<? extends T> c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));
@@ -233,6 +236,8 @@ public final class Asyncio {
 
     /** Runs each coroutine as a task; a future of all results (nulls), in argument order. */
     public static Future<List<Object>> gather(AsyncRunnable... coros) {
+        Objects.requireNonNull(coros, "coroutines is null: pass the coroutines to gather, or none");
+        for (AsyncRunnable c : coros) Objects.requireNonNull(c, "null coroutine passed to gather()");
         EventLoop loop = getEventLoop();
         List<Future<?>> fs = new ArrayList<>(coros.length);
         for (AsyncRunnable c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));

@@ -108,7 +108,13 @@ abstract sealed class EventLoopIo permits EventLoop {
         return SockOps.accept(self(), channel);
     }
 
-    /** Receives up to {@code n} bytes, suspending until some arrive; empty at end of stream. */
+    /**
+     * Receives up to {@code n} bytes (at most 1 MiB a call, as one read returns at most what the
+     * kernel holds), suspending until some arrive; empty at end of stream.
+     *
+     * @throws java.nio.channels.ClosedChannelException (with a message) if the channel is closed
+     * @throws IllegalStateException if a socket or datagram channel is not connected
+     */
     public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n) throws IOException {
         return SockOps.recv(self(), channel, n);
     }

@@ -106,6 +106,10 @@ final class SslProtocol implements Protocol {
         this.callConnectionMade = callConnectionMade;
         // startTls: the application protocol is connected already and must hear if the handshake fails
         this.appConnected = !callConnectionMade;
+        if (serverHostname != null && serverHostname.isBlank()) {
+            throw new IllegalArgumentException("serverHostname is empty: pass the host name to check the certificate"
+                    + " against, or null to use none");
+        }
         this.engine = serverSide || serverHostname == null ? context.createSSLEngine() : context.createSSLEngine(serverHostname, port);
         engine.setUseClientMode(!serverSide);
         if (!serverSide && serverHostname != null) {
