@@ -412,7 +412,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- debug ----
 
-    /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
+    /**
+     * Turns debug mode on or off: slow-callback logging, monitor checks at each await, creation
+     * tracebacks. (Non-thread-safe calls from other threads are refused in either mode.)
+     */
     public void setDebug(boolean enabled) {
         if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
         debug = enabled;

@@ -27,8 +27,10 @@ import java.util.function.Consumer;
  * {@link ContextVar} context that was current when it was added.
  *
  * <h2>Thread-safety</h2>
- * Loop thread only (debug mode checks), except {@link #toCompletableFuture()}'s result, which
- * any thread may wait on.
+ * Loop thread only, except {@link #toCompletableFuture()}'s result, which any thread may wait on:
+ * {@code setResult}, {@code setException}, {@code cancel} and {@code addDoneCallback} called from
+ * another thread while the loop runs throw {@link IllegalStateException} before anything changes
+ * (use {@code loop.callSoonThreadsafe(() -> future.setResult(v))}).
  *
  * <h2>Differences from asyncio</h2>
  * {@link #result()} and {@link #await()} throw the stored exception object itself, so they declare
