@@ -261,7 +261,7 @@ final class BadInputValues implements AutoCloseable {
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
         if (t == InputStream.class) return new ByteArrayInputStream(new byte[] {1, 2, 3});
         if (t == OutputStream.class) return new ByteArrayOutputStream();
-        if (t == SSLContext.class) return SSLContext.getDefault();
+        if (t == SSLContext.class) return sslContext();
         if (t == Protocol.class) return new Protocol() { };
         if (t == DatagramProtocol.class) return new DatagramProtocol() { };
         if (t == Transport.class) return connection().writer().transport();
@@ -354,6 +354,13 @@ final class BadInputValues implements AutoCloseable {
     }
 
     // ---- network and file fixtures ----
+
+    /** A TLS context without keys or trusted certificates: enough to start a handshake, cheaper than the JDK's default. */
+    private static SSLContext sslContext() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+        return ctx;
+    }
 
     private Server server() throws IOException {
         if (server == null) {
