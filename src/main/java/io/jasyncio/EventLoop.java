@@ -243,8 +243,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** Schedules {@code callback} for the next iteration, after those already scheduled (FIFO). */
     public Handle callSoon(Runnable callback) {
         checkClosed();
-        checkThread("EventLoop.callSoon");
-        Handle h = new Handle(this, callback, callerContext());
+        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon"));
         ready.add(h);
         return h;
     }
@@ -253,20 +252,18 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public TimerHandle callLater(double delay, Runnable callback) {
         checkDelay(delay, "delay");
         checkClosed();
-        checkThread("EventLoop.callLater");
-        return schedule(time() + delay, callback);
+        return schedule(time() + delay, callback, "EventLoop.callLater");
     }
 
     /** Schedules {@code callback} for loop time {@code when} (see {@link #time()}). */
     public TimerHandle callAt(double when, Runnable callback) {
         checkDelay(when, "when");
         checkClosed();
-        checkThread("EventLoop.callAt");
-        return schedule(when, callback);
+        return schedule(when, callback, "EventLoop.callAt");
     }
 
-    private TimerHandle schedule(double when, Runnable callback) {
-        TimerHandle h = new TimerHandle(this, when, callback, callerContext());
+    private TimerHandle schedule(double when, Runnable callback, String method) {
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method));
         h.scheduled = true;
         timers.add(h, when);
         return h;
@@ -546,9 +543,16 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- package internals ----
 
-    /** The context a callback scheduled now runs in: what runs on the loop, or the idle caller's thread. */
-    private Context callerContext() {
-        return runningThread != null ? context : Context.current();
+    /**
+     * Checks the calling thread as {@link #checkThread} does, then returns the context a callback
+     * scheduled now runs in: what runs on the loop, or the idle caller's thread's. One read of the
+     * running thread serves both: this is callSoon's hot path.
+     */
+    private Context callerContext(String method) {
+        Thread owner = runningThread;
+        if (owner == null) return Context.current();
+        if (owner != Thread.currentThread() && RUNNING.get() != this) throw foreignThread(method, owner);
+        return context;
     }
 
     /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
