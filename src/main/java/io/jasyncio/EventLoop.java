@@ -141,6 +141,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                 }
             }
         } finally {
+            backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
             stopping = false;
             runningThread = null;
             context = Context.EMPTY;

@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,18 @@ import java.util.function.Consumer;
  * Polls use the {@code select(Consumer)} forms, which hand each ready key to {@link #dispatch}
  * without adding it to the selected-key set: a {@code HashSet} insertion (one node allocated) and
  * removal per ready event saved on the hottest path of a busy server.
+ *
+ * <p>Deregistration. NIO deregisters a cancelled key only in the next select, and until then keeps
+ * its channel's descriptor open even if the channel was closed. A select costs a system call and a
+ * scan of up to 1,024 ready events, so a select per closed connection made 10,000 clients closing
+ * at once stall the loop for seconds. {@link #deregister} therefore only cancels the key of a
+ * connected socket, and the next poll deregisters all of them in its one select: by then a closed
+ * socket has already sent its FIN, because NIO shuts down the output of a registered channel that
+ * is closed. Any other channel (a listening socket, a datagram endpoint, a pipe) is deregistered at
+ * once, as before: a listening socket closed and bound again in the same callback must find its
+ * port free. Two other places settle cancelled keys early: registering a channel whose old key is
+ * still cancelled (NIO would throw {@code CancelledKeyException}), and {@link #settle()}, which the
+ * loop calls when it stops running, so that no closed socket keeps its descriptor while it is idle.
  */
 public final class SelectorBackend implements IoBackend {
 
@@ -37,6 +50,10 @@ public final class SelectorBackend implements IoBackend {
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     /** Callbacks handed to the sink by the current poll; loop thread only. */
     private int handed;
+    /** Whether keys were cancelled since the last select (their closed channels' descriptors still open); loop thread only. */
+    private boolean cancelledPending;
+    /** Selects made so far, polls and deregistrations alike; loop thread only (tests read it). */
+    private long selects;
 
     public SelectorBackend(Consumer<Runnable> sink) {
         this.sink = sink;
@@ -47,8 +64,15 @@ public final class SelectorBackend implements IoBackend {
         }
     }
 
-    /** Registers (or re-registers) {@code channel} for {@code ops}; loop thread only. */
+    /**
+     * Registers (or re-registers) {@code channel} for {@code ops}; loop thread only. A key of the
+     * channel cancelled since the last poll is deregistered first, since NIO refuses to reuse it.
+     */
     public SelectionKey register(SelectableChannel channel, int ops, Interest interest) throws ClosedChannelException {
+        if (cancelledPending) {
+            SelectionKey old = channel.keyFor(selector);
+            if (old != null && !old.isValid()) selectNowDropping();
+        }
         return channel.register(selector, ops, interest);
     }
 
@@ -58,19 +82,39 @@ public final class SelectorBackend implements IoBackend {
     }
 
     /**
-     * Cancels {@code key} and deregisters it now rather than at the next poll, so that closing its
-     * channel right after takes effect at once: NIO defers closing a registered channel's
-     * descriptor (a listening socket keeps accepting) until its key is deregistered. The select
-     * that does it may find other keys ready; they are dropped, which loses nothing because
-     * readiness is level-triggered and the next poll reports them again.
+     * Cancels {@code key}. A connected socket's key is deregistered by the next poll; any other is
+     * deregistered now, so that closing its channel right after takes effect at once (see the class
+     * notes). Loop thread only.
      */
     public void deregister(SelectionKey key) {
         key.cancel();
+        if (key.channel() instanceof SocketChannel) cancelledPending = true;
+        else selectNowDropping();
+    }
+
+    @Override
+    public void settle() {
+        if (cancelledPending) selectNowDropping();
+    }
+
+    /** Selects made so far, polls and deregistrations alike; loop thread only. */
+    long selects() {
+        return selects;
+    }
+
+    /**
+     * A select that deregisters every cancelled key and hands nothing on: the keys it finds ready are
+     * dropped, which loses nothing because readiness is level-triggered and the next poll reports
+     * them again.
+     */
+    private void selectNowDropping() {
         try {
+            selects++;
             selector.selectNow(DROP);
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
         }
+        cancelledPending = false;
     }
 
     private static final Consumer<SelectionKey> DROP = key -> { };
@@ -81,12 +125,18 @@ public final class SelectorBackend implements IoBackend {
         try {
             if (timeoutNanos == 0) {
                 if (selector.keys().isEmpty()) return 0;
+                selects++;
+                cancelledPending = false;   // each select deregisters the cancelled keys first
                 selector.selectNow(dispatcher);
             } else if (timeoutNanos < 0) {
+                selects++;
+                cancelledPending = false;
                 selector.select(dispatcher);
             } else {
                 // rounded up without adding first: a timer centuries away gives Long.MAX_VALUE nanos
                 long millis = Math.max(1, timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1));
+                selects++;
+                cancelledPending = false;
                 selector.select(dispatcher, millis);
             }
         } catch (IOException e) {
@@ -126,6 +176,7 @@ public final class SelectorBackend implements IoBackend {
 
     @Override
     public String toString() {
-        return "SelectorBackend[" + (selector.isOpen() ? selector.keys().size() + " keys" : "closed") + "]";
+        return "SelectorBackend[" + (selector.isOpen() ? selector.keys().size() + " keys" : "closed")
+                + (cancelledPending ? ", cancelled keys pending" : "") + ", selects=" + selects + "]";
     }
 }
