@@ -96,6 +96,33 @@ class ChannelWatcherTest {
         assertEquals(before + 1, backend.selects(), "a second settle has nothing to do");
     }
 
+    // A burst of ready connections is spread over several short ticks rather than one long one.
+    @Test
+    void aPollHandsOnAtMostMaxReadyPerPollAndTheRestComeNext() throws Exception {
+        int n = SelectorBackend.MAX_READY_PER_POLL + 44;
+        List<SocketChannel[]> pairs = socketPairs(n);
+        ByteBuffer one = ByteBuffer.allocate(1);
+        for (SocketChannel[] p : pairs) {
+            watcher.addReader(p[0], () -> {
+                try {
+                    p[0].read(one.clear());   // consumes the readiness
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            p[1].write(ByteBuffer.wrap(new byte[] {1}));
+        }
+        List<Integer> perPoll = new ArrayList<>();
+        for (int seen = 0; seen < n; ) {
+            queued.clear();
+            if (backend.poll(1_000_000_000L) == 0) continue;
+            perPoll.add(queued.size());
+            seen += queued.size();
+            for (Runnable r : queued) r.run();
+        }
+        assertEquals(List.of(SelectorBackend.MAX_READY_PER_POLL, 44), perPoll);
+    }
+
     private ServerSocketChannel listener(int port) throws IOException {
         ServerSocketChannel s = ServerSocketChannel.open();
         open.add(s);
