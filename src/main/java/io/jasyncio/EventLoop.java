@@ -61,6 +61,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
+        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
     }
 
     final Engine engine;
