@@ -322,4 +322,73 @@ class FaultTest {
         });
         assertEquals(chunks * 10_000L, received[0]);
     }
+
+    // ---- fatal errors (issue 9): the loop stops with the error, and no connection stays half-open ----
+
+    /** Runs {@code protocol}'s server on a fresh loop, connects a blocking client that sends a byte, runs the loop. */
+    private static Throwable runUntilFatal(Protocol protocol, List<String> log) throws Exception {
+        EventLoop loop = newEventLoop();
+        List<Object> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context.get("exception")));
+        try {
+            Server srv = loop.runUntilComplete(() -> loop.createServer(() -> protocol, "127.0.0.1", 0));
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", srv.port())) {
+                client.getOutputStream().write(1);
+                Throwable fatal = assertThrows(VirtualMachineError.class, loop::runForever);
+                client.setSoTimeout(20_000);
+                log.add("client sees " + endOf(client));
+                log.add("server accepts " + !refused(srv.port()));
+                log.add("reported " + (reported.size() == 1 && reported.get(0) == fatal));
+                return fatal;
+            }
+        } finally {
+            loop.close();
+        }
+    }
+
+    /** "eof" or "reset" (a socket closed with bytes unread), else what was read. */
+    private static String endOf(java.net.Socket client) throws IOException {
+        try {
+            int b = client.getInputStream().read();
+            return b < 0 ? "eof" : "byte " + b;
+        } catch (SocketException e) {
+            return "reset";
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aStackOverflowInDataReceivedStopsTheLoopAndClosesTheConnectionAndTheServer() throws Exception {
+        StackOverflowError soe = new StackOverflowError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = runUntilFatal(new Protocol() {
+            @Override
+            public void dataReceived(byte[] data) {
+                throw soe;
+            }
+        }, log);
+        assertSame(soe, thrown);
+        assertEquals(List.of("client sees eof", "server accepts false", "reported true"), log);
+    }
+
+    @Test
+    void anOutOfMemoryErrorInConnectionMadeClosesTheSocketNotYetWatched() throws Exception {
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = runUntilFatal(new Protocol() {
+            @Override
+            public void connectionMade(Transport transport) {
+                throw oom;
+            }
+        }, log);
+        assertSame(oom, thrown);
+        assertEquals(List.of("client sees reset", "server accepts false", "reported true"), log);
+    }
 }

@@ -28,6 +28,12 @@ public interface IoBackend extends AutoCloseable {
      */
     void settle();
 
+    /**
+     * Closes every channel registered with the backend and releases their descriptors: what the
+     * loop does to its connections and servers when a fatal error ends it. Loop thread only.
+     */
+    void closeChannels();
+
     /** Whether anything is registered, so that a zero-timeout poll could find something. */
     boolean hasRegistrations();
 

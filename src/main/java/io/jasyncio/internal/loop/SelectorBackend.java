@@ -109,6 +109,18 @@ public final class SelectorBackend implements IoBackend {
         if (cancelledPending) selectNowDropping();
     }
 
+    @Override
+    public void closeChannels() {
+        for (SelectionKey key : java.util.List.copyOf(selector.keys())) {
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing everything on the way out: one that fails to close must not keep the others open
+            }
+        }
+        selectNowDropping();
+    }
+
     /** Selects made so far, polls and deregistrations alike; loop thread only. */
     long selects() {
         return selects;

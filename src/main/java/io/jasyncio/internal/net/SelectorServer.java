@@ -3,6 +3,7 @@ package io.jasyncio.internal.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.Transport;
@@ -232,6 +233,7 @@ final class SelectorServer implements Server {
                 } catch (IOException ignored) {
                     // already failing
                 }
+                FatalErrors.rethrowIfFatal(e);   // the loop reports it and stops
                 Map<String, Object> ctx = new LinkedHashMap<>();
                 ctx.put("message", "Error on transport creation for incoming connection");
                 ctx.put("exception", e);
