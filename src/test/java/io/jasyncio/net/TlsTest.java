@@ -293,4 +293,19 @@ class TlsTest {
             assertFalse(spy.ranOn.contains(loopThread[0]), "a delegated task ran on the loop thread");
         }
     }
+
+    // Issue 9: a fatal error in the application's callback under TLS ends the loop and the connection.
+    @Test
+    void anOutOfMemoryErrorInATlsProtocolStopsTheLoopAndClosesTheConnection() throws Exception {
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = FaultTest.runUntilFatal(new Protocol() {
+            @Override
+            public void dataReceived(byte[] data) {
+                throw oom;
+            }
+        }, ServerOptions.DEFAULT.ssl(tls.server), tls.client.getSocketFactory(), log);
+        assertSame(oom, thrown);
+        assertEquals(List.of("client sees the end", "server accepts false", "reported true"), log);
+    }
 }
