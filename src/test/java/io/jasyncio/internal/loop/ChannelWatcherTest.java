@@ -123,6 +123,29 @@ class ChannelWatcherTest {
         assertEquals(List.of(SelectorBackend.MAX_READY_PER_POLL, 44), perPoll);
     }
 
+    // Epoll reports connections that stay ready in the same order each time: a poll that took the
+    // first MAX_READY_PER_POLL every time would starve the others behind busy ones.
+    @Test
+    void connectionsThatStayReadyAreHandedOnInTurn() throws Exception {
+        int n = 2 * SelectorBackend.MAX_READY_PER_POLL + 44;
+        List<SocketChannel[]> pairs = socketPairs(n);
+        java.util.Set<Integer> served = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            watcher.addReader(pairs.get(i)[0], () -> served.add(k));   // reads nothing: stays ready
+            pairs.get(i)[1].write(ByteBuffer.wrap(new byte[] {1}));
+        }
+        List<Integer> perPoll = new ArrayList<>();
+        for (int polls = 0; polls < 3; polls++) {
+            queued.clear();
+            perPoll.add(backend.poll(1_000_000_000L));
+            for (Runnable r : queued) r.run();
+        }
+        int max = SelectorBackend.MAX_READY_PER_POLL;
+        assertEquals(List.of(max, max, max), perPoll);
+        assertEquals(n, served.size(), "every connection was served within three polls");
+    }
+
     private ServerSocketChannel listener(int port) throws IOException {
         ServerSocketChannel s = ServerSocketChannel.open();
         open.add(s);
