@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
@@ -34,8 +35,10 @@ import java.util.function.BiConsumer;
  *
  * <h2>Thread-safety</h2>
  * Everything a loop runs, runs on its thread. Only {@link #callSoonThreadsafe}, {@link #stop()},
- * {@link #isRunning()}, {@link #isClosed()} and {@link #time()} may be called from other threads;
- * in debug mode the others throw when called from a foreign thread while the loop runs.
+ * {@link #isRunning()}, {@link #isClosed()} and {@link #time()} may be called from other threads.
+ * The others, and the non-thread-safe methods of futures, tasks, primitives, queues and transports
+ * bound to the loop, throw at once when called from another thread while the loop runs (see
+ * {@link #checkThread}), before they change anything; before a run any thread may set the loop up.
  *
  * <h2>Implementation notes</h2>
  * {@link #runOnce()} is the only place callbacks are called; everything else appends to the ready
@@ -61,6 +64,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
+        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
     }
 
     final Engine engine;
@@ -114,6 +118,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /**
      * Runs until {@link #stop()} is called, or until the running thread is interrupted (the loop
      * then stops as if {@code stop()} had been called, and the thread stays interrupted).
+     *
+     * @throws VirtualMachineError thrown by a callback, a protocol or a task (an {@code
+     *     OutOfMemoryError}, a {@code StackOverflowError}): it is reported to the exception handler,
+     *     every socket and server of the loop is closed, and the loop stops and rethrows it, as
+     *     asyncio's loop lets {@code SystemExit} out. The loop can still be closed (or run again).
      */
     public void runForever() {
         checkClosed();
@@ -140,7 +149,12 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                     break;
                 }
             }
+        } catch (VirtualMachineError fatal) {
+            // reported where it was caught (run); no connection may stay open with nobody serving it
+            backend.closeChannels();
+            throw fatal;
         } finally {
+            backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
             stopping = false;
             runningThread = null;
             context = Context.EMPTY;
@@ -166,7 +180,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         checkClosed();
         checkCanRunUntilComplete();
         if (future.loop != this) throw new IllegalArgumentException(future + " belongs to another event loop; run it on its own loop");
-        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        java.util.function.Consumer<Future<T>> stopper = f -> {
+            // a fatal error of the future itself has stopped the loop already; this callback, still
+            // queued then, must not stop the next run (asyncio's _run_until_complete_cb, bpo-22429)
+            if (!FatalErrors.isFatal(f.exceptionNow())) stop();
+        };
         future.addDoneCallback(stopper);
         try {
             runForever();
@@ -287,8 +305,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      */
     public Handle callSoon(Runnable callback) {
         checkClosed();
-        checkThread("callSoon");
-        Handle h = new Handle(this, callback, callerContext());
+        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon"));
         ready.add(h);
         return h;
     }
@@ -305,7 +322,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      */
     public TimerHandle callLater(double delay, Runnable callback) {
         checkDelay(delay, "delay");
-        return callAt(time() + delay, callback);
+        checkClosed();
+        return schedule(time() + delay, callback, "EventLoop.callLater");
     }
 
     /**
@@ -321,8 +339,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public TimerHandle callAt(double when, Runnable callback) {
         checkDelay(when, "when");
         checkClosed();
-        checkThread("callAt");
-        TimerHandle h = new TimerHandle(this, when, callback, callerContext());
+        return schedule(when, callback, "EventLoop.callAt");
+    }
+
+    private TimerHandle schedule(double when, Runnable callback, String method) {
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method));
         h.scheduled = true;
         timers.add(h, when);
         return h;
@@ -391,7 +412,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         checkClosed();
-        checkThread("createTask");
+        checkThread("EventLoop.createTask");
         if (taskFactory != null) {
             Task<?> t = taskFactory.createTask(this, coro, name);
             if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
@@ -460,7 +481,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
-        checkThread("runInExecutor");
+        checkThread("EventLoop.runInExecutor");
         return executors.run(executor, context, fn);
     }
 
@@ -557,7 +578,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     // ---- debug ----
 
     /**
-     * Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. Off by
+     * Turns debug mode on or off: slow-callback logging, monitor checks at each await, creation
+     * tracebacks. (Non-thread-safe calls from other threads are refused in either mode.) Off by
      * default, unless {@code -Djasyncio.debug=true} or {@code JASYNCIO_DEBUG=1} is set.
      *
      * @param enabled true to turn debug mode on
@@ -655,11 +677,17 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         try {
             cb.fire();
         } catch (Throwable t) {
+            boolean fatal = FatalErrors.isFatal(t);
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Exception in callback " + Future.safeString(cb));
+            ctx.put("message", (fatal ? "Fatal error in callback " : "Exception in callback ") + Future.safeString(cb)
+                    + (fatal ? ": the event loop stops and closes its connections" : ""));
             ctx.put("exception", t);
             ctx.put(cb.contextKey(), cb);
             callExceptionHandler(ctx);
+            if (fatal) {
+                currentCallback = null;
+                throw (VirtualMachineError) t;
+            }
         }
         currentCallback = null;
     }
@@ -712,9 +740,16 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- package internals ----
 
-    /** The context a callback scheduled now runs in: what runs on the loop, or the idle caller's thread. */
-    private Context callerContext() {
-        return runningThread != null ? context : Context.current();
+    /**
+     * Checks the calling thread as {@link #checkThread} does, then returns the context a callback
+     * scheduled now runs in: what runs on the loop, or the idle caller's thread's. One read of the
+     * running thread serves both: this is callSoon's hot path.
+     */
+    private Context callerContext(String method) {
+        Thread owner = runningThread;
+        if (owner == null) return Context.current();
+        if (owner != Thread.currentThread() && RUNNING.get() != this) throw foreignThread(method, owner);
+        return context;
     }
 
     /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
@@ -830,14 +865,43 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return new IllegalStateException("Event loop is closed; create a new one with Asyncio.newEventLoop() or use Asyncio.run()");
     }
 
-    /** In debug mode, rejects a non-thread-safe call from a thread other than the running loop's. */
+    /**
+     * Throws unless the calling thread may use this loop's non-thread-safe methods now: the loop's
+     * own thread (a callback, or a task on either engine), or any thread while the loop is not
+     * running (setting up before a run, or between runs). Each such method of the library calls it
+     * first, before it changes anything, so a refused call changes nothing; code built on the loop
+     * (a primitive, a transport) may call it the same way. Any thread.
+     *
+     * <p>Cost: a field read and a thread comparison, and a thread-local lookup inside a task of the
+     * portable engine (whose tasks run on threads of their own).
+     *
+     * @param method the public method the user called, as {@code "Queue.putNowait"}, for the message
+     * @throws IllegalStateException from another thread while the loop runs, naming {@code method},
+     *     both threads and the thread-safe ways to do it
+     */
     @Override
-    void checkThread(String op) {
-        if (debug && runningThread != null && RUNNING.get() != this) {
-            throw new IllegalStateException("Non-thread-safe operation " + op + "() invoked from thread '"
-                    + Thread.currentThread().getName() + "', not the event loop's; use loop.callSoonThreadsafe(...)"
-                    + " or Asyncio.runCoroutineThreadsafe(...)");
+    public void checkThread(String method) {
+        Thread owner = runningThread;
+        if (owner != null && owner != Thread.currentThread() && RUNNING.get() != this) {
+            throw foreignThread(method, owner);
         }
+    }
+
+    private IllegalStateException foreignThread(String method, Thread owner) {
+        String call = method + "()";
+        String instead;
+        if (method.equals("EventLoop.callSoon")) {
+            instead = "use loop.callSoonThreadsafe(callback) instead";
+        } else {
+            int dot = method.indexOf('.');
+            String receiver = dot < 0 ? "loop" : method.startsWith("EventLoop.") ? "loop"
+                    : Character.toLowerCase(method.charAt(0)) + method.substring(1, dot);
+            String name = dot < 0 ? method : method.substring(dot + 1);
+            instead = "use loop.callSoonThreadsafe(() -> " + receiver + "." + name + "(...)) to run it on the loop, or"
+                    + " Asyncio.runCoroutineThreadsafe(coro, loop) to run a coroutine there";
+        }
+        return new IllegalStateException(call + " called from thread '" + Thread.currentThread().getName()
+                + "', not the event loop's thread '" + owner.getName() + "': it is not thread-safe; " + instead);
     }
 
     private static void checkDelay(double d, String what) {

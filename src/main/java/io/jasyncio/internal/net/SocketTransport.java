@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -93,6 +94,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void close() {
+        loop.checkThread("Transport.close");
         if (closing) return;
         closing = true;
         loop.removeReader(channel);
@@ -122,6 +124,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void pauseReading() {
+        loop.checkThread("Transport.pauseReading");
         if (!isReading()) return;
         paused = true;
         loop.removeReader(channel);
@@ -129,6 +132,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void resumeReading() {
+        loop.checkThread("Transport.resumeReading");
         if (closing || !paused) return;
         paused = false;
         startReading();
@@ -136,6 +140,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
+        loop.checkThread("Transport.setWriteBufferLimits");
         setLimits(high, low);
     }
 
@@ -159,6 +164,7 @@ final class SocketTransport extends FlowControl implements Transport {
     @Override
     public void write(ByteBuffer data) {
         Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        loop.checkThread("Transport.write");
         if (eof) throw new IllegalStateException("Cannot call write() after writeEof()");
         if (sendfileWaiter != null) throw sendfileInProgress("write()");
         if (!data.hasRemaining()) return;
@@ -203,6 +209,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void writeEof() {
+        loop.checkThread("Transport.writeEof");
         if (closing || eof) return;
         if (sendfileWaiter != null) throw sendfileInProgress("writeEof()");
         eof = true;
@@ -216,6 +223,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void abort() {
+        loop.checkThread("Transport.abort");
         forceClose(null);
     }
 
@@ -282,7 +290,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             protocol.connectionMade(this);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.connectionMade() call failed.");
+            protocolFailed(e, "Fatal error: protocol.connectionMade() call failed.");
         }
     }
 
@@ -314,7 +322,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             protocol.dataReceived(data);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.dataReceived() call failed.");
+            protocolFailed(e, "Fatal error: protocol.dataReceived() call failed.");
         }
     }
 
@@ -334,7 +342,7 @@ final class SocketTransport extends FlowControl implements Transport {
             buf = bufferedProtocol.getBuffer(-1);
             if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.getBuffer() call failed.");
+            protocolFailed(e, "Fatal error: protocol.getBuffer() call failed.");
             return;
         }
         int n;
@@ -353,7 +361,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             bufferedProtocol.bufferUpdated(n);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.bufferUpdated() call failed.");
+            protocolFailed(e, "Fatal error: protocol.bufferUpdated() call failed.");
         }
     }
 
@@ -362,7 +370,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             keepOpen = protocol.eofReceived();
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.eofReceived() call failed.");
+            protocolFailed(e, "Fatal error: protocol.eofReceived() call failed.");
             return;
         }
         if (keepOpen) {
@@ -407,6 +415,28 @@ final class SocketTransport extends FlowControl implements Transport {
     }
 
     // ---- ending ----
+
+    /**
+     * A protocol callback threw: the connection ends with the error. A fatal one (see {@link
+     * FatalErrors}) closes the socket at once, the protocol hearing nothing more, and goes on to end
+     * the loop; the socket may not be registered yet (connectionMade) or any more (paused), so the
+     * loop closing what is registered would not be enough.
+     */
+    private void protocolFailed(Throwable e, String message) {
+        if (FatalErrors.isFatal(e)) {
+            connLost++;
+            closing = true;
+            channelClosed = true;
+            buffer.clear();
+            bufferSize = 0;
+            loop.removeReader(channel);
+            loop.removeWriter(channel);
+            Io.closeQuietly(channel);
+            if (server != null) server.detach(this);
+            FatalErrors.rethrowIfFatal(e);
+        }
+        fatalError(Io.asException(e), message);
+    }
 
     /** An error ends the connection: I/O errors quietly (the protocol hears), others reported too. */
     void fatalError(Exception e, String message) {
