@@ -25,6 +25,11 @@ public final class LoopAccess {
         factory = f;
     }
 
+    /**
+     * Installs the test behind {@link #isVirtualTime}; called once, by {@code EventLoop}'s static initializer.
+     *
+     * @param test whether a loop's clock is virtual
+     */
     public static void setVirtualTimeTest(java.util.function.Predicate<Object> test) {
         virtualTime = test;
     }
@@ -32,6 +37,9 @@ public final class LoopAccess {
     /**
      * Whether {@code loop}'s clock is virtual: its time jumps to the next timer whenever it would
      * wait, so work it hands to another thread must not be waited for by a timer.
+     *
+     * @param loop an {@code io.jasyncio.EventLoop}
+     * @return true for a loop made with a virtual clock; false before {@code EventLoop} is initialized
      */
     public static boolean isVirtualTime(Object loop) {
         java.util.function.Predicate<Object> t = virtualTime;
