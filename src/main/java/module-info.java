@@ -8,10 +8,12 @@
 module io.jasyncio {
     requires static org.junit.jupiter.api;
     requires java.management;
+    requires static jdk.attach;   // only io.jasyncio.tools' ps/pstree command attaches to other JVMs
 
     exports io.jasyncio;
     exports io.jasyncio.net;
     exports io.jasyncio.queue;
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;
+    exports io.jasyncio.tools;
 }

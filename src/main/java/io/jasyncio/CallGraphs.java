@@ -61,8 +61,12 @@ final class CallGraphs {
 
     /** {@code Task(name='worker', id=0x1b6d3586)} or {@code Future(id=0x4554617c)}. */
     static String describe(Future<?> f) {
-        String id = "id=0x" + Integer.toHexString(System.identityHashCode(f));
-        if (f instanceof Task<?> t) return "Task(name='" + t.getName() + "', " + id + ")";
-        return "Future(" + id + ")";
+        if (f instanceof Task<?> t) return "Task(name='" + t.getName() + "', id=" + id(f) + ")";
+        return "Future(id=" + id(f) + ")";
+    }
+
+    /** A future's id as asyncio's {@code id()} shows it: its identity hash, {@code 0x1b6d3586}. */
+    static String id(Future<?> f) {
+        return "0x" + Integer.toHexString(System.identityHashCode(f));
     }
 }

@@ -98,6 +98,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private TaskFactory taskFactory;
     /** runInExecutor's work and the default executor. */
     private final LoopExecutor executors = new LoopExecutor(this);
+    /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
+    private LoopMBean mbean;
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -123,6 +125,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (RUNNING.get() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
         }
+        if (mbean == null) mbean = LoopMBean.register(this);
         engine.runLoop(this::loopBody);
     }
 
@@ -229,6 +232,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         incoming.clear();
         executors.close();
         backend.close();
+        if (mbean != null) mbean.unregister();
     }
 
     /** The loop's clock in seconds: monotonic, or virtual for a virtual-time loop. Any thread. */
@@ -534,6 +538,26 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     }
 
     // ---- package internals ----
+
+    /** Callbacks waiting in the ready queue; loop thread only (the MBean reads it there). */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Timers scheduled and not cancelled; loop thread only. */
+    int timerCount() {
+        return timers.size() - cancelledTimers;
+    }
+
+    /** Tasks not done yet; loop thread only. */
+    int pendingCount() {
+        return pendingCount;
+    }
+
+    /** The thread running the loop, or null; any thread. */
+    Thread runningThread() {
+        return runningThread;
+    }
 
     /** The context a callback scheduled now runs in: what runs on the loop, or the idle caller's thread. */
     private Context callerContext() {

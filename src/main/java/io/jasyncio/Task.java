@@ -394,6 +394,19 @@ public class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The stack of this task while it runs and holds the loop, read from another thread (the MBean,
+     * when the loop does not answer): the loop thread's on the fast engine, the task's own thread's
+     * on the portable one. Racy by nature: the step may end meanwhile.
+     */
+    List<StackTraceElement> stackWhileBlocking() {
+        Fiber f = fiber;
+        Thread loopThread = loop.runningThread();
+        if (f == null || isDone()) return List.of();
+        if (loop.engine.fibersOwnThreads()) return TaskStacks.ofRunning(f.suspendedStack());
+        return loopThread == null ? List.of() : TaskStacks.ofRunning(loopThread.getStackTrace());
+    }
+
     /** The future this task is suspended on, or null; loop thread only (the call graph, ps). */
     Future<?> awaiting() {
         return waiter;
