@@ -99,7 +99,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** runInExecutor's work and the default executor. */
     private final LoopExecutor executors = new LoopExecutor(this);
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
-    private LoopMBean mbean;
+    LoopMBean mbean;
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;

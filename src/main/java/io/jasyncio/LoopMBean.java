@@ -140,6 +140,11 @@ final class LoopMBean implements DynamicMBean {
         return bean;
     }
 
+    /** {@code io.jasyncio:type=EventLoop,name=loop-N}. */
+    ObjectName objectName() {
+        return objectName;
+    }
+
     /** Unregisters the bean for good; called when the loop closes. */
     synchronized void unregister() {
         closed = true;

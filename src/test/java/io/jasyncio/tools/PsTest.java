@@ -1,6 +1,7 @@
 package io.jasyncio.tools;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -9,9 +10,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -100,6 +104,24 @@ class PsTest {
     }
 
     @Test
+    void anotherUsersJvmIsOneClearLine() throws Exception {
+        Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assumeTrue(System.getProperty("user.name").equals("root") && Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && readableByAll(classes), "needs root, setpriv and a class directory that user nobody can read");
+        ProcessBuilder asNobody = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                java(), "-cp", classes.toString(), Main.class.getName(), "ps", Long.toString(child.pid()));
+        asNobody.environment().put("HOME", System.getProperty("java.io.tmpdir"));
+        Process tool = asNobody.start();
+        String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(tool.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, tool.waitFor(), err);
+        assertEquals("", out);
+        assertEquals("jasyncio: PID " + child.pid() + " belongs to user root, not to nobody: run this command as root"
+                + " (the JDK attaches only to JVMs of the same user)\n", err);
+    }
+
+    @Test
     void aMisspelledCommandOrPidShowsTheUsage() {
         Result noPid = tool(new String[] {"ps"});
         Result badPid = tool(new String[] {"ps", "twelve"});
@@ -134,6 +156,16 @@ class PsTest {
         assertEquals(state, cells.get(2), row);
         assertEquals(awaits, cells.get(3), row);
         assertTrue(cells.get(4).startsWith("io.jasyncio.tools." + where), row);
+    }
+
+    /** Whether every directory up to {@code dir} lets others in and {@code dir} lets them read. */
+    private static boolean readableByAll(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) return false;
+            if (p.equals(dir) && !perms.contains(PosixFilePermission.OTHERS_READ)) return false;
+        }
+        return true;
     }
 
     private static int indexOf(List<String> lines, String text) {
