@@ -46,13 +46,15 @@ import javax.management.openmbean.SimpleType;
  * {@code where}, {@code stack}, {@code awaitedBy}) and {@code Note} (why something is missing).
  *
  * <h2>Implementation notes</h2>
- * Registration is lazy and off the loop's path: a loop registers its bean when it first runs and
- * unregisters it when it closes. The JVM's platform MBean server costs ~250 ms of class loading
- * the first time it is asked for, so that is done once, by a daemon thread, which then registers
- * the beans of the loops still open; after that a registration is a direct call of ~10 µs. A loop
- * that closes before the server is ready is never registered. The bean holds its loop weakly: a
- * loop that is dropped without being closed is collected, and its bean then unregisters itself on
- * the next read.
+ * Registration is lazy and off the loop's thread: a loop's first run and its close only queue
+ * its bean (a queue offer, and the start of a virtual thread if none is at work); a registrar
+ * thread then waits {@link #REGISTRATION_DELAY_MILLIS} and registers or unregisters what was
+ * queued. Registering costs 5–50 µs (the machine's load decides) and the JVM's platform MBean
+ * server ~250 ms of CPU the first time it is asked for; with the delay, a loop that opens and
+ * closes within a second is never registered, so a program that runs many short loops, or runs
+ * for less than a second, pays for neither. So the bean appears about a second after the loop's
+ * first run. It holds its loop weakly: a loop dropped without close() is collected, and its bean
+ * then unregisters itself on the next read.
  *
  * <p>Loop state is loop-confined, so a read posts the snapshot to the loop
  * ({@code callSoonThreadsafe}) and waits for it up to {@link #ANSWER_SECONDS}. A loop that does not
@@ -61,18 +63,26 @@ import javax.management.openmbean.SimpleType;
  * suspended stacks are left out (walking a continuation races with resuming it), and a list that
  * changes under the read gives a note instead of a crash.
  *
- * <p>Thread-safety: any thread; registration state is guarded by the bean's monitor.
+ * <p>Thread-safety: any thread; registration state is guarded by the bean's monitor, and one
+ * registrar runs at a time ({@code REGISTRAR_AT_WORK}).
  */
 final class LoopMBean implements DynamicMBean {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     /** How long a read waits for the loop to take the snapshot: far above a healthy loop's tick. */
     static final long ANSWER_SECONDS = 2;
+    /**
+     * How long a registrar waits before it registers what was queued: loops that close sooner are
+     * never registered, and a short program never pays for the platform MBean server. ps is for
+     * loops that run for a while.
+     */
+    static final long REGISTRATION_DELAY_MILLIS = 1000;
     private static final AtomicLong NUMBERS = new AtomicLong();
-    /** The platform MBean server once the registrar made it; any thread. */
-    private static volatile MBeanServer server;
-    /** Beans waiting for the server; any thread. */
-    private static final ConcurrentLinkedQueue<LoopMBean> WAITING = new ConcurrentLinkedQueue<>();
-    private static final AtomicBoolean REGISTRAR_STARTED = new AtomicBoolean();
+    /** The platform MBean server once the registrar made it; registrar only. */
+    private static MBeanServer server;
+    /** Beans whose loop started or closed since the registrar last looked; any thread. */
+    private static final ConcurrentLinkedQueue<LoopMBean> CHANGED = new ConcurrentLinkedQueue<>();
+    /** Whether a registrar thread runs (or is about to); any thread. */
+    private static final AtomicBoolean REGISTRAR_AT_WORK = new AtomicBoolean();
 
     private static final String[] TASK_ITEMS = {"id", "name", "state", "awaits", "where", "stack", "awaitedBy"};
     private static final CompositeType TASK_TYPE;
@@ -107,7 +117,8 @@ final class LoopMBean implements DynamicMBean {
 
     private final WeakReference<EventLoop> loop;
     private final String name;
-    private final ObjectName objectName;
+    /** Made by the registrar (parsing one costs microseconds); guarded by this. */
+    private ObjectName objectName;
     /** Whether registered with the server now; guarded by this. */
     private boolean registered;
     /** Whether the loop closed (never register again); guarded by this. */
@@ -116,69 +127,85 @@ final class LoopMBean implements DynamicMBean {
     private LoopMBean(EventLoop loop, String name) {
         this.loop = new WeakReference<>(loop);
         this.name = name;
-        try {
-            this.objectName = new ObjectName("io.jasyncio:type=EventLoop,name=" + name);
-        } catch (JMException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
-    /** Makes and registers the bean of {@code loop}, now if the server is ready, else soon. */
+    /** Makes the bean of {@code loop} and has it registered soon, off the caller's thread. */
     static LoopMBean register(EventLoop loop) {
         LoopMBean bean = new LoopMBean(loop, "loop-" + NUMBERS.incrementAndGet());
-        MBeanServer s = server;
-        if (s != null) {
-            bean.registerWith(s);
-        } else {
-            WAITING.add(bean);
-            if (REGISTRAR_STARTED.compareAndSet(false, true)) {
-                Thread.ofPlatform().daemon().name("jasyncio-mbeans").start(LoopMBean::startServer);
-            } else if ((s = server) != null) {
-                drainWaiting(s);   // the registrar may have drained just before the add
-            }
-        }
+        changed(bean);
         return bean;
     }
 
     /** {@code io.jasyncio:type=EventLoop,name=loop-N}. */
-    ObjectName objectName() {
+    synchronized ObjectName objectName() {
+        if (objectName == null) {
+            try {
+                objectName = new ObjectName("io.jasyncio:type=EventLoop,name=" + name);
+            } catch (JMException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return objectName;
     }
 
-    /** Unregisters the bean for good; called when the loop closes. */
-    synchronized void unregister() {
-        closed = true;
-        if (!registered) return;
-        registered = false;
+    /**
+     * Has the bean unregistered for good, soon; called when the loop closes. A bean still queued
+     * for registration is just marked: the registrar will skip it.
+     */
+    void unregister() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            if (!registered) return;
+        }
+        changed(this);
+    }
+
+    /** Queues {@code bean} for the registrar, starting it unless it is at work (see the class notes). */
+    private static void changed(LoopMBean bean) {
+        CHANGED.add(bean);
+        if (REGISTRAR_AT_WORK.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("jasyncio-mbeans").start(LoopMBean::registrar);
+        }
+    }
+
+    /**
+     * Waits {@link #REGISTRATION_DELAY_MILLIS}, then brings every queued bean's registration in line
+     * with its loop, until the queue is empty.
+     */
+    private static void registrar() {
         try {
-            server.unregisterMBean(objectName);
+            Thread.sleep(REGISTRATION_DELAY_MILLIS);
+        } catch (InterruptedException e) {
+            // nobody interrupts this thread; register at once if someone does
+        }
+        do {
+            MBeanServer s = server;
+            try {
+                if (s == null) server = s = ManagementFactory.getPlatformMBeanServer();
+            } catch (Throwable t) {
+                LOG.log(Level.DEBUG, "no platform MBean server: ps and pstree will not see this JVM's loops", t);
+                CHANGED.clear();
+            }
+            for (LoopMBean b; (b = CHANGED.poll()) != null; ) b.reconcile(s);
+            REGISTRAR_AT_WORK.set(false);
+            // a bean queued after the last poll but before the flag was cleared started no registrar
+        } while (!CHANGED.isEmpty() && REGISTRAR_AT_WORK.compareAndSet(false, true));
+    }
+
+    /** Registers the bean of an open loop, unregisters a closed loop's; registrar only. */
+    private synchronized void reconcile(MBeanServer s) {
+        try {
+            if (closed && registered) {
+                registered = false;
+                s.unregisterMBean(objectName);
+            } else if (!closed && !registered) {
+                s.registerMBean(this, objectName());
+                registered = true;
+            }
         } catch (JMException e) {
-            LOG.log(Level.DEBUG, "could not unregister " + objectName, e);
+            LOG.log(Level.DEBUG, "could not (un)register " + objectName, e);
         }
-    }
-
-    private synchronized void registerWith(MBeanServer s) {
-        if (closed || registered) return;
-        try {
-            s.registerMBean(this, objectName);
-            registered = true;
-        } catch (JMException e) {
-            LOG.log(Level.DEBUG, "could not register " + objectName, e);
-        }
-    }
-
-    private static void startServer() {
-        try {
-            MBeanServer s = ManagementFactory.getPlatformMBeanServer();
-            server = s;
-            drainWaiting(s);   // a bean made after this registers itself
-        } catch (Throwable t) {
-            LOG.log(Level.DEBUG, "no platform MBean server: ps and pstree will not see this JVM's loops", t);
-        }
-    }
-
-    private static void drainWaiting(MBeanServer s) {
-        for (LoopMBean b; (b = WAITING.poll()) != null; ) b.registerWith(s);
     }
 
     /** The loop's snapshot: taken on the loop if it answers in time, else read from here. */
@@ -297,6 +324,6 @@ final class LoopMBean implements DynamicMBean {
 
     @Override
     public synchronized String toString() {
-        return "LoopMBean[" + objectName + (registered ? ", registered" : closed ? ", closed" : ", waiting") + "]";
+        return "LoopMBean[" + name + (registered ? ", registered" : closed ? ", closed" : ", waiting") + "]";
     }
 }

@@ -59,7 +59,7 @@ class LoopMBeanTest {
 
         assertEquals("idle", SERVER.getAttribute(name, "State"));
         assertEquals(loop.engine(), SERVER.getAttribute(name, "Engine"));
-        loop.close();
+        awaitBean(name, false, loop::close);
         assertFalse(SERVER.isRegistered(name));
     }
 
@@ -151,15 +151,22 @@ class LoopMBeanTest {
         assertTrue(running.await(10, SECONDS), "the loop thread started");
     }
 
-    /** Waits for the registration, which the first loop of a JVM leaves to a daemon thread. */
+    /** Waits for the registration, which a daemon thread does about a second after the loop's first run. */
     private static void awaitRegistered(ObjectName name) throws Exception {
-        CountDownLatch registered = new CountDownLatch(1);
+        awaitBean(name, true, () -> { });
+    }
+
+    /** Runs {@code action} and waits until {@code name} is (or is no longer) registered. */
+    private static void awaitBean(ObjectName name, boolean registered, Runnable action) throws Exception {
+        String type = registered ? MBeanServerNotification.REGISTRATION_NOTIFICATION : MBeanServerNotification.UNREGISTRATION_NOTIFICATION;
+        CountDownLatch done = new CountDownLatch(1);
         NotificationListener listener = (n, h) -> {
-            if (n instanceof MBeanServerNotification m && m.getMBeanName().equals(name)) registered.countDown();
+            if (n instanceof MBeanServerNotification m && m.getMBeanName().equals(name) && m.getType().equals(type)) done.countDown();
         };
         SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, null);
         try {
-            if (!SERVER.isRegistered(name)) assertTrue(registered.await(10, SECONDS), name + " registered");
+            action.run();
+            if (SERVER.isRegistered(name) != registered) assertTrue(done.await(10, SECONDS), name + (registered ? " registered" : " unregistered"));
         } finally {
             SERVER.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener);
         }
