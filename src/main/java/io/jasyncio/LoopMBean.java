@@ -20,6 +20,7 @@ import javax.management.JMException;
 import javax.management.MBeanInfo;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.ReflectionException;
 import javax.management.openmbean.ArrayType;
@@ -49,12 +50,15 @@ import javax.management.openmbean.SimpleType;
  * Registration is lazy and off the loop's thread: a loop's first run and its close only queue
  * its bean (a queue offer, and the start of a virtual thread if none is at work); a registrar
  * thread then waits {@link #REGISTRATION_DELAY_MILLIS} and registers or unregisters what was
- * queued. Registering costs 5–50 µs (the machine's load decides) and the JVM's platform MBean
- * server ~250 ms of CPU the first time it is asked for; with the delay, a loop that opens and
- * closes within a second is never registered, so a program that runs many short loops, or runs
- * for less than a second, pays for neither. So the bean appears about a second after the loop's
- * first run. It holds its loop weakly: a loop dropped without close() is collected, and its bean
- * then unregisters itself on the next read.
+ * queued, so a loop that opens and closes within a second is never registered (registering costs
+ * 5–50 µs, the machine's load decides). And it registers only into a platform MBean server that
+ * exists: making one costs ~250 ms of CPU (seconds on a loaded machine), which a program nobody
+ * inspects should not pay, so until something else makes it (the management agent that
+ * {@code ps}, jcmd or JConsole start in this JVM, or the application) the registrar keeps the open
+ * loops' beans and looks again every {@link #REGISTRATION_DELAY_MILLIS}. So a bean appears about a
+ * second after its loop first ran and a server exists; the {@code ps} tool waits for that. A bean
+ * holds its loop weakly: a loop dropped without close() is collected, and its bean then
+ * unregisters itself on the next read.
  *
  * <p>Loop state is loop-confined, so a read posts the snapshot to the loop
  * ({@code callSoonThreadsafe}) and waits for it up to {@link #ANSWER_SECONDS}. A loop that does not
@@ -170,27 +174,54 @@ final class LoopMBean implements DynamicMBean {
     }
 
     /**
-     * Waits {@link #REGISTRATION_DELAY_MILLIS}, then brings every queued bean's registration in line
-     * with its loop, until the queue is empty.
+     * Every {@link #REGISTRATION_DELAY_MILLIS}: takes the queued beans and, once the platform MBean
+     * server exists, brings their registration in line with their loops; while it does not, keeps
+     * the open loops' beans for the next round. Ends when nothing is left.
      */
     private static void registrar() {
-        try {
-            Thread.sleep(REGISTRATION_DELAY_MILLIS);
-        } catch (InterruptedException e) {
-            // nobody interrupts this thread; register at once if someone does
-        }
-        do {
-            MBeanServer s = server;
+        List<LoopMBean> open = new ArrayList<>();   // beans waiting for a server; this thread only
+        while (true) {
             try {
-                if (s == null) server = s = ManagementFactory.getPlatformMBeanServer();
-            } catch (Throwable t) {
-                LOG.log(Level.DEBUG, "no platform MBean server: ps and pstree will not see this JVM's loops", t);
-                CHANGED.clear();
+                Thread.sleep(REGISTRATION_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                // nobody interrupts this thread; go on at once if someone does
             }
-            for (LoopMBean b; (b = CHANGED.poll()) != null; ) b.reconcile(s);
-            REGISTRAR_AT_WORK.set(false);
-            // a bean queued after the last poll but before the flag was cleared started no registrar
-        } while (!CHANGED.isEmpty() && REGISTRAR_AT_WORK.compareAndSet(false, true));
+            for (LoopMBean b; (b = CHANGED.poll()) != null; ) open.add(b);
+            MBeanServer s = server != null ? server : (server = existingPlatformServer());
+            if (s != null) {
+                for (LoopMBean b : open) b.reconcile(s);
+                open.clear();
+            } else {
+                open.removeIf(b -> b.isClosed() || b.loop.get() == null);
+            }
+            if (open.isEmpty()) {
+                REGISTRAR_AT_WORK.set(false);
+                // a bean queued after the last poll but before the flag was cleared started no registrar
+                if (CHANGED.isEmpty() || !REGISTRAR_AT_WORK.compareAndSet(false, true)) return;
+            }
+        }
+    }
+
+    /**
+     * The platform MBean server if something made it already (the management agent that ps, jcmd or
+     * JConsole start, or the application), else null: making it costs ~250 ms of CPU, which a
+     * program that nobody inspects should not pay. Recognised by its {@code java.lang:type=Runtime}
+     * bean among the servers {@link MBeanServerFactory} made.
+     */
+    private static MBeanServer existingPlatformServer() {
+        try {
+            ObjectName runtime = new ObjectName(ManagementFactory.RUNTIME_MXBEAN_NAME);
+            for (MBeanServer s : MBeanServerFactory.findMBeanServer(null)) {
+                if (s.isRegistered(runtime)) return ManagementFactory.getPlatformMBeanServer();
+            }
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "no platform MBean server: ps and pstree will not see this JVM's loops", e);
+        }
+        return null;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Registers the bean of an open loop, unregisters a closed loop's; registrar only. */
@@ -231,8 +262,8 @@ final class LoopMBean implements DynamicMBean {
                 return answer.get(ANSWER_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 running = l.currentTask;
-                note = "the loop did not answer within " + ANSWER_SECONDS + " s: a callback or task step is blocking it"
-                        + (running != null ? " (the task marked running)" : "");
+                note = "the loop did not answer within " + ANSWER_SECONDS + " s: " + (running != null
+                        ? "a step of the task marked running is blocking it" : "a callback is blocking it" + blockedIn(l));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 note = "interrupted while waiting for the loop";
@@ -248,6 +279,13 @@ final class LoopMBean implements DynamicMBean {
             return new LoopSnapshot(name, "", l.engine(), l.isClosed() ? "closed" : "running", 0, 0, 0, List.of(),
                     note + "; its tasks changed while read (" + changedMeanwhile + "): try again");
         }
+    }
+
+    /** " in Frame(File.java:12)", where the loop's thread is blocked outside any task, or empty. */
+    private static String blockedIn(EventLoop l) {
+        Thread t = l.runningThread();
+        StackTraceElement where = t == null ? null : TaskStacks.userFrame(TaskStacks.ofRunning(t.getStackTrace()));
+        return where == null ? "" : " in " + where;
     }
 
     @Override

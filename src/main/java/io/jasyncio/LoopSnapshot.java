@@ -42,7 +42,7 @@ record LoopSnapshot(String name, String thread, String engine, String state, int
         List<TaskRow> rows = new ArrayList<>(tasks.size());
         for (Task<?> task : tasks) {
             List<StackTraceElement> stack = task == running ? task.stackWhileBlocking()
-                    : withStacks ? task.getStack() : List.of();
+                    : withStacks ? task.stack() : List.of();
             String phase = task == running ? "running (holding the loop)" : task.phase();
             StackTraceElement where = TaskStacks.userFrame(stack);
             rows.add(new TaskRow(ids.get(task), task.getName(), phase, awaits(task, stack),

@@ -172,6 +172,11 @@ public class Task<T> extends Future<T> {
      */
     public List<StackTraceElement> getStack() {
         loop.checkThread("getStack");
+        return stack();
+    }
+
+    /** {@link #getStack()} without the thread check: for the MBean's reads of a blocked or idle loop. */
+    List<StackTraceElement> stack() {
         Fiber f = fiber;
         if (isDone() || f == null) return List.of();
         if (suspended) return TaskStacks.ofSuspended(f.suspendedStack());

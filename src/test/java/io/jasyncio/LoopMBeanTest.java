@@ -118,6 +118,32 @@ class LoopMBeanTest {
     }
 
     @Test
+    void aLoopBlockedInACallbackSaysWhere() throws Exception {
+        startLoopThread();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        ObjectName name = loop.mbean.objectName();
+        awaitRegistered(name);
+        loop.callSoonThreadsafe(() -> {
+            holding.countDown();
+            try {
+                holdTheLoop(release);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, SECONDS));
+        try {
+            String note = SERVER.getAttribute(name, "Note").toString();
+
+            assertTrue(note.startsWith("the loop did not answer within 2 s: a callback is blocking it in"
+                    + " io.jasyncio.LoopMBeanTest.holdTheLoop(LoopMBeanTest.java:"), note);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void anIdleLoopIsReadWhereItStandsAndSaysWhatIsMissing() throws Exception {
         loop = newEventLoop();
         Future<Void> never = loop.createFuture();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -25,6 +26,12 @@ import javax.management.remote.JMXServiceURL;
  */
 final class LoopReader {
     static final String PATTERN = "io.jasyncio:type=EventLoop,*";
+    /**
+     * How long to wait for a loop's bean: a JVM registers them about a second after its platform
+     * MBean server exists, which starting the management agent may just have done.
+     */
+    static final long WAIT_MILLIS = 3000;
+    private static final long POLL_MILLIS = 100;
     private static final String[] ATTRIBUTES = {"Name", "Thread", "Engine", "State", "Ready", "Timers", "TaskCount", "Tasks", "Note"};
 
     private LoopReader() {
@@ -70,17 +77,26 @@ final class LoopReader {
     static List<LoopView> read(MBeanServerConnection server, String what) throws ToolException, IOException {
         TreeMap<String, LoopView> loops = new TreeMap<>(LoopReader::byNumber);
         try {
-            for (ObjectName name : server.queryNames(new ObjectName(PATTERN), null)) {
+            ObjectName pattern = new ObjectName(PATTERN);
+            Set<ObjectName> names = server.queryNames(pattern, null);
+            for (long waited = 0; names.isEmpty() && waited < WAIT_MILLIS; waited += POLL_MILLIS) {
+                Thread.sleep(POLL_MILLIS);
+                names = server.queryNames(pattern, null);
+            }
+            for (ObjectName name : names) {
                 AttributeList list = server.getAttributes(name, ATTRIBUTES);
                 LoopView loop = view(list);
                 loops.put(loop.name(), loop);
             }
         } catch (JMException e) {
             throw new ToolException("cannot read the jasyncio MBeans of " + what + " (" + oneLine(e) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while waiting for the jasyncio MBeans of " + what, e);
         }
         if (loops.isEmpty()) {
-            throw new ToolException(what + " has no jasyncio event loop: no MBean " + PATTERN
-                    + " (the JVM does not use jasyncio, or no loop of it has run yet)");
+            throw new ToolException(what + " has no jasyncio event loop: no MBean " + PATTERN + " after "
+                    + WAIT_MILLIS / 1000 + " s (the JVM does not use jasyncio, or no loop of it has run yet)");
         }
         return List.copyOf(loops.values());
     }
