@@ -340,7 +340,8 @@ public class Future<T> {
 
     private void addAwaiter(List<Future<?>> out, Callback cb) {
         Future<?> a = cb.awaiter(this);
-        if (a != null && a != this && !out.contains(a)) out.add(a);
+        // a done awaiter (gather failed fast) waits for nothing any more
+        if (a != null && a != this && !a.isDone() && !out.contains(a)) out.add(a);
     }
 
     int callbackCount() {

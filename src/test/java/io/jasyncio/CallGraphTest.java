@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.sync.Lock;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,6 +54,20 @@ class CallGraphTest {
         assertFalse(g.awaitedBy().get(0).awaitedBy().get(0).callStack().isEmpty());
         assertEquals("Future <- [a <- Future <- main, b <- Future <- main]", shape(captureCallGraph(never)));
         finish(loop, main);
+    }
+
+    @Test
+    void aGatherThatFailedFastAwaitsNothingAnyMore(EventLoop loop) throws Exception {
+        Future<Void> never = loop.createFuture();
+        Task<Void> failing = loop.createTask(() -> { throw new IOException("boom"); }, "failing");
+        Task<Void> slow = loop.createTask(() -> never.await(), "slow");
+        Future<List<Object>> g = gather(failing, slow);
+        settle(loop);
+        settle(loop);
+
+        assertInstanceOf(IOException.class, g.exception());
+        assertEquals("slow", shape(captureCallGraph(slow)));
+        finish(loop, slow);
     }
 
     @Test
