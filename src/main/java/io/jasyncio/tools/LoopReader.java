@@ -55,7 +55,7 @@ final class LoopReader {
                     + (owner != null ? " (" + owner + ")" : "") + " or with -XX:+DisableAttachMechanism ("
                     + oneLine(e) + ")", e);
         } catch (LinkageError e) {
-            throw new ToolException("the JDK's jdk.attach module is missing: run this command with a full JDK (java -jar ...)", e);
+            throw missingAttach(e);
         }
         try {
             String url = vm.startLocalManagementAgent();
@@ -71,6 +71,12 @@ final class LoopReader {
                 // the connection is gone either way
             }
         }
+    }
+
+    /** The error when the JDK's Attach API cannot be loaded. */
+    static ToolException missingAttach(Throwable e) {
+        return new ToolException("the JDK's jdk.attach module is not available: run this command with a JDK, as java -jar"
+                + " (on the module path, add --add-modules jdk.attach,java.management.rmi)", e);
     }
 
     /** The loops served by {@code server}; {@code what} names the JVM in messages. */

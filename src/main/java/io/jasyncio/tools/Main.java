@@ -46,6 +46,9 @@ public final class Main {
         } catch (ToolException e) {
             err.println("jasyncio: " + e.getMessage());
             return 1;
+        } catch (NoClassDefFoundError e) {   // jdk.attach missing when LoopReader itself links
+            err.println("jasyncio: " + LoopReader.missingAttach(e).getMessage());
+            return 1;
         }
     }
 }
