@@ -188,6 +188,17 @@ class CallGraphTest {
     }
 
     @Test
+    void formatCallGraphWithoutArgumentsDescribesTheCurrentTaskOrNothing(EventLoop loop) throws Exception {
+        String[] inCallback = {null};
+        loop.callSoon(() -> inCallback[0] = formatCallGraph());
+        String inTask = loop.runUntilComplete(() -> formatCallGraph());
+
+        assertEquals("", inCallback[0]);
+        assertTrue(inTask.startsWith("* Task(name='Task-"), inTask);
+        assertTrue(inTask.contains("  |   at io.jasyncio.CallGraphTest.lambda$formatCallGraphWithout"), inTask);
+    }
+
+    @Test
     void printCallGraphPrintsTheFormattedGraph(EventLoop loop) throws Exception {
         Future<Void> never = loop.createFuture();
         Task<Void> t = loop.createTask(() -> never.await(), "t");
