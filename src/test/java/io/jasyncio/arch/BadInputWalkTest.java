@@ -67,7 +67,9 @@ class BadInputWalkTest {
             "io.jasyncio.net.DatagramProtocol", "implemented by the user; its defaults do nothing",
             "io.jasyncio.net.Streams$ClientConnectedCallback", "implemented by the user",
             // JUnit calls it, with JUnit's own contexts
-            "io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only");
+            "io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only",
+            // a command line: main exits the JVM; PsTest checks its usage errors in-process
+            "io.jasyncio.tools.Main", "a command whose main exits the JVM");
 
     /** Messages the JVM or the JDK make, which say nothing about the call. */
     private static final Pattern JVM_MESSAGE = Pattern.compile("(?s)^(null|Cannot (read|invoke|load|store|assign|throw|enter|exit)\\b.*"
