@@ -3,6 +3,9 @@ package io.jasyncio;
 import io.jasyncio.internal.loop.ChannelWatcher;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
+import io.jasyncio.internal.net.Pipes;
+import io.jasyncio.internal.process.Children;
+import io.jasyncio.internal.process.Subprocesses;
 import io.jasyncio.internal.net.Sendfile;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.DatagramOptions;
@@ -27,6 +30,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import io.jasyncio.process.ProcessOptions;
+import io.jasyncio.process.Subprocess.Redirect;
+import io.jasyncio.process.SubprocessPair;
+import io.jasyncio.process.SubprocessProtocol;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Pipe;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -34,11 +44,19 @@ import javax.net.ssl.SSLContext;
  * and servers, sendfile (asyncio's {@code add_reader}, {@code sock_*}, {@code create_connection},
  * {@code create_server}, {@code sendfile}). Every method is public and documented as a member of
  * {@code EventLoop}; this class only keeps the loop's scheduling core and its I/O delegations in
- * files of a readable size. It holds no state of its own, and delegates
- * to {@code internal.net}, which does the work.
+ * files of a readable size. Its one piece of state is the loop's live child processes, killed when
+ * the loop closes; it delegates to {@code internal.net} and {@code internal.process}, which do the work.
  */
 abstract sealed class EventLoopIo permits EventLoop {
+    /** The subprocess transports that have not finished; their children are killed by {@link #closeIo()}. */
+    private final Children children = new Children();
+
     EventLoopIo() {
+    }
+
+    /** Called by {@code close()}: kills the children still running (asyncio's transports kill them when closed). */
+    final void closeIo() {
+        children.closeAll();
     }
 
     /** Reader and writer callbacks per channel, on the loop's selector; loop thread only. */
@@ -305,5 +323,91 @@ abstract sealed class EventLoopIo permits EventLoop {
         checkClosed();
         checkThread("sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
+    }
+
+    // ---- pipes and subprocesses (io.jasyncio.process; implemented in internal.process and internal.net) ----
+
+    /**
+     * Starts the program {@code argv} (its first element, looked up on the PATH) and returns the
+     * transport of the child with the protocol {@code protocolFactory} made, after {@link
+     * SubprocessProtocol#connectionMade}: asyncio's {@code subprocess_exec}. Suspends the calling
+     * task. Each of stdin, stdout and stderr is {@code PIPE}, {@code DEVNULL}, {@code INHERIT}, or
+     * for stderr {@code STDOUT}; see {@link io.jasyncio.process.Subprocess}. Cancelled while it
+     * starts, the child is killed.
+     *
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     * @throws IllegalArgumentException an empty argv, a null, {@code STDOUT} for stdin or stdout
+     */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
+            Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        return subprocessExec(protocolFactory, argv, ProcessOptions.DEFAULT, stdin, stdout, stderr);
+    }
+
+    /** As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, with a working directory or environment. */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
+            ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        checkClosed();
+        checkThread("subprocessExec");
+        return Subprocesses.exec(self(), children, protocolFactory, argv, stdin, stdout, stderr, options);
+    }
+
+    /** As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, running {@code command} with {@code /bin/sh -c}: asyncio's {@code subprocess_shell}. */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
+            Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        return subprocessShell(protocolFactory, command, ProcessOptions.DEFAULT, stdin, stdout, stderr);
+    }
+
+    /** As {@link #subprocessShell(Supplier, String, Redirect, Redirect, Redirect)}, with a working directory or environment. */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
+            ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        checkClosed();
+        checkThread("subprocessShell");
+        return Subprocesses.shell(self(), children, protocolFactory, command, stdin, stdout, stderr, options);
+    }
+
+    /**
+     * Reads the pipe end {@code source} into the protocol {@code protocolFactory} makes, on the
+     * loop's selector: asyncio's {@code connect_read_pipe}. Suspends the calling task until {@link
+     * Protocol#connectionMade} ran. The transport pauses and resumes reading; end-of-file calls
+     * {@code eofReceived}, then closes it.
+     */
+    public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, Pipe.SourceChannel source) throws IOException {
+        checkClosed();
+        checkThread("connectReadPipe");
+        return Pipes.connectReadPipe(self(), protocolFactory, source);
+    }
+
+    /**
+     * As {@link #connectReadPipe(Supplier, Pipe.SourceChannel)}, for any {@link InputStream} (a FIFO,
+     * a file, another process's output), read by a virtual thread that stops reading while the
+     * transport is paused. Closing the transport closes the stream.
+     */
+    public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, InputStream source) throws IOException {
+        checkClosed();
+        checkThread("connectReadPipe");
+        return Pipes.connectReadPipe(self(), protocolFactory, source);
+    }
+
+    /**
+     * Writes to the pipe end {@code sink} through the transport returned with the protocol {@code
+     * protocolFactory} makes, on the loop's selector: asyncio's {@code connect_write_pipe}. Suspends
+     * the calling task until {@link Protocol#connectionMade} ran. The transport has write buffer
+     * water marks; {@code close()} or {@code writeEof()} flush, then close the pipe.
+     */
+    public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, Pipe.SinkChannel sink) throws IOException {
+        checkClosed();
+        checkThread("connectWritePipe");
+        return Pipes.connectWritePipe(self(), protocolFactory, sink);
+    }
+
+    /**
+     * As {@link #connectWritePipe(Supplier, Pipe.SinkChannel)}, for any {@link OutputStream} (a FIFO,
+     * a file, another process's input), written by a virtual thread. Closing the transport closes
+     * the stream once what is buffered is written.
+     */
+    public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, OutputStream sink) throws IOException {
+        checkClosed();
+        checkThread("connectWritePipe");
+        return Pipes.connectWritePipe(self(), protocolFactory, sink);
     }
 }

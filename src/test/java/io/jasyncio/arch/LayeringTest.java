@@ -38,7 +38,10 @@ class LayeringTest {
             "io.jasyncio.internal.engine", Set.of(),
             "io.jasyncio.internal.loop", Set.of(),
             // the implementation of the net layer: transports, servers, TLS over the selector backend
-            "io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"));
+            "io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
+            // the implementation of the process layer: child transports over internal.net's pipe transports
+            "io.jasyncio.internal.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.process",
+                    "io.jasyncio.internal.loop", "io.jasyncio.internal.net"));
 
     /**
      * The one exception, which the contract forces: DESIGN.md §4 puts {@code createConnection},
@@ -49,7 +52,8 @@ class LayeringTest {
      */
     private static final Map<String, Set<String>> FILE_EXCEPTIONS = Map.of(
             "EventLoop.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"),
-            "EventLoopIo.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net"));
+            "EventLoopIo.java", Set.of("io.jasyncio.net", "io.jasyncio.internal.net", "io.jasyncio.process",
+                    "io.jasyncio.internal.process"));
 
     @Test
     void everyPackageUsesOnlyTheLayersBelowIt() throws IOException {
