@@ -74,6 +74,11 @@ public final class Pipes {
         else if (transport instanceof WritePipeTransport w) w.release();
     }
 
+    /** The reader of a {@link #writeTransport} went away (its child exited): the transport closes, as asyncio's sees it. */
+    public static void readerGone(Transport transport) {
+        if (transport instanceof WritePipeTransport w) w.readerGone();
+    }
+
     /** The most bytes a pumped read pipe holds that its protocol has not been handed yet. */
     public static int maxPumpedBytes() {
         return ReadPump.maxHeldBytes();

@@ -263,6 +263,16 @@ final class WritePipeTransport extends FlowControl implements Transport {
         }
     }
 
+    /**
+     * The reader of the pipe is gone (the child exited): asyncio's write pipe sees that on its
+     * selector and closes, with {@code BrokenPipeError} if bytes were still buffered.
+     */
+    void readerGone() {
+        if (connLost > 0) return;
+        forceClose(bufferSize > 0 ? new IOException("Broken pipe: the reader closed the pipe with "
+                + bufferSize + " bytes unwritten") : null);
+    }
+
     /** Closes at once without calling the protocol: the loop is closing. Any thread. */
     void release() {
         if (pump != null) pump.abort();

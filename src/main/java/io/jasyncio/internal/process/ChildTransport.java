@@ -170,6 +170,7 @@ final class ChildTransport implements SubprocessTransport {
     private void processExited(int status) {
         if (returnCode != null) return;
         returnCode = status;
+        if (pipes[0] != null && !lost[0]) Pipes.readerGone(pipes[0]);  // nobody reads the child's stdin any more
         call(() -> {
             try {
                 protocol.processExited();
