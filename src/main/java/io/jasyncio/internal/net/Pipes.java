@@ -26,14 +26,15 @@ public final class Pipes {
     /** Connects {@code protocolFactory}'s protocol to the read end {@code source}; suspends until connectionMade ran. */
     public static <P extends Protocol> TransportPair<P> connectReadPipe(EventLoop loop, Supplier<P> protocolFactory, Object source)
             throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory is null: pass a supplier of the protocol");
-        Objects.requireNonNull(source, "the pipe is null: pass a Pipe.SourceChannel or an InputStream");
+        if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the protocol");
+        if (source == null) throw new IllegalArgumentException("the pipe is null: pass a Pipe.SourceChannel or an InputStream");
         Pipe.SourceChannel channel = source instanceof Pipe.SourceChannel c ? selectable(c) : null;
         InputStream stream = source instanceof InputStream in ? in : null;
         if (channel == null && stream == null) {
             throw new IllegalArgumentException("a read pipe is a Pipe.SourceChannel or an InputStream, got " + source.getClass().getName());
         }
-        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        P protocol = protocolFactory.get();
+        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
         Future<Void> waiter = loop.createFuture();
         Transport t = new ReadPipeTransport(loop, channel, stream, protocol, waiter, null);
         return connected(t, protocol, waiter);
@@ -42,14 +43,15 @@ public final class Pipes {
     /** Connects {@code protocolFactory}'s protocol to the write end {@code sink}; suspends until connectionMade ran. */
     public static <P extends Protocol> TransportPair<P> connectWritePipe(EventLoop loop, Supplier<P> protocolFactory, Object sink)
             throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory is null: pass a supplier of the protocol");
-        Objects.requireNonNull(sink, "the pipe is null: pass a Pipe.SinkChannel or an OutputStream");
+        if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the protocol");
+        if (sink == null) throw new IllegalArgumentException("the pipe is null: pass a Pipe.SinkChannel or an OutputStream");
         Pipe.SinkChannel channel = sink instanceof Pipe.SinkChannel c ? selectable(c) : null;
         OutputStream stream = sink instanceof OutputStream out ? out : null;
         if (channel == null && stream == null) {
             throw new IllegalArgumentException("a write pipe is a Pipe.SinkChannel or an OutputStream, got " + sink.getClass().getName());
         }
-        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        P protocol = protocolFactory.get();
+        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
         Future<Void> waiter = loop.createFuture();
         Transport t = new WritePipeTransport(loop, channel, stream, protocol, waiter, null);
         return connected(t, protocol, waiter);
@@ -77,6 +79,14 @@ public final class Pipes {
     /** The reader of a {@link #writeTransport} went away (its child exited): the transport closes, as asyncio's sees it. */
     public static void readerGone(Transport transport) {
         if (transport instanceof WritePipeTransport w) w.readerGone();
+    }
+
+    /**
+     * Waits up to {@code millis} until no pipe pump thread runs in this JVM (each ends when its
+     * stream does); returns whether none does. For tests of leaks.
+     */
+    public static boolean awaitNoPumps(long millis) throws InterruptedException {
+        return PumpCount.awaitZero(millis);
     }
 
     /** The most bytes a pumped read pipe holds that its protocol has not been handed yet. */

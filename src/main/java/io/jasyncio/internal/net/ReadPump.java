@@ -48,6 +48,8 @@ final class ReadPump implements Runnable {
     private long bytesRead;
     /** Written once on the loop thread. */
     private Thread thread;
+    /** Pump thread only. */
+    private boolean ended;
 
     ReadPump(EventLoop loop, InputStream stream, ReadPipeTransport transport) {
         this.loop = loop;
@@ -56,7 +58,9 @@ final class ReadPump implements Runnable {
     }
 
     void start() {
-        if (thread == null) thread = Thread.ofVirtual().name("jasyncio-pipe-reader").start(this);
+        if (thread != null) return;
+        PumpCount.started();
+        thread = Thread.ofVirtual().name("jasyncio-pipe-reader").start(this);
     }
 
     void pause() {
@@ -106,6 +110,7 @@ final class ReadPump implements Runnable {
                 if (buf == null) buf = buffers[(int) (n % BUFFERS)] = new byte[CHUNK];
                 int total = stream.read(buf, 0, FIRST_READ);
                 if (total < 0) {
+                    end();
                     post(ReadPipeTransport.eofEvent());
                     return;
                 }
@@ -125,9 +130,19 @@ final class ReadPump implements Runnable {
                 if (!post(ByteBuffer.wrap(buf, 0, total))) return;
             }
         } catch (IOException e) {
+            end();
             if (!isStopped()) post(e);
         } finally {
-            Io.closeQuietly(stream);
+            end();
+        }
+    }
+
+    /** Closes the stream and counts this pump out, before the transport hears of the end; idempotent. */
+    private void end() {
+        Io.closeQuietly(stream);
+        if (!ended) {
+            ended = true;
+            PumpCount.ended();
         }
     }
 

@@ -80,7 +80,8 @@ final class WritePipeTransport extends FlowControl implements Transport {
 
     @Override
     public void setProtocol(Protocol protocol) {
-        this.protocol = Objects.requireNonNull(protocol, "protocol is null: pass the protocol to receive the pipe's events");
+        if (protocol == null) throw new IllegalArgumentException("protocol is null: pass the protocol to receive the pipe's events");
+        this.protocol = protocol;
     }
 
     @Override

@@ -31,6 +31,8 @@ final class WritePump implements Runnable {
     private volatile boolean aborted;
     /** Loop thread only. */
     private Thread thread;
+    /** Pump thread only. */
+    private boolean ended;
 
     WritePump(EventLoop loop, OutputStream stream, WritePipeTransport transport) {
         this.loop = loop;
@@ -57,7 +59,9 @@ final class WritePump implements Runnable {
     }
 
     private void start() {
-        if (thread == null && !aborted) thread = Thread.ofVirtual().name("jasyncio-pipe-writer").start(this);
+        if (thread != null || aborted) return;
+        PumpCount.started();
+        thread = Thread.ofVirtual().name("jasyncio-pipe-writer").start(this);
     }
 
     @Override
@@ -68,6 +72,7 @@ final class WritePump implements Runnable {
                 if (aborted) return;
                 if (next == FINISH) {
                     stream.close();
+                    end();
                     post(transport::finished);
                     return;
                 }
@@ -77,11 +82,21 @@ final class WritePump implements Runnable {
                 if (!post(() -> transport.written(data.length))) return;
             }
         } catch (IOException e) {
+            end();
             if (!aborted) post(() -> transport.fatalError(e, "Fatal write error on pipe transport"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            Io.closeQuietly(stream);
+            end();
+        }
+    }
+
+    /** Closes the stream and counts this pump out, before the transport hears of the end; idempotent. */
+    private void end() {
+        Io.closeQuietly(stream);
+        if (!ended) {
+            ended = true;
+            PumpCount.ended();
         }
     }
 

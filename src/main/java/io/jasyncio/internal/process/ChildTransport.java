@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A child {@link Process} and its pipes as a {@link SubprocessTransport}: asyncio's {@code
@@ -116,7 +115,8 @@ final class ChildTransport implements SubprocessTransport {
 
     @Override
     public void setProtocol(SubprocessProtocol protocol) {
-        this.protocol = Objects.requireNonNull(protocol, "protocol is null: pass the protocol to receive the child's events");
+        if (protocol == null) throw new IllegalArgumentException("protocol is null: pass the protocol to receive the child's events");
+        this.protocol = protocol;
     }
 
     @Override

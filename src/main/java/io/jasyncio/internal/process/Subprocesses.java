@@ -29,7 +29,7 @@ public final class Subprocesses {
     /** Starts {@code argv} and suspends until the protocol's connectionMade ran; see {@code loop.subprocessExec}. */
     public static <P extends SubprocessProtocol> SubprocessPair<P> exec(EventLoop loop, Children children, Supplier<P> protocolFactory,
             List<String> argv, Redirect stdin, Redirect stdout, Redirect stderr, ProcessOptions options) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory is null: pass a supplier of the SubprocessProtocol");
+        if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the SubprocessProtocol");
         if (argv == null || argv.isEmpty()) throw new IllegalArgumentException("argv is " + argv + ": pass the program and its arguments");
         for (String a : argv) {
             if (a == null) throw new IllegalArgumentException("argv holds a null: " + argv);
@@ -52,7 +52,8 @@ public final class Subprocesses {
         pb.redirectOutput(output(stdout));
         if (stderr == Redirect.STDOUT) pb.redirectErrorStream(true);
         else pb.redirectError(output(stderr));
-        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        P protocol = protocolFactory.get();
+        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
         Process process = pb.start();
         boolean[] piped = {stdin == Redirect.PIPE, stdout == Redirect.PIPE, stderr == Redirect.PIPE};
         ChildTransport transport = new ChildTransport(loop, process, protocol, piped, children);
