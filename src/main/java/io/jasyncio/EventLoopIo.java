@@ -379,7 +379,7 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     /**
      * As {@link #connectReadPipe(Supplier, Pipe.SourceChannel)}, for any {@link InputStream} (a FIFO,
-     * a file, another process's output), read by a virtual thread that stops reading while the
+     * a file, another process's output), read by a helper thread that stops reading while the
      * transport is paused. Closing the transport closes the stream.
      */
     public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, InputStream source) throws IOException {
@@ -402,7 +402,7 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     /**
      * As {@link #connectWritePipe(Supplier, Pipe.SinkChannel)}, for any {@link OutputStream} (a FIFO,
-     * a file, another process's input), written by a virtual thread. Closing the transport closes
+     * a file, another process's input), written by a helper thread. Closing the transport closes
      * the stream once what is buffered is written.
      */
     public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, OutputStream sink) throws IOException {

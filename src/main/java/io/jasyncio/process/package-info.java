@@ -5,7 +5,7 @@
  * io.jasyncio.process.SubprocessTransport}, made by {@code loop.subprocessExec} /
  * {@code loop.subprocessShell}.
  *
- * <p>A child's pipes are not selectable in Java: each is pumped by a virtual thread that hands its
+ * <p>A child's pipes are not selectable in Java: each is pumped by a helper thread that hands its
  * bytes to the loop and stops reading while the loop side is paused, so flow control holds end to
  * end and the loop thread never blocks on a pipe. Depends on the core and {@code io.jasyncio.net}.
  */

@@ -40,7 +40,7 @@ final class ReadPipeTransport implements Transport {
     private boolean lost;
     private boolean closed;
     /**
-     * What the pump read while reading was paused, in order: byte chunks ({@link ByteBuffer}), then
+     * What the pump read while reading was paused, in order: byte chunks ({@code byte[]}), then
      * maybe {@link #EOF} or the read's {@link IOException}. Delivered on resume, so the protocol hears
      * nothing while paused, as with a selector. Loop thread only.
      */
@@ -200,7 +200,7 @@ final class ReadPipeTransport implements Transport {
      */
     void pumped(Object event) {
         if (closing) {
-            if (event instanceof ByteBuffer) pump.delivered();
+            if (event instanceof byte[]) pump.delivered();
             return;
         }
         if (paused || !held.isEmpty()) {
@@ -216,8 +216,8 @@ final class ReadPipeTransport implements Transport {
     }
 
     private void handle(Object event) {
-        if (event instanceof ByteBuffer chunk) {
-            deliver(chunk);
+        if (event instanceof byte[] chunk) {
+            deliverOwned(chunk);
             pump.delivered();
         } else if (event == EOF) {
             eof();
@@ -228,6 +228,19 @@ final class ReadPipeTransport implements Transport {
 
     static Object eofEvent() {
         return EOF;
+    }
+
+    /** Hands the pump's {@code chunk}, an array nobody else holds, to the protocol without a copy. */
+    private void deliverOwned(byte[] chunk) {
+        if (protocol instanceof BufferedProtocol) {
+            deliver(ByteBuffer.wrap(chunk));
+            return;
+        }
+        try {
+            protocol.dataReceived(chunk);
+        } catch (Throwable e) {
+            fatalError(Io.asException(e), "Fatal error: protocol.dataReceived() call failed.");
+        }
     }
 
     /** Hands {@code data} to the protocol. */
@@ -283,7 +296,7 @@ final class ReadPipeTransport implements Transport {
     private void closeWith(Exception e) {
         closing = true;
         while (!held.isEmpty()) {
-            if (held.poll() instanceof ByteBuffer) pump.delivered();
+            if (held.poll() instanceof byte[]) pump.delivered();
         }
         if (pump != null) pump.stop();
         else loop.removeReader(channel);

@@ -3,22 +3,27 @@ package io.jasyncio.internal.net;
 import io.jasyncio.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Reads a blocking {@link InputStream} on a virtual thread of its own and hands each chunk to its
+ * Reads a blocking {@link InputStream} on a helper thread of its own and hands each chunk to its
  * {@link ReadPipeTransport} on the loop thread: a child's pipes, FIFOs and files are not selectable
  * in Java, so this is how the loop reads them without ever blocking.
  *
- * <p>Implementation notes. Memory is bounded end to end: the pump has {@link #BUFFERS} buffers and
- * reads into one only when the loop has delivered the chunk it held, and it reads nothing while the
- * transport is paused. A writer that never stops (a child writing gigabytes into a reader that does
+ * <p>Implementation notes. Memory is bounded end to end: at most {@link #BUFFERS} chunks are handed to
+ * the loop and not yet delivered to the protocol (a paused transport holds them), the pump reads the
+ * next one only when there is room, and it reads nothing while the transport is paused. A writer that never stops (a child writing gigabytes into a reader that does
  * not read) therefore blocks in its own {@code write}, with at most {@code BUFFERS * CHUNK} bytes
  * here, plus what the protocol chose to buffer before pausing. A chunk gathers what the stream has
  * ready ({@code available()}) after the first read, so a fast writer is handed over in up to 256 KiB
  * per loop wake-up rather than one pipe buffer (64 KiB on Linux).
+ *
+ * <p>Pumps are platform threads, not virtual ones: a virtual thread blocked in a file read pays the
+ * scheduler's compensation on every read, and measured half the throughput of a platform thread
+ * reading a child's pipe (600 against 1,300 MB/s, 0.45 against 0.28 CPU seconds per GB). A pump's
+ * thread lives as long as its pipe is open; its stack is reserved, not committed, memory.
  *
  * <p>A pump blocked in {@code read} cannot be woken (closing a pipe does not interrupt a reader on
  * Linux): it ends when the stream does, which for a child's pipe is when the child (and whatever it
@@ -33,13 +38,14 @@ final class ReadPump implements Runnable {
     private static final int FIRST_READ = 64 * 1024;
     /** The most one chunk gathers: asyncio's max_size for a read. */
     private static final int CHUNK = 256 * 1024;
-    /** Chunks read but not yet delivered, at most: two, so that one is read while the loop delivers the other. */
+    /** Chunks handed over but not yet delivered, at most: two, so that one is read while the loop delivers the other. */
     private static final int BUFFERS = 2;
 
     private final EventLoop loop;
     private final InputStream stream;
     private final ReadPipeTransport transport;
-    private final byte[][] buffers = new byte[BUFFERS][];
+    /** Pump thread only: each read lands here, and a copy of its size is handed to the loop. */
+    private final byte[] buf = new byte[CHUNK];
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition turn = lock.newCondition();
     /** Guarded by lock. */
@@ -60,7 +66,7 @@ final class ReadPump implements Runnable {
     void start() {
         if (thread != null) return;
         PumpCount.started();
-        thread = Thread.ofVirtual().name("jasyncio-pipe-reader").start(this);
+        thread = Thread.ofPlatform().daemon().name("jasyncio-pipe-reader").start(this);
     }
 
     void pause() {
@@ -104,10 +110,8 @@ final class ReadPump implements Runnable {
     @Override
     public void run() {
         try {
-            for (long n = 0; ; n++) {
+            while (true) {
                 if (!awaitTurn()) return;
-                byte[] buf = buffers[(int) (n % BUFFERS)];
-                if (buf == null) buf = buffers[(int) (n % BUFFERS)] = new byte[CHUNK];
                 int total = stream.read(buf, 0, FIRST_READ);
                 if (total < 0) {
                     end();
@@ -127,7 +131,7 @@ final class ReadPump implements Runnable {
                     bytesRead += size;
                     return true;
                 })) return;
-                if (!post(ByteBuffer.wrap(buf, 0, total))) return;
+                if (!post(Arrays.copyOf(buf, total))) return;  // copied here, not on the loop thread
             }
         } catch (IOException e) {
             end();

@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Writes to a blocking {@link OutputStream} on a virtual thread of its own, for its {@link
+ * Writes to a blocking {@link OutputStream} on a helper (platform) thread of its own, for its {@link
  * WritePipeTransport}: the loop queues copies of what is written, the pump writes them in order
  * and reports each finished write back on the loop, where the transport's buffer size (and so its
  * water marks) go down. Memory is bounded by the transport's flow control: a writer that respects
@@ -61,7 +61,7 @@ final class WritePump implements Runnable {
     private void start() {
         if (thread != null || aborted) return;
         PumpCount.started();
-        thread = Thread.ofVirtual().name("jasyncio-pipe-writer").start(this);
+        thread = Thread.ofPlatform().daemon().name("jasyncio-pipe-writer").start(this);
     }
 
     @Override
