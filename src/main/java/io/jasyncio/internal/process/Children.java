@@ -14,20 +14,23 @@ import java.util.Set;
  * closed. Synchronized, since a loop may be closed from a thread other than the one that ran it.
  */
 public final class Children {
-    private final Set<ChildTransport> live = new LinkedHashSet<>();
+    /** Made on the first child, so that a loop that starts none pays nothing; guarded by this. */
+    private Set<ChildTransport> live;
 
     synchronized void add(ChildTransport t) {
+        if (live == null) live = new LinkedHashSet<>();
         live.add(t);
     }
 
     synchronized void remove(ChildTransport t) {
-        live.remove(t);
+        if (live != null) live.remove(t);
     }
 
     /** Kills every child still running and closes its pipes, without protocol callbacks. */
     public void closeAll() {
         List<ChildTransport> all;
         synchronized (this) {
+            if (live == null) return;
             all = new ArrayList<>(live);
             live.clear();
         }
@@ -36,11 +39,11 @@ public final class Children {
 
     /** How many transports have not finished. */
     public synchronized int size() {
-        return live.size();
+        return live == null ? 0 : live.size();
     }
 
     @Override
     public synchronized String toString() {
-        return "Children[" + live.size() + " live]";
+        return "Children[" + size() + " live]";
     }
 }

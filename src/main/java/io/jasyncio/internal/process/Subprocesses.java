@@ -38,12 +38,14 @@ public final class Subprocesses {
         if (options == null) throw new IllegalArgumentException("options is null: pass ProcessOptions.DEFAULT");
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
         if (options.cwd() != null) pb.directory(options.cwd().toFile());
-        Map<String, String> env = pb.environment();
-        if (options.env() != null) {
-            env.clear();
-            env.putAll(options.env());
+        if (options.env() != null || !options.addEnv().isEmpty()) {  // pb.environment() copies this process's: only when needed
+            Map<String, String> env = pb.environment();
+            if (options.env() != null) {
+                env.clear();
+                env.putAll(options.env());
+            }
+            env.putAll(options.addEnv());
         }
-        env.putAll(options.addEnv());
         pb.redirectInput(switch (stdin) {
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DEVNULL -> ProcessBuilder.Redirect.from(DEV_NULL);
