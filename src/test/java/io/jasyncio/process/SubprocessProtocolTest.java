@@ -27,6 +27,7 @@ class SubprocessProtocolTest {
     static final class Recorder implements SubprocessProtocol {
         final List<String> events = new ArrayList<>();
         final Future<Void> done = Asyncio.getRunningLoop().createFuture();
+        final Future<Void> stdinLost = Asyncio.getRunningLoop().createFuture();
         final StringBuilder[] data = {null, new StringBuilder(), new StringBuilder()};
         SubprocessTransport transport;
 
@@ -44,6 +45,7 @@ class SubprocessProtocolTest {
         @Override
         public void pipeConnectionLost(int fd, Exception exc) {
             events.add("pipeLost " + fd + (exc == null ? "" : " " + exc.getClass().getSimpleName()));
+            if (fd == 0) stdinLost.setResult(null);
         }
 
         @Override
@@ -132,14 +134,17 @@ class SubprocessProtocolTest {
     void writingToAChildThatExitedEndsTheStdinPipeWithAnError() throws Exception {
         // behaviour of test_subprocess.py test_stdin_broken_pipe
         Recorder r = run(() -> {
-            var pair = Asyncio.getRunningLoop().subprocessExec(Recorder::new, List.of("true"), PIPE, DEVNULL, DEVNULL);
-            pair.transport().pipeTransport(0).write(new byte[1 << 20]);  // more than a pipe holds, never read
+            // a child that closes its stdin unread and stays: the write fails with a broken pipe
+            var pair = Asyncio.getRunningLoop().subprocessShell(Recorder::new, "exec <&-; sleep 60", PIPE, DEVNULL, DEVNULL);
+            pair.transport().pipeTransport(0).write(new byte[1 << 20]);  // more than a pipe holds
+            pair.protocol().stdinLost.await();
+            pair.transport().kill();
             pair.protocol().done.await();
             return pair.protocol();
         });
         assertEquals("made", r.events.get(0));
         assertEquals("lost null", r.events.get(r.events.size() - 1));
-        assertTrue(r.events.contains("exited 0"), r.events.toString());
+        assertTrue(r.events.contains("exited 137"), r.events.toString());
         assertTrue(r.events.contains("pipeLost 0 IOException"), r.events.toString());
     }
 
