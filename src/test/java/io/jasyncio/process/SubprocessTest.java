@@ -309,4 +309,32 @@ class SubprocessTest {
         });
         assertEquals(262144, total);
     }
+
+    @Test
+    void drainRaisesWhenTheChildClosedItsStdin() throws Exception {
+        // behaviour of test_subprocess.py test_stdin_broken_pipe
+        Integer rc = run(() -> {
+            Subprocess p = Subprocess.shell("exec <&-; sleep 60", PIPE, DEVNULL, DEVNULL);
+            assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 64; i++) {  // a megabyte at a time, until the broken pipe shows
+                    p.stdin().write(new byte[1 << 20]);
+                    p.stdin().drain();
+                }
+            });
+            p.kill();
+            return p.waitFor();
+        });
+        assertEquals(137, rc);
+    }
+
+    @Test
+    void communicateIgnoresABrokenPipe() throws Exception {
+        // behaviour of test_subprocess.py test_communicate_ignore_broken_pipe
+        List<Object> got = run(() -> {
+            Subprocess p = Subprocess.shell("exec <&-; echo done", PIPE, PIPE, DEVNULL);
+            Subprocess.Output out = p.communicate(new byte[4 << 20]);
+            return List.of(s(out.stdout()), p.returnCode());
+        });
+        assertEquals(List.of("done\n", 0), got);
+    }
 }
