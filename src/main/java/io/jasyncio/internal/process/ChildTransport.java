@@ -19,7 +19,8 @@ import java.util.Map;
  * thread; its protocol forwards data and write flow control to the subprocess protocol, and its end
  * is reported through the pipe transport's {@code onLost} hook rather than its protocol, so that a
  * protocol set on the pipe later (a {@code StreamWriter} on stdin) leaves this bookkeeping whole. The
- * exit comes from {@code Process.onExit()} on a JDK thread and is handed to the loop. Until the
+ * exit comes from {@code Process.waitFor()} on a virtual thread ({@link #awaitExit()}) and is handed
+ * to the loop. Until the
  * protocol's {@code connectionMade} has run, events wait in {@code pending} (asyncio's {@code
  * _pending_calls}); {@code connectionLost} is scheduled once both every pipe is lost and the exit is
  * known ({@link #tryFinish()}).
@@ -52,13 +53,7 @@ final class ChildTransport implements SubprocessTransport {
         if (piped[2]) pipes[2] = Pipes.readTransport(loop, process.getErrorStream(), new PipeProtocol(2), e -> pipeLost(2, e));
         children.add(this);
         loop.callSoon(this::callConnectionMade);
-        process.onExit().thenRun(() -> {
-            try {
-                loop.callSoonThreadsafe(() -> processExited(process.exitValue()));
-            } catch (IllegalStateException closedLoop) {
-                // the loop closed: release() already ended everything
-            }
-        });
+        Thread.ofVirtual().name("jasyncio-child-" + process.pid()).start(this::awaitExit);
     }
 
     // ---- SubprocessTransport ----
@@ -125,6 +120,26 @@ final class ChildTransport implements SubprocessTransport {
     }
 
     // ---- events ----
+
+    /**
+     * Waits for the exit on a virtual thread of its own and hands it to the loop. Not {@code
+     * Process.onExit()}: that completes through {@code handleAsync}, which on a machine with two
+     * cores or fewer (a common pool of parallelism 1) starts a new platform thread per child, where
+     * {@code waitFor()} is woken directly by the JDK's reaper and a waiting virtual thread costs little.
+     */
+    private void awaitExit() {
+        int status;
+        try {
+            status = process.waitFor();
+        } catch (InterruptedException e) {
+            return;  // nobody interrupts this thread
+        }
+        try {
+            loop.callSoonThreadsafe(() -> processExited(status));
+        } catch (IllegalStateException closedLoop) {
+            // the loop closed: release() already ended everything
+        }
+    }
 
     /** Whether the child is known to have exited: a signal then does nothing (Popen.send_signal). */
     private boolean exited() {
