@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
@@ -373,5 +374,113 @@ class EngineRulesTest {
     private static void runOneIteration(EventLoop loop) {
         loop.stop();
         loop.runForever();
+    }
+
+    // ---- an await refused with a cancellation pending ----
+
+    @Test
+    void anAwaitRefusedUnderAMonitorWithACancellationPendingLeavesNoStrayWakeUp(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        Object monitor = new Object();
+        List<String> log = new ArrayList<>();
+        Future<String> later = loop.createFuture();
+        loop.callLater(5, () -> later.setResult("late"));
+
+        loop.runUntilComplete(() -> {
+            currentTask().cancel("self");
+            Future<Void> never = loop.createFuture();
+            try {
+                synchronized (monitor) {
+                    never.await();
+                }
+            } catch (IllegalStateException refused) {
+                log.add("refused");
+            } catch (CancelledError e) {
+                log.add("cancelled holding the monitor");
+                return;
+            }
+            try {
+                log.add("got " + later.await() + " at " + getRunningLoop().time());
+            } catch (CancelledError e) {
+                log.add("cancelled at " + getRunningLoop().time());
+            }
+        });
+
+        if (engine().equals("fast")) {
+            // The refused await must neither wake the task at its next await nor lose the cancellation.
+            assertEquals(List.of("refused", "cancelled at 0.0"), log);
+        } else {
+            assertEquals(List.of("cancelled holding the monitor"), log);
+        }
+    }
+
+    /** Awaits in its static initializer, where the fast engine cannot suspend. */
+    static final class AwaitsInItsStaticInitializer {
+        static final String OUTCOME;
+
+        static {
+            String outcome;
+            try {
+                getRunningLoop().createFuture().await();
+                outcome = "awaited";
+            } catch (IllegalStateException refused) {
+                outcome = "refused";
+            } catch (CancelledError e) {
+                outcome = "cancelled";
+            } catch (Exception e) {
+                outcome = e.toString();
+            }
+            OUTCOME = outcome;
+        }
+    }
+
+    @Test
+    void anAwaitRefusedInAStaticInitializerWithACancellationPendingLeavesNoStrayWakeUp(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        Future<String> later = loop.createFuture();
+        loop.callLater(5, () -> later.setResult("late"));
+
+        loop.runUntilComplete(() -> {
+            currentTask().cancel("self");
+            log.add(AwaitsInItsStaticInitializer.OUTCOME);
+            try {
+                log.add("got " + later.await() + " at " + getRunningLoop().time());
+            } catch (CancelledError e) {
+                log.add("cancelled at " + getRunningLoop().time());
+            }
+        });
+
+        if (engine().equals("fast")) {
+            assertEquals(List.of("refused", "cancelled at 0.0"), log);
+        } else {
+            assertEquals(List.of("cancelled", "got late at 5.0"), log);
+        }
+    }
+
+    // ---- a task that sets its own interrupt flag (portable engine) ----
+
+    @Test
+    void aSuspendedTaskWithItsInterruptFlagSetDoesNotSpinOnThePortableEngine() throws Exception {
+        // On the fast engine the task runs on the loop's thread, so the flag stops the loop instead.
+        assumeTrue(engine().equals("portable"));
+        // Real time, because only then does a suspended task spin for long; CPU time is what shows it.
+        long cpuBefore = processCpuNanos();
+        List<String> log = new ArrayList<>();
+        try (EventLoop loop = newEventLoop()) {
+            loop.runUntilComplete(() -> {
+                Thread.currentThread().interrupt();
+                sleep(1);
+                log.add("slept; still interrupted: " + Thread.currentThread().isInterrupted());
+            });
+        }
+        double cpuSeconds = (processCpuNanos() - cpuBefore) * 1e-9;
+
+        assertEquals(List.of("slept; still interrupted: true"), log);
+        // Measured: about 1 s of CPU while it spun, under 0.1 s since.
+        assertTrue(cpuSeconds < 0.35, "the process used " + cpuSeconds + " s of CPU while the task slept 1 s");
+    }
+
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 }

@@ -778,4 +778,65 @@ class EventLoopTest {
             logger.setLevel(savedLevel);
         }
     }
+
+    // behaviour of base_events.py _run_once: due timers are appended after the callbacks already ready
+    @Test
+    void aZeroDelayTimerRunsAfterCallbacksAlreadyScheduledWithCallSoon(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        loop.callLater(0, () -> log.add("later(0)"));
+        loop.callSoon(() -> log.add("soon"));
+        loop.callAt(loop.time(), () -> log.add("at(now)"));
+        loop.callSoon(() -> log.add("soon 2"));
+        runOneIteration(loop);
+        assertEquals(List.of("soon", "soon 2", "later(0)", "at(now)"), log);
+    }
+
+    // ---- an exception handler facing a callback whose toString() throws ----
+
+    @Test
+    void aHandlerOrDefaultHandlerFailingOnAnUnprintableCallbackDoesNotStopTheLoop(EventLoop loop) throws Exception {
+        Runnable unprintable = new Runnable() {
+            @Override
+            public void run() {
+                throw new IllegalArgumentException("callback failed");
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString() failed");
+            }
+        };
+        loop.setExceptionHandler(null);
+        loop.callSoon(unprintable);
+        assertEquals(1, loop.runUntilComplete(() -> {
+            sleep(1);
+            return 1;
+        }), "with the default handler");
+
+        loop.setExceptionHandler((l, context) -> {
+            throw new IllegalStateException("handler failed");
+        });
+        loop.callSoon(unprintable);
+        assertEquals(2, loop.runUntilComplete(() -> {
+            sleep(1);
+            return 2;
+        }), "with a handler that fails");
+    }
+
+    // ---- callSoonThreadsafe on the loop's own thread ----
+
+    // behaviour of base_events.py call_soon_threadsafe: it appends to the same ready queue as call_soon
+    @Test
+    void callSoonThreadsafeOnTheLoopThreadKeepsFifoOrderWithCallSoon(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            loop.callSoonThreadsafe(() -> log.add("a"));
+            loop.callSoon(() -> log.add("b"));
+            loop.callSoonThreadsafe(() -> log.add("c"));
+            loop.callSoon(() -> log.add("d"));
+            sleep(0);
+            log.add("task");
+        });
+        assertEquals(List.of("a", "b", "c", "d", "task"), log);
+    }
 }

@@ -499,4 +499,32 @@ class FutureTest {
         };
         loop.callSoon(check[0]);
     }
+
+    // ---- descriptions that throw ----
+
+    /** A value whose toString() throws. */
+    static final class Unprintable {
+        @Override
+        public String toString() {
+            throw new IllegalStateException("toString() failed");
+        }
+    }
+
+    @Test
+    void aCallbackFailingOnAnUnprintableResultIsReportedAndTheLoopGoesOn(EventLoop loop) throws Exception {
+        List<Object> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context.get("exception")));
+        IllegalArgumentException failure = new IllegalArgumentException("callback failed");
+        Future<Unprintable> f = loop.createFuture();
+        f.addDoneCallback(x -> {
+            throw failure;
+        });
+        f.setResult(new Unprintable());
+
+        assertEquals(7, loop.runUntilComplete(() -> {
+            sleep(1);
+            return 7;
+        }));
+        assertEquals(List.of(failure), reported);
+    }
 }

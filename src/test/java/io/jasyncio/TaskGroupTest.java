@@ -4,6 +4,7 @@ import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.testing.VirtualTimeExtension;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -583,5 +584,27 @@ class TaskGroupTest {
         });
         assertTrue(inner.isCancelled());
         assertEquals(List.of("group, cancelling=1"), log);
+    }
+
+    // behaviour of test_taskgroups.py with the eager task factory: a child failing in its first step
+    @Test
+    void aTaskGroupChildFailingInItsEagerFirstStepCancelsTheBodyAtItsNextAwait(EventLoop loop) {
+        loop.setTaskFactory(eagerTaskFactory());
+        List<String> log = new ArrayList<>();
+        IOException failure = new IOException("at once");
+        ExceptionGroup group = assertThrows(ExceptionGroup.class, () -> loop.runUntilComplete(() -> taskGroup(tg -> {
+            tg.createTask(() -> {
+                throw failure;
+            });
+            log.add("body: goes on until it awaits");
+            try {
+                sleep(1);
+            } catch (CancelledError e) {
+                log.add("body: cancelled at " + getRunningLoop().time());
+                throw e;
+            }
+        })));
+        assertEquals(List.of("body: goes on until it awaits", "body: cancelled at 0.0"), log);
+        assertEquals(List.of(failure), group.exceptions());
     }
 }

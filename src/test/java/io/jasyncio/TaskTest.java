@@ -7,8 +7,10 @@ import io.jasyncio.testing.VirtualTime;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -905,5 +907,233 @@ class TaskTest {
     private static void runOneIteration(EventLoop loop) {
         loop.stop();
         loop.runForever();
+    }
+
+    // ---- long chains ----
+
+    @Test
+    void aChainOfAThousandTasksEachAwaitingThePreviousOneCompletes(EventLoop loop) throws Exception {
+        int length = loop.runUntilComplete(() -> {
+            Future<Integer> start = getRunningLoop().createFuture();
+            Future<Integer> previous = start;
+            for (int i = 0; i < 1000; i++) {
+                Future<Integer> awaited = previous;
+                previous = createTask(() -> awaited.await() + 1);
+            }
+            sleep(0);
+            start.setResult(0);
+            return previous.await();
+        });
+        assertEquals(1000, length);
+    }
+
+    // ---- the eager task factory: nesting, callbacks, cancelling the parent ----
+
+    @Test
+    void nestedEagerTasksRunTheirFirstStepsInlineAndRestoreTheCurrentTask(EventLoop loop) throws Exception {
+        loop.setTaskFactory(eagerTaskFactory());
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            Task<?> a = currentTask();
+            Task<Void> b = createTask(() -> {
+                Task<?> me = currentTask();
+                Task<Void> c = createTask(() -> {
+                    log.add("c: first step, current is " + currentTask().getName());
+                    sleep(0);
+                    log.add("c: resumed, current is " + currentTask().getName());
+                }, "c");
+                log.add("b: after starting c, current is b: " + (currentTask() == me));
+                c.await();
+                log.add("b: end");
+            }, "b");
+            log.add("a: after starting b, current is a: " + (currentTask() == a));
+            b.await();
+            log.add("a: end");
+        });
+        assertEquals(List.of(
+                "c: first step, current is c",
+                "b: after starting c, current is b: true",
+                "a: after starting b, current is a: true",
+                "c: resumed, current is c",
+                "b: end",
+                "a: end"), log);
+    }
+
+    @Test
+    void anEagerChildThatCancelsItsParentInItsFirstStepCancelsItAtItsNextAwait(EventLoop loop) {
+        loop.setTaskFactory(eagerTaskFactory());
+        List<String> log = new ArrayList<>();
+        Task<Void> parent = loop.createTask(() -> {
+            Task<?> me = currentTask();
+            createTask(() -> {
+                me.cancel("by the child");
+                log.add("child: cancelled the parent");
+            });
+            log.add("parent: goes on until it awaits");
+            try {
+                sleep(0);
+            } catch (CancelledError e) {
+                log.add("parent: " + e.getMessage());
+                throw e;
+            }
+        });
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(parent));
+        assertEquals(List.of("child: cancelled the parent", "parent: goes on until it awaits", "parent: by the child"), log);
+    }
+
+    @Test
+    void anEagerTaskStartedByACallbackIsTheCurrentTaskOnlyDuringItsStep(EventLoop loop) throws Exception {
+        loop.setTaskFactory(eagerTaskFactory());
+        List<String> log = new ArrayList<>();
+        loop.callSoon(() -> {
+            loop.createTask(() -> {
+                log.add("task: current is " + currentTask().getName());
+                sleep(0);
+                log.add("task: resumed");
+            }, "eager");
+            log.add("callback: current is " + currentTask());
+        });
+        loop.runUntilComplete(() -> sleep(1));
+        assertEquals(List.of("task: current is eager", "callback: current is null", "task: resumed"), log);
+    }
+
+    // ---- cancellation during cleanup ----
+
+    @Test
+    void aCancelledTaskMayAwaitInItsFinallyBlock(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        Task<Void> t = loop.createTask(() -> {
+            try {
+                sleep(10);
+            } finally {
+                log.add("finally at " + getRunningLoop().time());
+                sleep(1);
+                log.add("cleaned up at " + getRunningLoop().time());
+            }
+        });
+        loop.callLater(2, t::cancel);
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertEquals(List.of("finally at 2.0", "cleaned up at 3.0"), log);
+        assertTrue(t.isCancelled());
+    }
+
+    @Test
+    void aSecondCancellationInterruptsTheCleanupOfTheFirst(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        Task<String> t = loop.createTask(() -> {
+            try {
+                sleep(10);
+                return "not cancelled";
+            } catch (CancelledError first) {
+                log.add("first at " + getRunningLoop().time() + ", cancelling=" + currentTask().cancelling());
+                currentTask().uncancel();
+                try {
+                    sleep(10);
+                } catch (CancelledError second) {
+                    log.add("second at " + getRunningLoop().time() + ", cancelling=" + currentTask().cancelling());
+                }
+                return "absorbed both";
+            }
+        });
+        loop.callLater(1, t::cancel);
+        loop.callLater(2, t::cancel);
+        assertEquals("absorbed both", loop.runUntilComplete(t));
+        assertEquals(List.of("first at 1.0, cancelling=1", "second at 2.0, cancelling=1"), log);
+    }
+
+    // behaviour of tasks.py __step: a cancellation that arrives after the awaited future completed wins
+    @Test
+    void aTaskCancelledAfterItsFutureCompletedButBeforeItResumedIsCancelled(EventLoop loop) {
+        Future<Integer> f = loop.createFuture();
+        List<String> log = new ArrayList<>();
+        Task<Integer> t = loop.createTask(() -> {
+            try {
+                return f.await();
+            } catch (CancelledError e) {
+                log.add("cancelled: " + e.getMessage());
+                throw e;
+            }
+        });
+        runOneIteration(loop);
+        f.setResult(3);   // the task's wake-up is queued now
+
+        assertTrue(t.cancel("late"));
+        assertTrue(t.cancel("later"));
+
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertEquals(List.of("cancelled: later"), log);
+        assertEquals(2, t.cancelling());
+    }
+
+    // ---- memory ----
+
+    @Test
+    void finishedTasksAreNotRetainedByALongRunningLoop(EventLoop loop) throws Exception {
+        List<WeakReference<Task<?>>> samples = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            for (int i = 0; i < 100_000; i++) {
+                Task<Integer> t = createTask(() -> {
+                    sleep(0);
+                    return 1;
+                });
+                if (i % 10_000 == 0) samples.add(new WeakReference<>(t));
+                if (i % 1000 == 0) sleep(0);
+            }
+            sleep(0);
+            sleep(0);
+        });
+        assertEquals(Collections.emptySet(), allTasks(loop));
+        for (int i = 0; i < 100 && samples.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(samples.stream().allMatch(r -> r.get() == null), "finished tasks were collected");
+    }
+
+    // ---- descriptions that throw ----
+
+    /** An exception whose message cannot be computed, so that its toString() throws. */
+    static final class UnprintableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage() failed");
+        }
+    }
+
+    @Test
+    void aTaskFailingWithAnUnprintableExceptionStillWakesItsAwaiters(EventLoop loop) throws Exception {
+        loop.setExceptionHandler((l, context) -> { });
+        UnprintableException failure = new UnprintableException();
+        List<String> log = new ArrayList<>();
+
+        loop.runUntilComplete(() -> {
+            Task<Void> failing = createTask(() -> {
+                throw failure;
+            });
+            failing.addDoneCallback(f -> log.add("done callback"));
+            try {
+                failing.await();
+            } catch (UnprintableException e) {
+                log.add("awaiter got it: " + (e == failure));
+            }
+        });
+
+        assertEquals(List.of("done callback", "awaiter got it: true"), log);
+    }
+
+    // ---- sleep(Duration) ----
+
+    @Test
+    void sleepAcceptsADurationTooLongForNanoseconds(EventLoop loop) throws Exception {
+        Duration centuries = Duration.ofDays(365L * 1000);
+        Task<Void> sleeper = loop.createTask(() -> sleep(centuries));
+        runOneIteration(loop);
+
+        assertFalse(sleeper.isDone(), sleeper.toString());
+        sleeper.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(sleeper));
+        assertEquals(0.0, loop.time(), "nothing waited for the timer");
     }
 }

@@ -488,4 +488,63 @@ class ThreadsTest {
         });
         assertTrue(cancelled);
     }
+
+    // ---- a loop that has not started yet, or is closing ----
+
+    @Test
+    @Tag("threads")
+    void runCoroutineThreadsafeBeforeTheLoopRunsStartsTheCoroutineWithTheLoop() throws Exception {
+        try (EventLoop loop = newEventLoop()) {
+            CountDownLatch submitted = new CountDownLatch(1);
+            CompletableFuture<CompletableFuture<Integer>> result = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                result.complete(runCoroutineThreadsafe(() -> {
+                    sleep(0.01);
+                    return 5;
+                }, loop));
+                submitted.countDown();
+            });
+            submitted.await();
+
+            loop.runUntilComplete(() -> sleep(0.05));
+
+            assertEquals(5, result.get().get(5, SECONDS));
+        }
+    }
+
+    @Test
+    @Tag("threads")
+    void callSoonThreadsafeRacingCloseEitherSchedulesOrSaysTheLoopIsClosed() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            EventLoop loop = newEventLoop();
+            List<Throwable> outcomes = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch started = new CountDownLatch(3);
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    try {
+                        for (int k = 0; k < 10_000_000; k++) {
+                            loop.callSoonThreadsafe(() -> { });
+                            if (k % 256 == 0) Thread.yield();
+                        }
+                        outcomes.add(new AssertionError("the loop never closed"));
+                    } catch (Throwable t) {
+                        outcomes.add(t);
+                    }
+                }));
+            }
+            started.await();
+            loop.callLater(0.001, loop::stop);
+            loop.runForever();
+            loop.close();
+            for (Thread t : threads) t.join();
+
+            assertEquals(3, outcomes.size());
+            for (Throwable t : outcomes) {
+                assertEquals(IllegalStateException.class, t.getClass(), t.toString());
+                assertTrue(t.getMessage().startsWith("Event loop is closed"), t.getMessage());
+            }
+        }
+    }
 }

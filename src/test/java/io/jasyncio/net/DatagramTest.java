@@ -2,16 +2,20 @@ package io.jasyncio.net;
 
 import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.pattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -167,5 +171,56 @@ class DatagramTest {
             client.protocol().lost.await();
             sleep(0);
         });
+    }
+
+    // an address the socket cannot send to is bad input: refused with a message naming it, never
+    // queued (where a send failing with an unchecked exception would be retried at every poll)
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sendtoAnAddressTheSocketCannotUseIsRefusedWithAClearMessage() throws Exception {
+        List<String> log = new ArrayList<>();
+        Object[] sockname = new Object[1];
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var a = loop.createDatagramEndpoint(DatagramTest.Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            sockname[0] = a.transport().getExtraInfo("sockname");
+            for (SocketAddress bad : List.of(InetSocketAddress.createUnresolved("example.invalid", 9),
+                    UnixDomainSocketAddress.of("/tmp/nowhere.sock"), new InetSocketAddress("::1", 9))) {
+                var e = assertThrows(IllegalArgumentException.class, () -> a.transport().sendto(b("x"), bad));
+                log.add(e.getMessage());
+            }
+            a.transport().close();
+            a.protocol().lost.await();
+            log.addAll(a.protocol().log);
+        });
+        assertEquals(List.of(
+                "cannot send to example.invalid/<unresolved>:9: pass a resolved InetSocketAddress",
+                "cannot send to /tmp/nowhere.sock: pass a resolved InetSocketAddress",
+                "cannot send to the IPv6 address /[0:0:0:0:0:0:0:1]:9 from the IPv4 endpoint " + sockname[0],
+                "made", "lost null"), log);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void bigDatagramsArriveWholeAndTooBigOnesGoToErrorReceived() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var receiver = loop.createDatagramEndpoint(DatagramTest.Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress to = (SocketAddress) receiver.transport().getExtraInfo("sockname");
+            var sender = loop.createDatagramEndpoint(DatagramTest.Recorder::new, null, to);
+            sender.transport().sendto(new byte[70_000]);
+            Exception e = waitFor(sender.protocol().error, 5);
+            List<String> l = new ArrayList<>(List.of("too big: " + e.getClass().getSimpleName()));
+            sender.transport().sendto(pattern(60_000));
+            byte[] got = waitFor(receiver.protocol().first, 5);
+            l.add("60000 bytes " + (Arrays.equals(pattern(60_000), got) ? "intact" : "damaged"));
+            l.add("sender closing " + sender.transport().isClosing());
+            sender.transport().close();
+            receiver.transport().close();
+            waitFor(sender.protocol().lost, 5);
+            waitFor(receiver.protocol().lost, 5);
+            return l;
+        });
+        assertEquals(List.of("too big: IOException", "60000 bytes intact", "sender closing false"), log);
     }
 }

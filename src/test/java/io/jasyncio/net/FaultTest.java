@@ -9,18 +9,23 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimeoutException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Peers that misbehave, on loopback: each scenario must leave the loop running, every descriptor
@@ -321,5 +326,35 @@ class FaultTest {
             srv.waitClosed();
         });
         assertEquals(chunks * 10_000L, received[0]);
+    }
+
+    @Test
+    void failedCreationsCloseEveryDescriptor(@TempDir Path dir) throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            Server srv = loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0);
+            var e1 = assertThrows(IllegalStateException.class, () -> loop.createConnection(() -> {
+                throw new IllegalStateException("factory failed");
+            }, "127.0.0.1", srv.port()));
+            log.add(e1.getMessage());
+            assertThrows(BindException.class, () -> loop.createServer(() -> new Protocol() { }, "127.0.0.1", srv.port()));
+            log.add("bind refused");
+            Path file = dir.resolve("not-a-socket");
+            Files.writeString(file, "x");
+            assertThrows(BindException.class, () -> loop.createUnixServer(() -> new Protocol() { }, file));
+            assertThrows(IOException.class, () -> loop.createUnixConnection(RecordingProtocol::new, dir.resolve("nobody-listens")));
+            log.add("unix refused");
+            var udp = loop.createDatagramEndpoint(() -> new DatagramProtocol() { }, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress taken = (SocketAddress) udp.transport().getExtraInfo("sockname");
+            assertThrows(BindException.class, () -> loop.createDatagramEndpoint(() -> new DatagramProtocol() { }, taken, null));
+            log.add("udp bind refused");
+            udp.transport().close();
+            srv.close();
+            srv.waitClosed();
+            sleep(0);
+        });
+        assertEquals(List.of("factory failed", "bind refused", "unix refused", "udp bind refused"), log);
     }
 }

@@ -1,8 +1,11 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
@@ -258,6 +261,53 @@ class LoopIoTest {
                         loop.sockSendall(conn, bytes("x"));
                         assertEquals(1, loop.sockRecv(c, 10).length);
                     }
+                }
+            }
+        });
+    }
+
+    // ---- sock* operations cancelled in the tick their readiness arrives ----
+
+    // behaviour of selector_events.py _sock_recv ("if fut.done(): return"): the cancellation is
+    // scheduled before the readiness event that the same poll found
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSockRecvCancelledInTheTickItsDataArrivesLeavesTheDataForTheNextRecv() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
+                loop.sockConnect(c, server.getLocalAddress());
+                try (SocketChannel conn = loop.sockAccept(server)) {
+                    Task<byte[]> recv = createTask(() -> loop.sockRecv(c, 10));
+                    sleep(0);
+                    loop.sockSendall(conn, b("ping"));
+                    loop.callSoon(recv::cancel);  // queued before the poll that finds c readable
+                    assertThrows(CancelledError.class, recv::await);
+                    log.add("cancelled");
+                    log.add("next recv " + s(waitFor(() -> loop.sockRecv(c, 10), 5.0)));
+                }
+            }
+        });
+        assertEquals(List.of("cancelled", "next recv ping"), log);
+    }
+
+    // behaviour of selector_events.py _sock_accept: a cancelled accept takes no connection, so the
+    // next accept gets it and no descriptor is left open
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSockAcceptCancelledInTheTickAClientArrivesLeavesItForTheNextAccept() throws Exception {
+        NetTesting.assertNoFdLeak(() -> {
+            EventLoop loop = getRunningLoop();
+            try (ServerSocketChannel server = NetTesting.listener(); SocketChannel c = NetTesting.nonBlockingSocket()) {
+                Task<SocketChannel> accept = createTask(() -> loop.sockAccept(server));
+                sleep(0);
+                c.configureBlocking(true);
+                c.connect(server.getLocalAddress());  // loopback: queued in the backlog at once
+                loop.callSoon(accept::cancel);
+                assertThrows(CancelledError.class, accept::await);
+                try (SocketChannel conn = waitFor(() -> loop.sockAccept(server), 5.0)) {
+                    assertEquals(c.getLocalAddress(), conn.getRemoteAddress());
                 }
             }
         });

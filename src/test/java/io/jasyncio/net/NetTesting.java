@@ -125,4 +125,11 @@ final class NetTesting {
     static String s(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
+
+    /** Bytes 0, 1, 2, ... wrapping at 251, so that a lost or reordered chunk shows. */
+    static byte[] pattern(int n) {
+        byte[] data = new byte[n];
+        for (int i = 0; i < n; i++) data[i] = (byte) (i % 251);
+        return data;
+    }
 }

@@ -1,10 +1,17 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.pattern;
+import static io.jasyncio.net.RecordingProtocol.firstServed;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +19,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -322,5 +330,248 @@ class ProtocolTransportTest {
             return pair.protocol().text();
         });
         assertEquals("via localhost", got);
+    }
+
+    private static long directMemoryUsed() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tasksWritingConcurrentlyDoNotEachHoldADirectBuffer() throws Exception {
+        // on the portable engine each task runs on a thread of its own: a per-thread staging buffer
+        // of 256 KiB for its writes would cost 256 KiB of direct memory per task that ever wrote
+        int tasks = 200;
+        long grown = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server server = RecordingProtocol.serve(served, ServerOptions.DEFAULT);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            pair.transport().write(b("warm up"));
+            long before = directMemoryUsed();
+            Future<Void> hold = loop.createFuture();
+            List<Task<Void>> writers = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                writers.add(createTask(() -> {
+                    pair.transport().write(b("x"));
+                    hold.await();  // keeps the task, and on the portable engine its thread, alive
+                    return null;
+                }));
+            }
+            sleep(0);
+            sleep(0);
+            long after = directMemoryUsed();
+            hold.setResult(null);
+            gather(writers).await();
+            pair.transport().close();
+            pair.protocol().lost.await();
+            while (served.isEmpty() || !served.get(0).lost.isDone()) sleep(0.01);
+            server.close();
+            server.waitClosed();
+            return after - before;
+        });
+        assertTrue(grown < 4L << 20, "direct memory grew by " + grown + " bytes for " + tasks + " writing tasks");
+    }
+
+    // ---- protocol callbacks that throw ----
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aConnectionMadeThatThrowsClosesTheConnectionWithTheErrorAndIsReported() throws Exception {
+        // the Protocol contract: a callback that throws is reported and its transport closed,
+        // connectionLost getting the exception (asyncio's fatal-error path)
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    super.connectionMade(transport);
+                    throw new IllegalStateException("bad connectionMade");
+                }
+            }, ServerOptions.DEFAULT);
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            waitFor(pair.protocol().lost, 5);
+            waitFor(firstServed(served).lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            served.get(0).log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "eof", "lost null", "server made", "server lost IllegalStateException"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("bad connectionMade", ((Throwable) reports.get(0).get("exception")).getMessage());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aProtocolCallbackThatThrowsAnErrorStillEndsItsConnection() throws Exception {
+        // an Error (here an assertion) from a protocol callback must not leave the socket open:
+        // asyncio's transports catch everything but SystemExit/KeyboardInterrupt
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
+                @Override
+                public void dataReceived(byte[] data) {
+                    super.dataReceived(data);
+                    throw new AssertionError("bad dataReceived");
+                }
+            }, ServerOptions.DEFAULT);
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.transport().write(b("x"));
+            waitFor(pair.protocol().lost, 5);
+            waitFor(firstServed(served).lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            served.get(0).log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "eof", "lost null", "server made", "server data x", "server lost IllegalStateException"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        Throwable reported = (Throwable) reports.get(0).get("exception");
+        assertInstanceOf(AssertionError.class, reported.getCause(), reported.toString());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aBufferedProtocolGivingAReadOnlyBufferIsAFatalErrorNotASpin() throws Exception {
+        // selector_events.py _read_ready__get_buffer: any failure of recv_into is fatal to the transport
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            EventLoop loop = getRunningLoop();
+            Server srv = loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    transport.write(b("hello"));
+                }
+            }, "127.0.0.1", 0);
+            Future<Exception> lost = loop.createFuture();
+            loop.createConnection(() -> new BufferedProtocol() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return ByteBuffer.allocate(16).asReadOnlyBuffer();
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.setResult(exc);
+                }
+            }, "127.0.0.1", srv.port());
+            Exception exc = waitFor(lost, 5);
+            srv.close();
+            srv.abortClients();
+            srv.waitClosed();
+            return List.of("lost " + (exc == null ? "null" : exc.getClass().getSimpleName()));
+        });
+        assertEquals(List.of("lost IllegalArgumentException"), log);
+        assertEquals(1, reports.size(), "reported once, not once per readiness event: " + reports.size());
+    }
+
+    // ---- end of file ----
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void eofReceivedComesOnceEvenIfReadingIsPausedAndResumedAfterIt() throws Exception {
+        // issue 4: eofReceived is called at most once; a protocol that keeps the connection open
+        // after it and then pauses and resumes reading must not hear of the same end-of-file again
+        List<String> log = NetTesting.run(() -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, () -> {
+                RecordingProtocol p = new RecordingProtocol();
+                p.keepOpenOnEof = true;
+                return p;
+            }, ServerOptions.DEFAULT);
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.transport().write(b("last words"));
+            pair.transport().writeEof();
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.eof, 5);
+            server.transport.pauseReading();
+            server.transport.resumeReading();
+            // a few loop iterations with the socket readable: room for a second eofReceived
+            for (int i = 0; i < 20; i++) sleep(0);
+            server.transport.write(b("bye"));
+            server.transport.close();
+            waitFor(server.lost, 5);
+            waitFor(pair.protocol().lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return server.log;
+        });
+        assertEquals(List.of("made", "data last words", "eof", "lost null"), log);
+    }
+
+    // ---- close, abort, writeEof with data buffered ----
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closeFlushesTheBufferedDataFirstButAbortDropsIt() throws Exception {
+        // behaviour of selector_events.py _SelectorSocketTransport.close / abort
+        int size = 8 << 20;
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            List<Future<byte[]>> received = new ArrayList<>();
+            Server srv = Streams.startServer((r, w) -> {
+                Future<byte[]> f = received.get(0);
+                try {
+                    f.setResult(r.read());
+                } catch (IOException e) {
+                    f.setResult(new byte[0]);
+                }
+                w.close();
+            }, "127.0.0.1", 0);
+            for (String how : List.of("close", "abort")) {
+                received.clear();
+                received.add(loop.createFuture());
+                var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+                Transport t = pair.transport();
+                t.write(pattern(size));
+                assertTrue(t.getWriteBufferSize() > 0, "the socket took 8 MiB at once");
+                if (how.equals("close")) t.close();
+                else t.abort();
+                assertTrue(t.isClosing());
+                if (how.equals("abort")) t.write(b("dropped"));
+                waitFor(pair.protocol().lost, 5);
+                byte[] data = waitFor(received.get(0), 5);
+                if (how.equals("close")) log.add("close: " + (Arrays.equals(pattern(size), data) ? "all bytes" : "lost bytes"));
+                else log.add("abort: " + (data.length < size ? "dropped the buffer" : "sent everything"));
+                log.add(how + " " + pair.protocol().log.stream().filter(e -> !e.equals("pause") && !e.equals("resume")).toList());
+            }
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("close: all bytes", "close [made, lost null]", "abort: dropped the buffer", "abort [made, lost null]"), log);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void writeEofAfterBufferedDataSendsItAllThenTheEndAndStillReads() throws Exception {
+        int size = 4 << 20;
+        String got = NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] all = r.read();
+                w.write(b(Arrays.equals(pattern(size), all) ? "intact" : "damaged " + all.length));
+                w.close();
+            }, "127.0.0.1", 0);
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.transport().write(pattern(size));
+            pair.transport().writeEof();
+            assertThrows(IllegalStateException.class, () -> pair.transport().write(b("x")));
+            waitFor(pair.protocol().lost, 10);
+            srv.close();
+            srv.waitClosed();
+            return String.join(",", pair.protocol().log.stream().filter(e -> !e.equals("pause") && !e.equals("resume")).toList());
+        });
+        assertEquals("made,data intact,eof,lost null", got);
     }
 }

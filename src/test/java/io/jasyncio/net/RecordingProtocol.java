@@ -38,6 +38,14 @@ class RecordingProtocol implements Protocol {
         return serve(served, RecordingProtocol::new, options);
     }
 
+    /** Waits (up to 5 s, so that a missing event fails rather than hangs) for {@code served} to hold one protocol. */
+    static RecordingProtocol firstServed(List<RecordingProtocol> served) throws Exception {
+        Asyncio.waitFor(() -> {
+            while (served.isEmpty()) Asyncio.sleep(0.001);
+        }, 5);
+        return served.get(0);
+    }
+
     @Override
     public void connectionMade(Transport transport) {
         this.transport = transport;

@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.CancelledError;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -458,5 +460,41 @@ class SendfileTest {
         @Override
         public void abort() {
         }
+    }
+
+    @Test
+    void aSendfileRefusedAfterWriteEofLeavesTheTransportReading() throws Exception {
+        Path file = Files.write(dir.resolve("f"), b("file"));
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server server = RecordingProtocol.serve(served, () -> {
+                RecordingProtocol p = new RecordingProtocol();
+                p.keepOpenOnEof = true;  // half-closed: it still answers
+                return p;
+            }, ServerOptions.DEFAULT);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Transport client = pair.transport();
+            client.writeEof();
+            try (FileChannel f = FileChannel.open(file)) {
+                var e = assertThrows(IllegalStateException.class, () -> loop.sendfile(client, f));
+                pair.protocol().log.add(e.getMessage());
+            }
+            pair.protocol().log.add("reading " + client.isReading());
+            while (served.isEmpty()) sleep(0.01);
+            served.get(0).eof.await();
+            served.get(0).transport.write(b("reply"));
+            timeout(5, () -> {  // a transport left paused would never read it
+                while (pair.protocol().received.size() < 5) sleep(0.01);
+                return null;
+            });
+            client.close();
+            served.get(0).transport.close();
+            pair.protocol().lost.await();
+            server.close();
+            server.waitClosed();
+            return pair.protocol().log;
+        });
+        assertEquals(List.of("made", "Cannot call sendfile() after writeEof()", "reading true", "data reply", "lost null"), log);
     }
 }

@@ -1,6 +1,8 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.CancelledError;
@@ -8,13 +10,18 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Servers: serving states, closing with clients attached, several addresses, port sharing. */
 @Tag("io")
@@ -177,5 +184,116 @@ class ServerTest {
             server.close();
             server.waitClosed();
         });
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStormOfConnectsIsServedCompletely() throws Exception {
+        int clients = 150;
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer(StreamsTest::echoLines, "127.0.0.1", 0);
+            List<Task<String>> tasks = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int n = i;
+                tasks.add(createTask(() -> {
+                    Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+                    c.writer().write(b("client " + n + "\n"));
+                    c.writer().writeEof();
+                    String line = s(c.reader().readLine());
+                    c.writer().close();
+                    c.writer().waitClosed();
+                    return line;
+                }));
+            }
+            int ok = 0;
+            for (int i = 0; i < clients; i++) if (waitFor(tasks.get(i), 20).equals("client " + i + "\n")) ok++;
+            srv.close();
+            srv.waitClosed();
+            log.add(ok + " answered");
+        });
+        assertEquals(List.of(clients + " answered"), log);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aServerClosedBeforeItAcceptsQueuedConnectsLeavesNothingBehind() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.startServing(false));
+            List<SocketChannel> raws = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                SocketChannel raw = SocketChannel.open();
+                raws.add(raw);
+                raw.configureBlocking(false);
+                // the kernel completes the connect into the backlog; the server never accepts it
+                loop.sockConnect(raw, new InetSocketAddress("127.0.0.1", srv.port()));
+            }
+            srv.close();
+            waitFor(() -> srv.waitClosed(), 5);
+            for (SocketChannel raw : raws) {
+                try (raw) {
+                    try {
+                        log.add("read " + waitFor(() -> loop.sockRecv(raw, 10), 5).length);
+                    } catch (SocketException e) {
+                        log.add("read 0");
+                    }
+                }
+            }
+            log.add("protocols made: " + served.size());
+        });
+        assertEquals(List.of("read 0", "read 0", "read 0", "protocols made: 0"), log);
+    }
+
+    // behaviour of base_events.py _accept_connection2: whatever the protocol factory raises (only
+    // SystemExit and KeyboardInterrupt pass, so an Error too), the accepted socket is closed and the
+    // server goes on
+    @ParameterizedTest
+    @ValueSource(classes = {IllegalStateException.class, AssertionError.class})
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aServerWhoseProtocolFactoryThrowsReportsItClosesTheSocketAndGoesOn(Class<? extends Throwable> thrown) throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        int[] fds = new int[2];
+        List<String> log = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            reports.clear();
+            log.clear();
+            fds[0] = NetTesting.openFds();
+            NetTesting.runCollecting(reports, () -> {
+                EventLoop loop = getRunningLoop();
+                int[] calls = new int[1];
+                Server srv = loop.createServer(() -> {
+                    if (calls[0]++ == 0) {
+                        if (thrown == AssertionError.class) throw new AssertionError("factory broke an invariant");
+                        throw new IllegalStateException("factory failed");
+                    }
+                    return new Protocol() {
+                        @Override
+                        public void connectionMade(Transport transport) {
+                            transport.write(b("served"));
+                            transport.close();
+                        }
+                    };
+                }, "127.0.0.1", 0);
+                for (int i = 0; i < 2; i++) {
+                    var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+                    waitFor(pair.protocol().lost, 5);
+                    log.add(pair.protocol().text().isEmpty() ? "dropped" : pair.protocol().text());
+                }
+                srv.close();
+                srv.waitClosed();
+                return null;
+            });
+            fds[1] = NetTesting.openFds();
+        }
+        assertEquals(List.of("dropped", "served"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("Error on transport creation for incoming connection", reports.get(0).get("message"));
+        assertInstanceOf(thrown, reports.get(0).get("exception"));
+        assertEquals(fds[0], fds[1], "descriptors before and after the second round");
     }
 }

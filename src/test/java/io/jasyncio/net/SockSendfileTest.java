@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.CancelledError;
@@ -14,9 +15,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -324,5 +328,24 @@ class SockSendfileTest {
             server.waitClosed();
             assertArrayEquals(DATA, sink.bytes());
         });
+    }
+
+    @Test
+    void sockSendfileOnAClosedLoopSendsNothingAndThrows() throws Exception {
+        // as every other sock* method: a closed loop throws before the socket is touched
+        Path file = Files.write(dir.resolve("f"), b("file"));
+        EventLoop closed = newEventLoop();
+        closed.close();
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel sock = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel peer = listener.accept();
+                FileChannel f = FileChannel.open(file)) {
+            sock.configureBlocking(false);
+            peer.configureBlocking(false);
+            var e = assertThrows(IllegalStateException.class, () -> closed.sockSendfile(sock, f));
+            assertTrue(e.getMessage().startsWith("Event loop is closed"), e.getMessage());
+            assertEquals(0, peer.read(ByteBuffer.allocate(16)), "bytes were sent");
+            assertEquals(0, f.position());
+        }
     }
 }

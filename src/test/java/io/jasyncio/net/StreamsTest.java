@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.pattern;
 import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -204,5 +206,52 @@ class StreamsTest {
             assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
         });
         assertEquals("keep me", Files.readString(regular));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closingAServerLeavesTheSocketFileOfTheServerThatReplacedItAlone(@TempDir Path dir) throws Exception {
+        // behaviour of Python 3.13 unix_events.py _stop_serving: the file is removed only if it is
+        // still the one this server bound (same inode)
+        Path path = dir.resolve("shared.sock");
+        List<String> log = NetTesting.run(() -> {
+            Server old = Streams.startUnixServer(StreamsTest::echoLines, path);
+            Server replacement = Streams.startUnixServer(StreamsTest::echoLines, path);
+            old.close();
+            old.waitClosed();
+            List<String> l = new ArrayList<>(List.of("file exists " + Files.exists(path)));
+            Streams.Connection c = Streams.openUnixConnection(path);
+            c.writer().write(b("to the replacement\n"));
+            l.add(s(c.reader().readLine()).trim());
+            c.writer().close();
+            c.writer().waitClosed();
+            replacement.close();
+            replacement.waitClosed();
+            l.add("file exists " + Files.exists(path));
+            return l;
+        });
+        assertEquals(List.of("file exists true", "to the replacement", "file exists false"), log);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void readExactlyFarBeyondTheLimitDoesNotDeadlockThePausedTransport() throws Exception {
+        // behaviour of streams.py _wait_for_data: waiting while paused resumes the transport
+        int size = 1 << 20;
+        String got = NetTesting.run(() -> {
+            Server srv = Streams.startServer((r, w) -> {
+                w.write(pattern(size));
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(), ConnectOptions.DEFAULT, 1024);
+            byte[] all = waitFor(() -> c.reader().readExactly(size), 10);
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+            return Arrays.equals(pattern(size), all) ? "intact" : "damaged";
+        });
+        assertEquals("intact", got);
     }
 }

@@ -1,15 +1,22 @@
 package io.jasyncio.net;
 
 import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.pattern;
 import static io.jasyncio.net.NetTesting.s;
 import static io.jasyncio.Asyncio.*;
+import static io.jasyncio.net.RecordingProtocol.firstServed;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
@@ -264,5 +271,195 @@ class TlsTest {
         });
         assertEquals(List.of("TLSv1.3", "before", "client NEED_WRAP", "after the client's update",
                 "after the server's update"), log);
+    }
+
+    // ---- protocol callbacks that throw, over TLS ----
+
+    @Test
+    void aTlsProtocolThatThrowsInDataReceivedGetsTheErrorInConnectionLost() throws Exception {
+        // as over plain TCP (ProtocolTransportTest): the application protocol hears why it was closed
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
+                @Override
+                public void dataReceived(byte[] data) {
+                    super.dataReceived(data);
+                    throw new IllegalStateException("bad dataReceived");
+                }
+            }, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tls.clientOptions());
+            pair.transport().write(b("boom"));
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.lost, 5);
+            waitFor(pair.protocol().lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return server.log;
+        });
+        assertEquals(List.of("made", "data boom", "lost IllegalStateException"), log);
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("bad dataReceived", ((Throwable) reports.get(0).get("exception")).getMessage());
+    }
+
+    @Test
+    void aTlsConnectionMadeThatThrowsFailsCreateConnectionWithThatError() throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        List<String> log = NetTesting.runCollecting(reports, () -> {
+            Server srv = Streams.startServer((r, w) -> {
+                r.read();
+                w.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            RecordingProtocol[] client = new RecordingProtocol[1];
+            var e = assertThrows(IllegalStateException.class, () -> getRunningLoop().createConnection(() -> client[0] = new RecordingProtocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    super.connectionMade(transport);
+                    throw new IllegalStateException("bad connectionMade");
+                }
+            }, "127.0.0.1", srv.port(), tls.clientOptions()));
+            List<String> l = new ArrayList<>(List.of("raised " + e.getMessage()));
+            l.addAll(client[0].log);
+            srv.close();
+            srv.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("raised bad connectionMade", "made", "lost IllegalStateException"), log);
+        assertEquals(1, reports.size(), reports.toString());
+    }
+
+    // ---- a startTls that fails ----
+
+    @Test
+    void aFailedStartTlsEndsTheStreamInsteadOfLeavingItHanging() throws Exception {
+        // asyncio's SSLProtocol made by start_tls counts its app protocol as connected from the
+        // start, so a handshake failure reaches connection_lost: the reader fails and waitClosed returns
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            Server srv = Streams.startServer((r, w) -> {
+                r.readLine();
+                w.write(b("GO\n"));
+                try {
+                    w.startTls(tls.server);
+                } catch (IOException e) {
+                    // the client refuses the certificate
+                }
+                w.close();
+            }, "127.0.0.1", 0);
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port());
+            c.writer().write(b("STARTTLS\n"));
+            c.reader().readLine();
+            // the JDK's default trust store does not trust the test's self-signed certificate
+            assertThrows(SSLHandshakeException.class, () -> c.writer().startTls(SSLContext.getDefault(), "localhost", 10));
+            try {
+                waitFor(() -> {
+                    c.writer().waitClosed();
+                }, 5);
+                log.add("waitClosed returned");
+            } catch (SSLHandshakeException e) {
+                log.add("waitClosed raised the handshake error");
+            }
+            var e = assertThrows(IOException.class, () -> waitFor(() -> c.reader().read(), 5));
+            log.add("read raised " + e.getClass().getSimpleName());
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("waitClosed raised the handshake error", "read raised SSLHandshakeException"), log);
+    }
+
+    // ---- buffered protocols and closing, over TLS ----
+
+    @Test
+    void aBufferedProtocolReceivesOverTlsToo() throws Exception {
+        // behaviour of sslproto.py _feed_data_to_buffered_proto: the plaintext goes through
+        // getBuffer/bufferUpdated, in as many pieces as the protocol's buffers take
+        int size = 100_000;
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server srv = loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    transport.write(pattern(size));
+                    transport.close();
+                }
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            ByteBuffer small = ByteBuffer.allocate(1000);
+            Future<Exception> lost = loop.createFuture();
+            loop.createConnection(() -> new BufferedProtocol() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return small.clear();
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    got.write(small.array(), 0, nbytes);
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.setResult(exc);
+                }
+            }, "127.0.0.1", srv.port(), tls.clientOptions());
+            Exception exc = waitFor(lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return List.of("lost " + exc, Arrays.equals(pattern(size), got.toByteArray()) ? "intact" : "damaged " + got.size());
+        });
+        assertEquals(List.of("lost null", "intact"), log);
+    }
+
+    @Test
+    void closeOverTlsFlushesTheBufferedPlaintextFirst() throws Exception {
+        int size = 3 << 20;
+        String got = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<String> result = loop.createFuture();
+            Server srv = Streams.startServer((r, w) -> {
+                byte[] all = r.read();
+                result.setResult(Arrays.equals(pattern(size), all) ? "intact" : "damaged " + all.length);
+                w.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tls.clientOptions());
+            pair.transport().write(pattern(size));
+            pair.transport().close();
+            pair.transport().write(b("dropped"));
+            String r = waitFor(result, 10);
+            waitFor(pair.protocol().lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return r + " " + pair.protocol().log;
+        });
+        assertEquals("intact [made, lost null]", got);
+    }
+
+    @Test
+    void closingATlsConnectionWhoseReadingIsPausedDoesNotWaitOutTheShutdownTimeout() throws Exception {
+        // close() stops reading for the application (asyncio: no data_received after close), but
+        // TLS must still read the peer's close_notify: a paused reader must not stall the shutdown
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(tls.server));
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(), tls.clientOptions().sslShutdownTimeout(20));
+            RecordingProtocol server = firstServed(served);
+            waitFor(server.made, 5);
+            pair.transport().pauseReading();
+            server.transport.write(b("unread"));
+            double t0 = loop.time();
+            pair.transport().close();
+            waitFor(pair.protocol().lost, 5);
+            waitFor(server.lost, 5);
+            srv.close();
+            srv.waitClosed();
+            List<String> l = new ArrayList<>(pair.protocol().log);
+            l.add("closed in " + (loop.time() - t0 < 5 ? "well under" : "over") + " the shutdown timeout");
+            server.log.forEach(e -> l.add("server " + e));
+            return l;
+        });
+        assertEquals(List.of("made", "lost null", "closed in well under the shutdown timeout", "server made", "server eof",
+                "server lost null"), log);
     }
 }

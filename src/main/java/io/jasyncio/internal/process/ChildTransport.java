@@ -75,7 +75,7 @@ final class ChildTransport implements SubprocessTransport {
 
     @Override
     public void sendSignal(String name) {
-        Signals.send(process, Signals.number(name), this::exited);
+        Signals.send(process, Signals.canonical(name), this::exited);
     }
 
     @Override
