@@ -607,6 +607,13 @@ abstract sealed class EventLoopIo permits EventLoop {
      * for stderr {@code STDOUT}; see {@link io.jasyncio.process.Subprocess}. Cancelled while it
      * starts, the child is killed.
      *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the child
+     * @param argv the program and its arguments
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the child's transport and the protocol it drives
      * @throws IOException the program cannot be started (the JDK's message names it)
      * @throws IllegalArgumentException an empty argv, a null, {@code STDOUT} for stdin or stdout
      */
@@ -615,7 +622,21 @@ abstract sealed class EventLoopIo permits EventLoop {
         return subprocessExec(protocolFactory, argv, ProcessOptions.DEFAULT, stdin, stdout, stderr);
     }
 
-    /** As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, with a working directory or environment. */
+    /**
+     * As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, with a working
+     * directory or environment (asyncio's {@code cwd=}, {@code env=}).
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the child
+     * @param argv the program and its arguments
+     * @param options working directory and environment ({@link ProcessOptions#DEFAULT}: this process's)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the child's transport and the protocol it drives
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     * @throws IllegalArgumentException an empty argv, a null, {@code STDOUT} for stdin or stdout
+     */
     public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
             ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         checkClosed();
@@ -623,13 +644,40 @@ abstract sealed class EventLoopIo permits EventLoop {
         return Subprocesses.exec(self(), children, protocolFactory, argv, stdin, stdout, stderr, options);
     }
 
-    /** As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, running {@code command} with {@code /bin/sh -c}: asyncio's {@code subprocess_shell}. */
+    /**
+     * As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, running {@code
+     * command} with {@code /bin/sh -c}: asyncio's {@code subprocess_shell}.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the shell
+     * @param command the shell command line (the shell parses it: quote what comes from outside)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the shell's transport and the protocol it drives
+     * @throws IOException the shell cannot be started
+     * @throws IllegalArgumentException a null, {@code STDOUT} for stdin or stdout
+     */
     public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
             Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         return subprocessShell(protocolFactory, command, ProcessOptions.DEFAULT, stdin, stdout, stderr);
     }
 
-    /** As {@link #subprocessShell(Supplier, String, Redirect, Redirect, Redirect)}, with a working directory or environment. */
+    /**
+     * As {@link #subprocessShell(Supplier, String, Redirect, Redirect, Redirect)}, with a working
+     * directory or environment.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the shell
+     * @param command the shell command line
+     * @param options working directory and environment ({@link ProcessOptions#DEFAULT}: this process's)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the shell's transport and the protocol it drives
+     * @throws IOException the shell cannot be started
+     * @throws IllegalArgumentException a null, {@code STDOUT} for stdin or stdout
+     */
     public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
             ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         checkClosed();
@@ -642,6 +690,13 @@ abstract sealed class EventLoopIo permits EventLoop {
      * loop's selector: asyncio's {@code connect_read_pipe}. Suspends the calling task until {@link
      * Protocol#connectionMade} ran. The transport pauses and resumes reading; end-of-file calls
      * {@code eofReceived}, then closes it.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the pipe
+     * @param source an open read end; it is made non-blocking
+     * @return the read transport and the protocol it feeds
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null, or a closed pipe
      */
     public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, Pipe.SourceChannel source) throws IOException {
         checkClosed();
@@ -653,6 +708,13 @@ abstract sealed class EventLoopIo permits EventLoop {
      * As {@link #connectReadPipe(Supplier, Pipe.SourceChannel)}, for any {@link InputStream} (a FIFO,
      * a file, another process's output), read by a helper thread that stops reading while the
      * transport is paused. Closing the transport closes the stream.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the stream
+     * @param source the stream to read; the transport owns it from now on
+     * @return the read transport and the protocol it feeds
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null
      */
     public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, InputStream source) throws IOException {
         checkClosed();
@@ -665,6 +727,13 @@ abstract sealed class EventLoopIo permits EventLoop {
      * protocolFactory} makes, on the loop's selector: asyncio's {@code connect_write_pipe}. Suspends
      * the calling task until {@link Protocol#connectionMade} ran. The transport has write buffer
      * water marks; {@code close()} or {@code writeEof()} flush, then close the pipe.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the pipe
+     * @param sink an open write end; it is made non-blocking
+     * @return the write transport and its protocol
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null, or a closed pipe
      */
     public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, Pipe.SinkChannel sink) throws IOException {
         checkClosed();
@@ -676,6 +745,13 @@ abstract sealed class EventLoopIo permits EventLoop {
      * As {@link #connectWritePipe(Supplier, Pipe.SinkChannel)}, for any {@link OutputStream} (a FIFO,
      * a file, another process's input), written by a helper thread. Closing the transport closes
      * the stream once what is buffered is written.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the stream
+     * @param sink the stream to write; the transport owns it from now on
+     * @return the write transport and its protocol
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null
      */
     public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, OutputStream sink) throws IOException {
         checkClosed();

@@ -138,6 +138,8 @@ public final class Streams {
      * protocol becomes the writer's, which follows the write buffer for {@link StreamWriter#drain()}
      * and the end of the connection for {@link StreamWriter#waitClosed()}. Loop thread only.
      *
+     * @param transport an open transport of the running loop, typically a write pipe's
+     * @return a writer whose {@code drain()} follows the transport's water marks
      * @throws IllegalArgumentException if {@code transport} is null
      * @throws IllegalStateException if no loop is running on this thread
      */

@@ -20,10 +20,18 @@ import java.util.Map;
  */
 public record ProcessOptions(Path cwd, Map<String, String> env, Map<String, String> addEnv, int limit) {
 
-    /** No working directory, the inherited environment, the default reader limit (64 KiB). */
+    /** This process's working directory and environment, nothing added, the default reader limit (64 KiB). */
     public static final ProcessOptions DEFAULT = new ProcessOptions(null, null, Map.of(), StreamReader.DEFAULT_LIMIT);
 
-    /** Copies the maps. @throws IllegalArgumentException a null addEnv, a null key or value, or a limit <= 0 */
+    /**
+     * Checks the options and copies the maps; see the class description for each component.
+     *
+     * @param cwd the working directory, or null for this process's
+     * @param env the whole environment, or null to inherit this process's
+     * @param addEnv variables to add, {@code Map.of()} for none
+     * @param limit the readers' limit in bytes, more than 0
+     * @throws IllegalArgumentException a null {@code addEnv}, a null name or value, or a limit of 0 or less
+     */
     public ProcessOptions {
         if (limit <= 0) throw new IllegalArgumentException("limit must be > 0, got " + limit);
         if (addEnv == null) throw new IllegalArgumentException("addEnv is null: pass Map.of() to add nothing");
@@ -31,24 +39,49 @@ public record ProcessOptions(Path cwd, Map<String, String> env, Map<String, Stri
         addEnv = copy(addEnv, "addEnv");
     }
 
-    /** The child's working directory; null for this process's. */
+    /**
+     * These options with another working directory: asyncio's {@code cwd=}. Default: this process's.
+     *
+     * @param dir the child's working directory, or null for this process's
+     * @return a copy with {@code cwd} replaced
+     */
     public ProcessOptions cwd(Path dir) {
         return new ProcessOptions(dir, env, addEnv, limit);
     }
 
-    /** Replaces the child's environment with {@code variables} (asyncio's {@code env=}); null inherits this process's. */
+    /**
+     * These options with the child's whole environment replaced: asyncio's {@code env=}. Default:
+     * this process's environment. What {@link #addEnv(Map)} adds still comes on top.
+     *
+     * @param variables the child's environment, or null to inherit this process's
+     * @return a copy with {@code env} replaced
+     * @throws IllegalArgumentException a null name or value
+     */
     public ProcessOptions env(Map<String, String> variables) {
         return new ProcessOptions(cwd, variables, addEnv, limit);
     }
 
-    /** Adds {@code variables} to the child's environment (inherited or given), after those added before. */
+    /**
+     * These options with {@code variables} added to the child's environment (inherited or given by
+     * {@link #env(Map)}), over those added before: asyncio's {@code env={**os.environ, ...}}.
+     *
+     * @param variables the variables to set in the child
+     * @return a copy with {@code addEnv} extended
+     * @throws IllegalArgumentException a null map, name or value
+     */
     public ProcessOptions addEnv(Map<String, String> variables) {
         Map<String, String> all = new LinkedHashMap<>(addEnv);
         all.putAll(copy(variables, "addEnv"));
         return new ProcessOptions(cwd, env, all, limit);
     }
 
-    /** The limit of the child's stdout and stderr readers, in bytes. */
+    /**
+     * These options with another reader limit: asyncio's {@code limit=}. Default: 64 KiB.
+     *
+     * @param bytes the limit of the child's stdout and stderr {@link StreamReader}s, more than 0
+     * @return a copy with {@code limit} replaced
+     * @throws IllegalArgumentException if {@code bytes} is 0 or less
+     */
     public ProcessOptions limit(int bytes) {
         return new ProcessOptions(cwd, env, addEnv, bytes);
     }

@@ -78,12 +78,29 @@ public final class Subprocess {
 
     // ---- starting ----
 
-    /** Runs {@code argv} with stdin, stdout and stderr inherited; see {@link #exec(List, ProcessOptions, Redirect, Redirect, Redirect)}. */
+    /**
+     * Runs {@code argv} with stdin, stdout and stderr inherited (asyncio's defaults); see {@link
+     * #exec(List, ProcessOptions, Redirect, Redirect, Redirect)}.
+     *
+     * @param argv the program and its arguments
+     * @return the running child
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     */
     public static Subprocess exec(List<String> argv) throws IOException {
         return exec(argv, ProcessOptions.DEFAULT, INHERIT, INHERIT, INHERIT);
     }
 
-    /** Runs {@code argv} with the given redirects; see {@link #exec(List, ProcessOptions, Redirect, Redirect, Redirect)}. */
+    /**
+     * Runs {@code argv} with the given redirects; see {@link #exec(List, ProcessOptions, Redirect,
+     * Redirect, Redirect)}.
+     *
+     * @param argv the program and its arguments
+     * @param stdin {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stdout {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stderr {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or {@link #STDOUT}
+     * @return the running child
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     */
     public static Subprocess exec(List<String> argv, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         return exec(argv, ProcessOptions.DEFAULT, stdin, stdout, stderr);
     }
@@ -91,7 +108,14 @@ public final class Subprocess {
     /**
      * Starts the program {@code argv.get(0)} (looked up on the PATH) with the arguments that follow,
      * and suspends until its pipes are connected: asyncio's {@code create_subprocess_exec}.
+     * Cancelled while it starts, the child is killed.
      *
+     * @param argv the program and its arguments
+     * @param options working directory, environment and reader limit ({@link ProcessOptions#DEFAULT})
+     * @param stdin {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stdout {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stderr {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or {@link #STDOUT}
+     * @return the running child
      * @throws IOException the program cannot be started (the JDK's message names it)
      * @throws IllegalArgumentException an empty argv, a null, {@link #STDOUT} for stdin or stdout
      * @throws IllegalStateException not called from a coroutine of a running loop
@@ -104,12 +128,27 @@ public final class Subprocess {
         return new Subprocess(pair.transport(), pair.protocol());
     }
 
-    /** Runs {@code command} with {@code /bin/sh -c}, stdin, stdout and stderr inherited. */
+    /**
+     * Runs {@code command} with {@code /bin/sh -c}, stdin, stdout and stderr inherited.
+     *
+     * @param command the shell command line
+     * @return the running shell
+     * @throws IOException the shell cannot be started
+     */
     public static Subprocess shell(String command) throws IOException {
         return shell(command, ProcessOptions.DEFAULT, INHERIT, INHERIT, INHERIT);
     }
 
-    /** Runs {@code command} with {@code /bin/sh -c} and the given redirects. */
+    /**
+     * Runs {@code command} with {@code /bin/sh -c} and the given redirects.
+     *
+     * @param command the shell command line
+     * @param stdin {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stdout {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stderr {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or {@link #STDOUT}
+     * @return the running shell
+     * @throws IOException the shell cannot be started
+     */
     public static Subprocess shell(String command, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         return shell(command, ProcessOptions.DEFAULT, stdin, stdout, stderr);
     }
@@ -118,6 +157,13 @@ public final class Subprocess {
      * Runs {@code command} with {@code /bin/sh -c}: asyncio's {@code create_subprocess_shell}. The
      * shell parses the line: quote what comes from outside.
      *
+     * @param command the shell command line
+     * @param options working directory, environment and reader limit ({@link ProcessOptions#DEFAULT})
+     * @param stdin {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stdout {@link #PIPE}, {@link #DEVNULL} or {@link #INHERIT}
+     * @param stderr {@link #PIPE}, {@link #DEVNULL}, {@link #INHERIT} or {@link #STDOUT}
+     * @return the running shell
+     * @throws IOException the shell cannot be started
      * @throws IllegalArgumentException a null command, options or redirect, or {@link #STDOUT} for stdin or stdout
      */
     public static Subprocess shell(String command, ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr)
@@ -130,34 +176,59 @@ public final class Subprocess {
 
     // ---- the child ----
 
-    /** The child's stdin, or null unless it is {@link #PIPE}: {@code close()} sends it end-of-file. */
+    /**
+     * The child's stdin: {@code write} then {@code drain()} under back-pressure; {@code close()}
+     * sends end-of-file. A child that exits or closes its stdin makes {@code drain()} throw.
+     *
+     * @return the writer, or null unless stdin is {@link #PIPE}
+     */
     public StreamWriter stdin() {
         return protocol.stdin;
     }
 
-    /** The child's stdout, or null unless it is {@link #PIPE}. */
+    /**
+     * The child's stdout; reading it is what lets a chatty child go on (its pipe stops being read
+     * while the reader holds twice its limit).
+     *
+     * @return the reader, or null unless stdout is {@link #PIPE}
+     */
     public StreamReader stdout() {
         return protocol.stdout;
     }
 
-    /** The child's stderr, or null unless it is {@link #PIPE}. */
+    /**
+     * The child's stderr.
+     *
+     * @return the reader, or null unless stderr is {@link #PIPE}
+     */
     public StreamReader stderr() {
         return protocol.stderr;
     }
 
-    /** The child's process id. */
+    /**
+     * The child's process id.
+     *
+     * @return the pid
+     */
     public long pid() {
         return transport.pid();
     }
 
-    /** The exit status, or null while the child runs; 128 + signal after a signal killed it. */
+    /**
+     * The exit status as far as the loop has heard: asyncio's {@code returncode}.
+     *
+     * @return the status, 128 + the signal after a signal killed the child, or null while it runs
+     */
     public Integer returnCode() {
         return transport.returnCode();
     }
 
     /**
      * Suspends until the child exits (and, as asyncio, until its pipes are closed, unless the exit
-     * was already known) and returns its exit status. Cancelling the wait leaves the child running.
+     * was already known) and returns its exit status: asyncio's {@code wait()}. Any number of tasks
+     * may wait. Cancelling the wait leaves the child running.
+     *
+     * @return the exit status, 128 + the signal after a signal killed the child
      */
     public int waitFor() {
         Integer rc = transport.returnCode();
@@ -175,7 +246,12 @@ public final class Subprocess {
         }
     }
 
-    /** As {@link #communicate(byte[])} with no input: closes stdin (if piped) and reads the outputs. */
+    /**
+     * As {@link #communicate(byte[])} with no input: closes stdin (if piped) and reads the outputs.
+     *
+     * @return what stdout and stderr gave, each null unless piped
+     * @throws IOException reading an output failed
+     */
     public Output communicate() throws IOException {
         return communicate(null);
     }
@@ -187,6 +263,7 @@ public final class Subprocess {
      * Cancelling it leaves the child running.
      *
      * @param input the bytes for stdin, or null for none
+     * @return what stdout and stderr gave, each null unless piped
      * @throws IllegalArgumentException {@code input} given but stdin is not {@link #PIPE}
      * @throws IOException reading an output failed
      */
@@ -237,7 +314,9 @@ public final class Subprocess {
 
     /**
      * Sends the signal {@code name} ("HUP" or "SIGHUP", ...); nothing if the child already exited.
+     * See {@link SubprocessTransport#sendSignal(String)}.
      *
+     * @param name the signal's name, with or without {@code SIG}
      * @throws IllegalArgumentException an unknown name
      */
     public void sendSignal(String name) {

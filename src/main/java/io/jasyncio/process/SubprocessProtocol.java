@@ -13,15 +13,29 @@ package io.jasyncio.process;
  */
 public interface SubprocessProtocol {
 
-    /** Called once the child runs and its pipes are connected; keep {@code transport} to write and signal. */
+    /**
+     * Called once the child runs and its pipes are connected.
+     *
+     * @param transport the child's transport: keep it to write to stdin, signal or close
+     */
     default void connectionMade(SubprocessTransport transport) {
     }
 
-    /** Called with bytes the child wrote on {@code fd} (1 stdout, 2 stderr); the array is the protocol's to keep. */
+    /**
+     * Called with bytes the child wrote.
+     *
+     * @param fd 1 for stdout, 2 for stderr
+     * @param data the bytes, never empty; the array is the protocol's to keep
+     */
     default void pipeDataReceived(int fd, byte[] data) {
     }
 
-    /** Called once per pipe when it closes: {@code exc} is null at end-of-file or close, else the error. */
+    /**
+     * Called once per pipe when it closes.
+     *
+     * @param fd 0 for stdin, 1 for stdout, 2 for stderr
+     * @param exc null at end-of-file or close, else the error (an {@code IOException} for a broken stdin pipe)
+     */
     default void pipeConnectionLost(int fd, Exception exc) {
     }
 
@@ -29,7 +43,11 @@ public interface SubprocessProtocol {
     default void processExited() {
     }
 
-    /** Called exactly once, last: the child exited and every pipe is closed. */
+    /**
+     * Called exactly once, last: the child exited and every pipe is closed.
+     *
+     * @param exc always null for a child process (asyncio passes None too)
+     */
     default void connectionLost(Exception exc) {
     }
 
