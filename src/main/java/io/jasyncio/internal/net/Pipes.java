@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Pipe;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 

@@ -10,8 +10,9 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +28,10 @@ import java.util.function.Consumer;
  * <p>Thread-safety: loop thread only.
  */
 final class ReadPipeTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+    /** Marks the pump's end-of-file among the held chunks. */
+    private static final Object EOF = new Object();
+
     private final EventLoop loop;
     private final Pipe.SourceChannel channel;
     private final ReadPump pump;
@@ -44,8 +49,7 @@ final class ReadPipeTransport implements Transport {
      * maybe {@link #EOF} or the read's {@link IOException}. Delivered on resume, so the protocol hears
      * nothing while paused, as with a selector. Loop thread only.
      */
-    private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
-    private static final Object EOF = new Object();
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     /** Schedules {@code protocol.connectionMade}, then reading, then {@code waiter}'s result (if any), as asyncio. */
     ReadPipeTransport(EventLoop loop, Pipe.SourceChannel channel, InputStream stream, Protocol protocol,
@@ -280,9 +284,9 @@ final class ReadPipeTransport implements Transport {
 
     void fatalError(Exception e, String message) {
         if (e instanceof IOException) {
-            if (loop.getDebug()) System.getLogger("io.jasyncio.net").log(Level.DEBUG, this + ": " + message, e);
+            if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": " + message, e);
         } else {
-            java.util.LinkedHashMap<String, Object> ctx = new java.util.LinkedHashMap<>();
+            Map<String, Object> ctx = new LinkedHashMap<>();
             ctx.put("message", message);
             ctx.put("exception", e);
             ctx.put("transport", this);
@@ -332,6 +336,7 @@ final class ReadPipeTransport implements Transport {
     @Override
     public String toString() {
         String state = closed ? "closed" : closing ? "closing" : paused ? "paused" : "reading";
-        return "ReadPipeTransport[" + state + ", " + (pump != null ? pump : "selector") + "]";
+        return "ReadPipeTransport[" + state + (held.isEmpty() ? "" : ", held=" + held.size()) + ", "
+                + (pump != null ? pump : "selector") + "]";
     }
 }

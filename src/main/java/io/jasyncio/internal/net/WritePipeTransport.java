@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -122,13 +121,13 @@ final class WritePipeTransport extends FlowControl implements Transport {
 
     @Override
     public void write(byte[] data) {
-        Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        if (data == null) throw new IllegalArgumentException("data is null: pass the bytes to write");
         write(ByteBuffer.wrap(data));
     }
 
     @Override
     public void write(ByteBuffer data) {
-        Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        if (data == null) throw new IllegalArgumentException("data is null: pass the bytes to write");
         if (eof) throw new IllegalStateException("Cannot call write() after writeEof() or close() of a pipe");
         if (!data.hasRemaining()) return;
         if (connLost > 0) {
