@@ -58,6 +58,16 @@ class SubprocessProtocolTest {
             events.add("lost " + exc);
             done.setResult(null);
         }
+
+        @Override
+        public void pauseWriting() {
+            events.add("pauseWriting");
+        }
+
+        @Override
+        public void resumeWriting() {
+            events.add("resumeWriting");
+        }
     }
 
     @Test
@@ -209,5 +219,22 @@ class SubprocessProtocolTest {
         });
         assertTrue(got.get(0).contains("protocolFactory"), got.get(0));
         assertTrue(got.get(1).contains("null"), got.get(1));
+    }
+
+    @Test
+    void aChildThatDoesNotReadItsStdinPausesTheProtocolsWriting() throws Exception {
+        // the stdin pipe's water marks reach the subprocess protocol (asyncio's WriteSubprocessPipeProto.pause_writing)
+        List<String> got = run(() -> {
+            var pair = Asyncio.getRunningLoop().subprocessExec(Recorder::new, List.of("sleep", "60"), PIPE, DEVNULL, DEVNULL);
+            Transport in = pair.transport().pipeTransport(0);
+            in.setWriteBufferLimits(1024, 0);
+            in.write(new byte[1 << 20]);  // the pipe takes 64 KiB; the rest stays counted until written
+            List<String> l = new ArrayList<>(pair.protocol().events);
+            l.add("buffered " + (in.getWriteBufferSize() > 1024));
+            pair.transport().kill();
+            pair.protocol().done.await();
+            return l;
+        });
+        assertEquals(List.of("made", "pauseWriting", "buffered true"), got);
     }
 }
