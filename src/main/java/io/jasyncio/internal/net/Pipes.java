@@ -32,8 +32,7 @@ public final class Pipes {
         if (channel == null && stream == null) {
             throw new IllegalArgumentException("a read pipe is a Pipe.SourceChannel or an InputStream, got " + source.getClass().getName());
         }
-        P protocol = protocolFactory.get();
-        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
+        P protocol = made(protocolFactory);
         Future<Void> waiter = loop.createFuture();
         Transport t = new ReadPipeTransport(loop, channel, stream, protocol, waiter, null);
         return connected(t, protocol, waiter);
@@ -49,8 +48,7 @@ public final class Pipes {
         if (channel == null && stream == null) {
             throw new IllegalArgumentException("a write pipe is a Pipe.SinkChannel or an OutputStream, got " + sink.getClass().getName());
         }
-        P protocol = protocolFactory.get();
-        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
+        P protocol = made(protocolFactory);
         Future<Void> waiter = loop.createFuture();
         Transport t = new WritePipeTransport(loop, channel, stream, protocol, waiter, null);
         return connected(t, protocol, waiter);
@@ -91,6 +89,17 @@ public final class Pipes {
     /** The most bytes a pumped read pipe holds that its protocol has not been handed yet. */
     public static int maxPumpedBytes() {
         return ReadPump.maxHeldBytes();
+    }
+
+    /** What the factory made, checked: a raw or mistyped supplier must not end in a ClassCastException. */
+    @SuppressWarnings("unchecked")
+    private static <P extends Protocol> P made(Supplier<P> protocolFactory) {
+        Object made = ((Supplier<?>) protocolFactory).get();
+        if (!(made instanceof Protocol)) {
+            throw new IllegalArgumentException("the protocol factory returned " + (made == null ? "null" : "a " + made.getClass().getName())
+                    + ": return a new Protocol");
+        }
+        return (P) made;
     }
 
     private static <C extends java.nio.channels.SelectableChannel> C selectable(C channel) {

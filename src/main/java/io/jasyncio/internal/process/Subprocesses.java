@@ -53,8 +53,7 @@ public final class Subprocesses {
         pb.redirectOutput(output(stdout));
         if (stderr == Redirect.STDOUT) pb.redirectErrorStream(true);
         else pb.redirectError(output(stderr));
-        P protocol = protocolFactory.get();
-        if (protocol == null) throw new IllegalArgumentException("the protocol factory returned null: return a new protocol");
+        P protocol = made(protocolFactory);
         Process process = pb.start();
         boolean[] piped = {stdin == Redirect.PIPE, stdout == Redirect.PIPE, stderr == Redirect.PIPE};
         ChildTransport transport = new ChildTransport(loop, process, protocol, piped, children);
@@ -79,6 +78,17 @@ public final class Subprocesses {
             String command, Redirect stdin, Redirect stdout, Redirect stderr, ProcessOptions options) throws IOException {
         if (command == null) throw new IllegalArgumentException("command is null: pass the shell command line");
         return exec(loop, children, protocolFactory, List.of("/bin/sh", "-c", command), stdin, stdout, stderr, options);
+    }
+
+    /** What the factory made, checked: a raw or mistyped supplier must not end in a ClassCastException. */
+    @SuppressWarnings("unchecked")
+    private static <P extends SubprocessProtocol> P made(Supplier<P> protocolFactory) {
+        Object made = ((Supplier<?>) protocolFactory).get();
+        if (!(made instanceof SubprocessProtocol)) {
+            throw new IllegalArgumentException("the protocol factory returned " + (made == null ? "null" : "a " + made.getClass().getName())
+                    + ": return a new SubprocessProtocol");
+        }
+        return (P) made;
     }
 
     private static ProcessBuilder.Redirect output(Redirect r) {
