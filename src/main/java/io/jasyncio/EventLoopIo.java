@@ -642,7 +642,7 @@ abstract sealed class EventLoopIo permits EventLoop {
     public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
             ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         checkClosed();
-        checkThread("subprocessExec");
+        checkThread("EventLoop.subprocessExec");
         return Subprocesses.exec(self(), children, protocolFactory, argv, stdin, stdout, stderr, options);
     }
 
@@ -683,7 +683,7 @@ abstract sealed class EventLoopIo permits EventLoop {
     public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
             ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
         checkClosed();
-        checkThread("subprocessShell");
+        checkThread("EventLoop.subprocessShell");
         return Subprocesses.shell(self(), children, protocolFactory, command, stdin, stdout, stderr, options);
     }
 
@@ -702,7 +702,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, Pipe.SourceChannel source) throws IOException {
         checkClosed();
-        checkThread("connectReadPipe");
+        checkThread("EventLoop.connectReadPipe");
         return Pipes.connectReadPipe(self(), protocolFactory, source);
     }
 
@@ -720,7 +720,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, InputStream source) throws IOException {
         checkClosed();
-        checkThread("connectReadPipe");
+        checkThread("EventLoop.connectReadPipe");
         return Pipes.connectReadPipe(self(), protocolFactory, source);
     }
 
@@ -739,7 +739,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, Pipe.SinkChannel sink) throws IOException {
         checkClosed();
-        checkThread("connectWritePipe");
+        checkThread("EventLoop.connectWritePipe");
         return Pipes.connectWritePipe(self(), protocolFactory, sink);
     }
 
@@ -757,7 +757,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, OutputStream sink) throws IOException {
         checkClosed();
-        checkThread("connectWritePipe");
+        checkThread("EventLoop.connectWritePipe");
         return Pipes.connectWritePipe(self(), protocolFactory, sink);
     }
 

@@ -117,7 +117,8 @@ final class BadInputValues implements AutoCloseable {
         return c == EventLoop.class || Future.class.isAssignableFrom(c) || Handle.class.isAssignableFrom(c)
                 || Queue.class.isAssignableFrom(c) || c == Lock.class || c == Event.class || c == Condition.class
                 || Semaphore.class.isAssignableFrom(c) || c == Barrier.class || c == Transport.class
-                || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class;
+                || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class
+                || c == Subprocess.class || c == SubprocessTransport.class;
     }
 
     /** A fresh receiver for an instance method of {@code exe}'s class; null for constructors and static methods. */

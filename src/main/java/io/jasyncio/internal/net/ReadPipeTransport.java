@@ -78,6 +78,7 @@ final class ReadPipeTransport implements Transport {
     /** Stops reading and calls {@code connectionLost(null)} soon. */
     @Override
     public void close() {
+        loop.checkThread("Transport.close");
         if (!closing) closeWith(null);
     }
 
@@ -99,6 +100,7 @@ final class ReadPipeTransport implements Transport {
 
     @Override
     public void pauseReading() {
+        loop.checkThread("Transport.pauseReading");
         if (!isReading()) return;
         paused = true;
         if (pump != null) pump.pause();
@@ -107,6 +109,7 @@ final class ReadPipeTransport implements Transport {
 
     @Override
     public void resumeReading() {
+        loop.checkThread("Transport.resumeReading");
         if (closing || !paused) return;
         paused = false;
         if (pump == null) {

@@ -106,6 +106,7 @@ final class WritePipeTransport extends FlowControl implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
+        loop.checkThread("Transport.setWriteBufferLimits");
         setLimits(high, low);
     }
 
@@ -127,6 +128,7 @@ final class WritePipeTransport extends FlowControl implements Transport {
 
     @Override
     public void write(ByteBuffer data) {
+        loop.checkThread("Transport.write");
         if (data == null) throw new IllegalArgumentException("data is null: pass the bytes to write");
         if (eof) throw new IllegalStateException("Cannot call write() after writeEof() or close() of a pipe");
         if (!data.hasRemaining()) return;
@@ -161,6 +163,7 @@ final class WritePipeTransport extends FlowControl implements Transport {
     /** Closes the pipe (the reader sees end-of-file) once what is buffered is written; idempotent. */
     @Override
     public void writeEof() {
+        loop.checkThread("Transport.writeEof");
         if (closing) return;
         closing = true;
         eof = true;
@@ -179,6 +182,7 @@ final class WritePipeTransport extends FlowControl implements Transport {
 
     @Override
     public void abort() {
+        loop.checkThread("Transport.abort");
         forceClose(null);
     }
 

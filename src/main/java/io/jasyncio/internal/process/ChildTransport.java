@@ -75,21 +75,25 @@ final class ChildTransport implements SubprocessTransport {
 
     @Override
     public void sendSignal(String name) {
+        loop.checkThread("SubprocessTransport.sendSignal");
         Signals.send(process, Signals.canonical(name), this::exited);
     }
 
     @Override
     public void terminate() {
+        loop.checkThread("SubprocessTransport.terminate");
         if (!exited()) process.destroy();
     }
 
     @Override
     public void kill() {
+        loop.checkThread("SubprocessTransport.kill");
         if (!exited()) process.destroyForcibly();
     }
 
     @Override
     public void close() {
+        loop.checkThread("SubprocessTransport.close");
         if (closed) return;
         closed = true;
         for (Transport p : pipes) {
@@ -110,6 +114,7 @@ final class ChildTransport implements SubprocessTransport {
 
     @Override
     public void setProtocol(SubprocessProtocol protocol) {
+        loop.checkThread("SubprocessTransport.setProtocol");
         if (protocol == null) throw new IllegalArgumentException("protocol is null: pass the protocol to receive the child's events");
         this.protocol = protocol;
     }
