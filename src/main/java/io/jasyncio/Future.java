@@ -320,6 +320,11 @@ public class Future<T> {
         }
     }
 
+    /** The stored exception (null if none) without marking it retrieved; package use only (Task). */
+    final Throwable exceptionNow() {
+        return exception;
+    }
+
     /** The outcome without the retrieval check; package use only (gather, shield). */
     final T resultNow() {
         return result;

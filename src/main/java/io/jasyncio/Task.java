@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Fiber;
 import io.jasyncio.internal.engine.PinnedException;
+import io.jasyncio.internal.loop.FatalErrors;
 import java.util.Objects;
 
 /**
@@ -308,7 +309,11 @@ public class Task<T> extends Future<T> {
                 fiber = loop.engine.newFiber(this::body);
             }
             fiber.resume();
-            if (isDone()) fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
+            if (isDone()) {
+                fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
+                // as asyncio's __step with SystemExit: the task holds the error and the loop stops with it
+                if (FatalErrors.isFatal(exceptionNow())) throw (VirtualMachineError) exception();
+            }
         } finally {
             loop.currentTask = prevTask;
             loop.context = prevContext;
