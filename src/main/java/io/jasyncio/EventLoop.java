@@ -276,6 +276,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
         destroyPendingTasks();
+        closeIo();
         closed = true;
         ready.clear();
         timers.clear();

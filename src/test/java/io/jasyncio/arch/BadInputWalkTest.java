@@ -66,6 +66,7 @@ class BadInputWalkTest {
             "io.jasyncio.net.BufferedProtocol", "implemented by the user",
             "io.jasyncio.net.DatagramProtocol", "implemented by the user; its defaults do nothing",
             "io.jasyncio.net.Streams$ClientConnectedCallback", "implemented by the user",
+            "io.jasyncio.process.SubprocessProtocol", "implemented by the user; its defaults do nothing",
             // JUnit calls it, with JUnit's own contexts
             "io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only",
             // a command line: main exits the JVM; PsTest checks its usage errors in-process
