@@ -28,22 +28,22 @@ class LayeringTest {
     private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/|//[^\\n]*|\"(?:\\\\.|[^\"\\\\])*\"");
 
     /** Which jasyncio packages each package may use (besides itself). */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop"),
-            "io.jasyncio.sync", Set.of("io.jasyncio"),
-            "io.jasyncio.queue", Set.of("io.jasyncio"),
-            "io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop"),
-            "io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
-            "io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop"),
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop")),
+            Map.entry("io.jasyncio.sync", Set.of("io.jasyncio")),
+            Map.entry("io.jasyncio.queue", Set.of("io.jasyncio")),
+            Map.entry("io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop")),
+            Map.entry("io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop")),
+            Map.entry("io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop")),
             // DESIGN.md §1: the ps/pstree command may use the core only (today it needs the JDK alone)
-            "io.jasyncio.tools", Set.of("io.jasyncio"),
-            "io.jasyncio.internal.engine", Set.of(),
-            "io.jasyncio.internal.loop", Set.of(),
+            Map.entry("io.jasyncio.tools", Set.of("io.jasyncio")),
+            Map.entry("io.jasyncio.internal.engine", Set.of()),
+            Map.entry("io.jasyncio.internal.loop", Set.of()),
             // the implementation of the net layer: transports, servers, TLS over the selector backend
-            "io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
+            Map.entry("io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop")),
             // the implementation of the process layer: child transports over internal.net's pipe transports
-            "io.jasyncio.internal.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.process",
-                    "io.jasyncio.internal.loop", "io.jasyncio.internal.net"));
+            Map.entry("io.jasyncio.internal.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.process",
+                    "io.jasyncio.internal.loop", "io.jasyncio.internal.net")));
 
     /**
      * The one exception, which the contract forces: DESIGN.md §4 puts {@code createConnection},
