@@ -102,6 +102,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private TaskFactory taskFactory;
     /** runInExecutor's work and the default executor. */
     private final LoopExecutor executors = new LoopExecutor(this);
+    /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
+    LoopMBean mbean;
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -132,6 +134,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (RUNNING.get() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
         }
+        if (mbean == null) mbean = LoopMBean.register(this);
         engine.runLoop(this::loopBody);
     }
 
@@ -273,6 +276,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
         destroyPendingTasks();
+        closeIo();
         closed = true;
         ready.clear();
         timers.clear();
@@ -280,6 +284,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         executors.close();
         backend.close();
         removeSignalHandlers();
+        if (mbean != null) mbean.unregister();
     }
 
     /**
@@ -739,6 +744,26 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     }
 
     // ---- package internals ----
+
+    /** Callbacks waiting in the ready queue; loop thread only (the MBean reads it there). */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Timers scheduled and not cancelled; loop thread only. */
+    int timerCount() {
+        return timers.size() - cancelledTimers;
+    }
+
+    /** Tasks not done yet; loop thread only. */
+    int pendingCount() {
+        return pendingCount;
+    }
+
+    /** The thread running the loop, or null; any thread. */
+    Thread runningThread() {
+        return runningThread;
+    }
 
     /**
      * Checks the calling thread as {@link #checkThread} does, then returns the context a callback

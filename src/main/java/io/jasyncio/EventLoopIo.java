@@ -5,7 +5,10 @@ import io.jasyncio.internal.loop.SignalNames;
 import io.jasyncio.internal.loop.Signals;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
+import io.jasyncio.internal.net.Pipes;
 import io.jasyncio.internal.net.Sendfile;
+import io.jasyncio.internal.process.Children;
+import io.jasyncio.internal.process.Subprocesses;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.DatagramOptions;
 import io.jasyncio.net.DatagramPair;
@@ -15,11 +18,18 @@ import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.Transport;
 import io.jasyncio.net.TransportPair;
+import io.jasyncio.process.ProcessOptions;
+import io.jasyncio.process.Subprocess.Redirect;
+import io.jasyncio.process.SubprocessPair;
+import io.jasyncio.process.SubprocessProtocol;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.Pipe;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -36,11 +46,19 @@ import javax.net.ssl.SSLContext;
  * and servers, sendfile (asyncio's {@code add_reader}, {@code sock_*}, {@code create_connection},
  * {@code create_server}, {@code sendfile}, {@code add_signal_handler}). Every method is public and documented as a member of
  * {@code EventLoop}; this class only keeps the loop's scheduling core and its I/O delegations in
- * files of a readable size. It holds no state of its own, and delegates
- * to {@code internal.net}, which does the work.
+ * files of a readable size. Its one piece of state is the loop's live child processes, killed when
+ * the loop closes; it delegates to {@code internal.net} and {@code internal.process}, which do the work.
  */
 abstract sealed class EventLoopIo permits EventLoop {
+    /** The subprocess transports that have not finished; their children are killed by {@link #closeIo()}. */
+    private final Children children = new Children();
+
     EventLoopIo() {
+    }
+
+    /** Called by {@code close()}: kills the children still running (asyncio's transports kill them when closed). */
+    final void closeIo() {
+        children.closeAll();
     }
 
     /** Reader and writer callbacks per channel, on the loop's selector; loop thread only. */
@@ -579,6 +597,168 @@ abstract sealed class EventLoopIo permits EventLoop {
         checkClosed();
         checkThread("EventLoop.sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
+    }
+
+    // ---- pipes and subprocesses (io.jasyncio.process; implemented in internal.process and internal.net) ----
+
+    /**
+     * Starts the program {@code argv} (its first element, looked up on the PATH) and returns the
+     * transport of the child with the protocol {@code protocolFactory} made, after {@link
+     * SubprocessProtocol#connectionMade}: asyncio's {@code subprocess_exec}. Suspends the calling
+     * task. Each of stdin, stdout and stderr is {@code PIPE}, {@code DEVNULL}, {@code INHERIT}, or
+     * for stderr {@code STDOUT}; see {@link io.jasyncio.process.Subprocess}. Cancelled while it
+     * starts, the child is killed.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the child
+     * @param argv the program and its arguments
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the child's transport and the protocol it drives
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     * @throws IllegalArgumentException an empty argv, a null, {@code STDOUT} for stdin or stdout
+     */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
+            Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        return subprocessExec(protocolFactory, argv, ProcessOptions.DEFAULT, stdin, stdout, stderr);
+    }
+
+    /**
+     * As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, with a working
+     * directory or environment (asyncio's {@code cwd=}, {@code env=}).
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the child
+     * @param argv the program and its arguments
+     * @param options working directory and environment ({@link ProcessOptions#DEFAULT}: this process's)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the child's transport and the protocol it drives
+     * @throws IOException the program cannot be started (the JDK's message names it)
+     * @throws IllegalArgumentException an empty argv, a null, {@code STDOUT} for stdin or stdout
+     */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessExec(Supplier<P> protocolFactory, List<String> argv,
+            ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.subprocessExec");
+        return Subprocesses.exec(self(), children, protocolFactory, argv, stdin, stdout, stderr, options);
+    }
+
+    /**
+     * As {@link #subprocessExec(Supplier, List, Redirect, Redirect, Redirect)}, running {@code
+     * command} with {@code /bin/sh -c}: asyncio's {@code subprocess_shell}.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the shell
+     * @param command the shell command line (the shell parses it: quote what comes from outside)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the shell's transport and the protocol it drives
+     * @throws IOException the shell cannot be started
+     * @throws IllegalArgumentException a null, {@code STDOUT} for stdin or stdout
+     */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
+            Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        return subprocessShell(protocolFactory, command, ProcessOptions.DEFAULT, stdin, stdout, stderr);
+    }
+
+    /**
+     * As {@link #subprocessShell(Supplier, String, Redirect, Redirect, Redirect)}, with a working
+     * directory or environment.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the shell
+     * @param command the shell command line
+     * @param options working directory and environment ({@link ProcessOptions#DEFAULT}: this process's)
+     * @param stdin {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stdout {@code PIPE}, {@code DEVNULL} or {@code INHERIT}
+     * @param stderr {@code PIPE}, {@code DEVNULL}, {@code INHERIT} or {@code STDOUT}
+     * @return the shell's transport and the protocol it drives
+     * @throws IOException the shell cannot be started
+     * @throws IllegalArgumentException a null, {@code STDOUT} for stdin or stdout
+     */
+    public <P extends SubprocessProtocol> SubprocessPair<P> subprocessShell(Supplier<P> protocolFactory, String command,
+            ProcessOptions options, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.subprocessShell");
+        return Subprocesses.shell(self(), children, protocolFactory, command, stdin, stdout, stderr, options);
+    }
+
+    /**
+     * Reads the pipe end {@code source} into the protocol {@code protocolFactory} makes, on the
+     * loop's selector: asyncio's {@code connect_read_pipe}. Suspends the calling task until {@link
+     * Protocol#connectionMade} ran. The transport pauses and resumes reading; end-of-file calls
+     * {@code eofReceived}, then closes it.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the pipe
+     * @param source an open read end; it is made non-blocking
+     * @return the read transport and the protocol it feeds
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null, or a closed pipe
+     */
+    public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, Pipe.SourceChannel source) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.connectReadPipe");
+        return Pipes.connectReadPipe(self(), protocolFactory, source);
+    }
+
+    /**
+     * As {@link #connectReadPipe(Supplier, Pipe.SourceChannel)}, for any {@link InputStream} (a FIFO,
+     * a file, another process's output), read by a helper thread that stops reading while the
+     * transport is paused. Closing the transport closes the stream.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the stream
+     * @param source the stream to read; the transport owns it from now on
+     * @return the read transport and the protocol it feeds
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null
+     */
+    public <P extends Protocol> TransportPair<P> connectReadPipe(Supplier<P> protocolFactory, InputStream source) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.connectReadPipe");
+        return Pipes.connectReadPipe(self(), protocolFactory, source);
+    }
+
+    /**
+     * Writes to the pipe end {@code sink} through the transport returned with the protocol {@code
+     * protocolFactory} makes, on the loop's selector: asyncio's {@code connect_write_pipe}. Suspends
+     * the calling task until {@link Protocol#connectionMade} ran. The transport has write buffer
+     * water marks; {@code close()} or {@code writeEof()} flush, then close the pipe.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the pipe
+     * @param sink an open write end; it is made non-blocking
+     * @return the write transport and its protocol
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null, or a closed pipe
+     */
+    public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, Pipe.SinkChannel sink) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.connectWritePipe");
+        return Pipes.connectWritePipe(self(), protocolFactory, sink);
+    }
+
+    /**
+     * As {@link #connectWritePipe(Supplier, Pipe.SinkChannel)}, for any {@link OutputStream} (a FIFO,
+     * a file, another process's input), written by a helper thread. Closing the transport closes
+     * the stream once what is buffered is written.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the stream
+     * @param sink the stream to write; the transport owns it from now on
+     * @return the write transport and its protocol
+     * @throws IOException not thrown today: declared as the other connection methods are
+     * @throws IllegalArgumentException a null
+     */
+    public <P extends Protocol> TransportPair<P> connectWritePipe(Supplier<P> protocolFactory, OutputStream sink) throws IOException {
+        checkClosed();
+        checkThread("EventLoop.connectWritePipe");
+        return Pipes.connectWritePipe(self(), protocolFactory, sink);
     }
 
     // ---- signals ----
