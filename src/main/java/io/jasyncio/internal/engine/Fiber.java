@@ -32,6 +32,8 @@ public interface Fiber {
      * fast engine walks the unmounted continuation, which must not be resumed meanwhile. When
      * {@link Engine#fibersOwnThreads()}, any thread may call it at any time: it is the stack of the
      * fiber's thread, running or not.
+     *
+     * @return the frames, innermost first; empty before the first resume
      */
     StackTraceElement[] suspendedStack();
 }
