@@ -8,10 +8,13 @@
 module io.jasyncio {
     requires static org.junit.jupiter.api;
     requires java.management;
+    requires static jdk.jfr;
 
     exports io.jasyncio;
     exports io.jasyncio.net;
     exports io.jasyncio.queue;
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;
+    // JFR instantiates and reads the event classes
+    exports io.jasyncio.internal.jfr to jdk.jfr;
 }

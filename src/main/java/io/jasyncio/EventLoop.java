@@ -78,7 +78,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** Callbacks from other threads, drained into ready after each poll; any thread. */
     private final ConcurrentLinkedQueue<Callback> incoming = new ConcurrentLinkedQueue<>();
     /** Whether the loop is in, or about to enter, a blocking poll; any thread. */
-    private volatile boolean sleeping;
+    volatile boolean sleeping;
     private volatile boolean stopping;
     private volatile boolean closed;
     /** The thread running runForever, or null; written by that thread, read by any. */
@@ -98,6 +98,23 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private TaskFactory taskFactory;
     /** runInExecutor's work and the default executor. */
     private final LoopExecutor executors = new LoopExecutor(this);
+
+    // diagnostics (DESIGN.md §9); see LoopDiagnostics and Watchdog
+    /** Callbacks started since creation, the watchdog's sign of progress; written by the loop thread, read racily. */
+    long callbacksRun;
+    /** Iterations since creation; written by the loop thread, read racily. */
+    private long ticks;
+    /** The longest a due timer waited past its deadline, in seconds; loop thread only. */
+    private double maxLag;
+    /** Seconds a step may hold the loop before the watchdog reports it, 0 for never; any thread. */
+    volatile double watchdogSeconds = Watchdog.INITIAL_SECONDS;
+    /** Executor jobs and wrapped CompletionStages that will post back to this loop; loop thread only. */
+    int externalJobs;
+    /** Whether a thread other than the loop's has called callSoonThreadsafe (and may again); any thread. */
+    private volatile boolean calledFromOtherThreads;
+    /** Set before a poll without timeout when only another thread could end it; written by the loop thread, read racily. */
+    boolean idleWithoutWaker;
+    final LoopDiagnostics diagnostics = new LoopDiagnostics(this);
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -129,6 +146,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private void loopBody() {
         RUNNING.set(this);
         runningThread = Thread.currentThread();
+        Watchdog.register(this);
         try {
             while (true) {
                 runOnce();
@@ -223,6 +241,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
         destroyPendingTasks();
+        diagnostics.reportFailures(false, "the loop closed");
         closed = true;
         ready.clear();
         timers.clear();
@@ -269,6 +288,14 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      * threads may call.
      */
     public Handle callSoonThreadsafe(Runnable callback) {
+        return post(callback, true);
+    }
+
+    /**
+     * callSoonThreadsafe; {@code byUser} false for the library's own posts (executor jobs, wrapped
+     * stages, the watchdog), which do not mark the loop as called by other threads.
+     */
+    Handle post(Runnable callback, boolean byUser) {
         checkClosed();
         Handle h = new Handle(this, callback, Context.current());
         if (isRunningOnThisThread()) {
@@ -276,6 +303,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
             ready.add(h);
             return h;
         }
+        if (byUser && !calledFromOtherThreads) calledFromOtherThreads = true;
         incoming.add(h);
         if (sleeping) backend.wakeup();
         return h;
@@ -402,6 +430,40 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         }
     }
 
+    // ---- diagnostics ----
+
+    /**
+     * A snapshot of this loop's load: pending tasks, ready callbacks, live timers, watched channels,
+     * iterations so far and the largest timer lateness seen (see {@link LoopStatistics}). Loop thread,
+     * or any thread while the loop is not running.
+     */
+    public LoopStatistics statistics() {
+        return new LoopStatistics(pendingCount, ready.size(), Math.max(0, timers.size() - cancelledTimers),
+                closed ? 0 : backend.registrations(), ticks, maxLag);
+    }
+
+    /**
+     * Sets the blocked-loop watchdog's threshold: a callback or task step that holds the loop this
+     * many seconds is logged while it still runs (WARNING on {@code io.jasyncio}, with its stack),
+     * and reported to the exception handler with its total once it ends; the same threshold of idle
+     * time triggers the idle checks (README "Debugging"). {@code 0} turns all of that off. The
+     * default is 2 s, or {@code -Djasyncio.watchdog=SECONDS}. Any thread.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
+     */
+    public void setWatchdog(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("watchdog threshold must be a finite number of seconds >= 0 (0 turns it off), got " + seconds);
+        }
+        watchdogSeconds = seconds;
+        Watchdog.rescan();
+    }
+
+    /** The watchdog's threshold in seconds; 0 when it is off. Any thread. */
+    public double getWatchdog() {
+        return watchdogSeconds;
+    }
+
     // ---- debug ----
 
     /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
@@ -440,11 +502,14 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      * on the next iteration, after another poll.
      */
     private void runOnce() {
+        ticks++;
         purgeCancelledTimers();
         long timeout = 0;
+        idleWithoutWaker = false;
         if (ready.isEmpty() && !stopping) {
             if (timers.isEmpty()) {
                 timeout = -1;
+                idleWithoutWaker = pendingCount > 0 && nothingCanWake();
             } else {
                 double wait = timers.peekWhen() - time();
                 timeout = wait <= 0 ? 0 : Math.max(1, (long) Math.ceil(wait * 1e9));
@@ -461,20 +526,26 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
             while (!timers.isEmpty() && timers.peekWhen() <= now) {
                 TimerHandle h = timers.poll();
                 h.scheduled = false;
-                if (h.cancelled) cancelledTimers--;
-                else ready.add(h);
+                if (h.cancelled) {
+                    cancelledTimers--;
+                } else {
+                    ready.add(h);
+                    if (now - h.when() > maxLag) maxLag = now - h.when();
+                }
             }
         }
+        boolean timed = debug || JfrEvents.slowCallbacksRecorded();
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
-            if (debug) runTimed(cb);
+            if (timed) runTimed(cb);
             else run(cb);
         }
     }
 
     private void run(Callback cb) {
         currentCallback = cb;
+        callbacksRun++;
         try {
             cb.fire();
         } catch (Throwable t) {
@@ -492,7 +563,12 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         run(cb);
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds", Future.safeString(cb), took));
+            JfrEvents.slowCallback(this, cb, took);
+            if (!debug) return;
+            // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
+            LoopDiagnostics.SlowSample sample = diagnostics.slowSample;
+            String at = sample != null && sample.callback() == callbacksRun ? ", blocked at " + sample.at() : "";
+            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds%s", Future.safeString(cb), took, at));
         }
     }
 
@@ -573,6 +649,21 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return RUNNING.get() == this;
     }
 
+    /** The thread running this loop, or null; any thread. */
+    Thread runningThread() {
+        return runningThread;
+    }
+
+    /**
+     * Whether nothing but another thread could give this idle loop work: no ready callback, no live
+     * timer, no watched channel, no executor job or wrapped stage outstanding, and no other thread
+     * that has called in. Loop thread only.
+     */
+    boolean nothingCanWake() {
+        return ready.isEmpty() && incoming.isEmpty() && timers.size() == cancelledTimers && externalJobs == 0
+                && !calledFromOtherThreads && !backend.hasRegistrations();
+    }
+
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
     boolean runsOn(Thread t) {
         return runningThread == t;
@@ -630,7 +721,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     void reportFromAnyThread(Map<String, Object> context) {
         if (!closed) {
             try {
-                callSoonThreadsafe(() -> callExceptionHandler(context));
+                post(() -> callExceptionHandler(context), false);
                 return;
             } catch (IllegalStateException closedMeanwhile) {
                 // fall through to the default handler

@@ -29,7 +29,8 @@ class LayeringTest {
 
     /** Which jasyncio packages each package may use (besides itself). */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop"),
+            // internal.jfr: the JFR events of DESIGN.md §9, apart so that nothing else loads jdk.jfr's classes
+            "io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop", "io.jasyncio.internal.jfr"),
             "io.jasyncio.sync", Set.of("io.jasyncio"),
             "io.jasyncio.queue", Set.of("io.jasyncio"),
             "io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop"),
@@ -37,6 +38,7 @@ class LayeringTest {
             "io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop"),
             "io.jasyncio.internal.engine", Set.of(),
             "io.jasyncio.internal.loop", Set.of(),
+            "io.jasyncio.internal.jfr", Set.of(),
             // the implementation of the net layer: transports, servers, TLS over the selector backend
             "io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"));
 

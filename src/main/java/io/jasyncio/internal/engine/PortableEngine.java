@@ -272,7 +272,7 @@ final class PortableEngine implements Engine {
         private Thread resumer;
         /** The context class loader the body runs with: its first resumer's; loop side only. */
         private ClassLoader loader;
-        /** The thread running the body; loop side only. */
+        /** The thread running the body; written by the loop side, read racily by the watchdog. */
         private Thread thread;
 
         PortableFiber(PortableEngine engine, Runnable body) {
@@ -309,6 +309,11 @@ final class PortableEngine implements Engine {
         @Override
         public boolean isDone() {
             return turn == DONE;
+        }
+
+        @Override
+        public Thread thread() {
+            return thread;
         }
 
         /** Hands the baton back for good; the body has ended. */

@@ -1,0 +1,69 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.jfr.Jfr;
+import java.util.Optional;
+
+/**
+ * The core's side of the JFR events (DESIGN.md §9): describes loops, tasks and callbacks for
+ * {@link Jfr}, and calls it only when the {@code jdk.jfr} module is there, so that the library
+ * runs on a runtime without it. While nothing records, each call costs an {@code isEnabled()}
+ * check; task events are disabled unless a recording turns them on.
+ *
+ * <p>Thread-safety: any thread.
+ */
+final class JfrEvents {
+    /** Whether {@code jdk.jfr} is present and readable (on the module path it must be resolved, e.g. {@code --add-modules jdk.jfr}). */
+    static final boolean ON = jfrReadable();
+
+    private JfrEvents() {
+    }
+
+    private static boolean jfrReadable() {
+        Optional<Module> jfr = ModuleLayer.boot().findModule("jdk.jfr");
+        return jfr.isPresent() && JfrEvents.class.getModule().canRead(jfr.get());
+    }
+
+    /** Whether the tick should time each callback for the slow-callback event. */
+    static boolean slowCallbacksRecorded() {
+        return ON && Jfr.slowCallbackEnabled();
+    }
+
+    static void slowCallback(EventLoop loop, Callback cb, double seconds) {
+        if (ON) Jfr.slowCallback(name(loop), Future.safeString(cb), (long) (seconds * 1e9));
+    }
+
+    static void blockedLoop(EventLoop loop, String what, StackTraceElement at, double seconds) {
+        if (ON) Jfr.blockedLoop(name(loop), what, at == null ? null : at.toString(), (long) (seconds * 1e9));
+    }
+
+    static void taskCreated(Task<?> task) {
+        if (ON && Jfr.taskEventsEnabled()) Jfr.taskCreated(name(task.loop), task.getName());
+    }
+
+    static void taskEnded(Task<?> task) {
+        if (ON && Jfr.taskEventsEnabled()) {
+            Throwable e = task.exceptionNow();
+            Jfr.taskEnded(name(task.loop), task.getName(), task.isCancelled() ? "cancelled"
+                    : e != null ? "failed: " + Future.safeString(e) : "finished");
+        }
+    }
+
+    /** Registers the periodic statistics event for the loops the watchdog sees running; once per JVM. */
+    static void registerPeriodic() {
+        if (!ON) return;
+        Jfr.onPeriodicStatistics(() -> {
+            for (EventLoop loop : Watchdog.runningLoops()) {
+                try {
+                    LoopStatistics s = loop.statistics();
+                    Jfr.loopStatistics(name(loop), s.tasks(), s.ready(), s.timers(), s.ioRegistrations(), s.ticks(), s.maxLag());
+                } catch (RuntimeException racedWithTheLoop) {
+                    // statistics() read without synchronisation while the loop ran: skip this sample
+                }
+            }
+        });
+    }
+
+    private static String name(EventLoop loop) {
+        return "EventLoop@" + Integer.toHexString(System.identityHashCode(loop));
+    }
+}

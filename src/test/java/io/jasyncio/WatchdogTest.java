@@ -1,0 +1,208 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The blocked-loop watchdog (DESIGN.md §9): a step that holds the loop is logged while it still
+ * blocks, with its stack, and reported with its total once it ends. Each blocked step here waits
+ * until the watchdog's record arrives, so nothing depends on how long anything takes.
+ */
+@Timeout(20)
+@Tag("threads")
+class WatchdogTest {
+    private EventLoop loop;
+    private WatchdogLog log;
+    private final List<Map<String, Object>> reports = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        loop = newEventLoop();
+        loop.setWatchdog(0.05);
+        log = new WatchdogLog();
+        loop.setExceptionHandler((l, context) -> reports.add(context));
+    }
+
+    @AfterEach
+    void tearDown() {
+        log.close();
+        loop.close();
+    }
+
+    @Test
+    void aBlockedTaskIsLoggedWhileItBlocksWithItsStackThenReportedWithTheTotal() throws Exception {
+        Future<Void> ended = loop.createFuture();
+        loop.setExceptionHandler((l, context) -> {
+            reports.add(context);
+            if (!ended.isDone()) ended.setResult(null);
+        });
+        Task<Void> task = loop.createTask(() -> blockUntilTheWatchdogSpeaks(), "blocker");
+
+        loop.runUntilComplete(task);
+        loop.runUntilComplete(ended);
+
+        LogRecord warning = log.blocked.get(0);
+        assertEquals(Level.WARNING, warning.getLevel());
+        assertTrue(warning.getMessage().startsWith("Event loop blocked for "), warning.getMessage());
+        assertTrue(warning.getMessage().contains("Task[blocker"), warning.getMessage());
+        assertTrue(warning.getMessage().contains("WatchdogTest.blockUntilTheWatchdogSpeaks(WatchdogTest.java:"),
+                "names the line that blocks: " + warning.getMessage());
+        assertTrue(Arrays.stream(warning.getThrown().getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("blockUntilTheWatchdogSpeaks")),
+                "the record's Throwable carries the blocked stack: " + Arrays.toString(warning.getThrown().getStackTrace()));
+
+        assertEquals(1, reports.size(), reports::toString);
+        Map<String, Object> report = reports.get(0);
+        assertSame(task, report.get("task"));
+        String message = (String) report.get("message");
+        assertTrue(message.startsWith("Event loop was blocked for about "), message);
+        assertTrue(message.contains("blockUntilTheWatchdogSpeaks"), message);
+    }
+
+    @Test
+    void aBlockedCallbackIsReportedWithItsHandle() throws Exception {
+        Future<Void> ended = loop.createFuture();
+        loop.setExceptionHandler((l, context) -> {
+            reports.add(context);
+            if (!ended.isDone()) ended.setResult(null);
+        });
+        Handle handle = loop.callSoon(WatchdogTest::blockUntilTheWatchdogSpeaksUnchecked);
+
+        loop.runUntilComplete(ended);
+
+        assertTrue(log.blocked.get(0).getMessage().contains("blockUntilTheWatchdogSpeaks"), log.blocked.get(0).getMessage());
+        assertSame(handle, reports.get(0).get("handle"));
+        assertFalse(reports.get(0).containsKey("task"));
+    }
+
+    @Test
+    void idleTimeIsNotBlockedTimeAndZeroTurnsTheWatchdogOff() throws Exception {
+        loop.setWatchdog(0.5);
+        assertEquals(0.5, loop.getWatchdog());
+        loop.runUntilComplete(() -> sleep(1));
+        loop.setWatchdog(0);
+        assertEquals(0, loop.getWatchdog());
+        assertEquals(List.of(), log.blocked);
+        assertEquals(List.of(), reports);
+        assertThrows(IllegalArgumentException.class, () -> loop.setWatchdog(-1));
+        assertThrows(IllegalArgumentException.class, () -> loop.setWatchdog(Double.NaN));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.setWatchdog(Double.POSITIVE_INFINITY));
+        assertTrue(e.getMessage().contains("0 turns it off"), e.getMessage());
+    }
+
+    @Test
+    void debugModesSlowStepWarningNamesTheLineThatBlockedNotTheNextAwait() throws Exception {
+        loop.setDebug(true);
+        loop.setSlowCallbackDuration(0.02);
+        loop.runUntilComplete(() -> {
+            blockUntilTheWatchdogSpeaks();
+            sleep(0);
+        });
+
+        List<String> slow = log.records.stream().map(LogRecord::getMessage).filter(m -> m.startsWith("Executing ")).toList();
+        assertTrue(slow.stream().anyMatch(m -> m.contains(", blocked at io.jasyncio.WatchdogTest.blockUntilTheWatchdogSpeaks(WatchdogTest.java:")),
+                slow::toString);
+    }
+
+    @Test
+    void aTaskWaitingForALockThatASuspendedTaskHoldsIsNamedWithTheLock() throws Exception {
+        // The fast engine runs every task on the loop's thread, so the lock is re-entered instead of
+        // blocking (debug mode refuses that await: EngineRulesTest); the portable engine blocks.
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine().equals("portable"));
+        ReentrantLock lock = new ReentrantLock();
+        Future<Void> release = loop.createFuture();
+        Thread[] waiter = new Thread[1];
+        log.onBlocked = () -> waiter[0].interrupt();
+        Task<Void> holder = loop.createTask(() -> {
+            lock.lock();
+            try {
+                release.await();
+            } finally {
+                lock.unlock();
+            }
+        }, "holder");
+        Task<String> blocked = loop.createTask(() -> {
+            waiter[0] = Thread.currentThread();
+            try {
+                lock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                return "gave up";
+            }
+            lock.unlock();
+            return "locked";
+        }, "waiter");
+
+        assertEquals("gave up", loop.runUntilComplete(blocked));
+        release.setResult(null);
+        loop.runUntilComplete(holder);
+
+        String message = log.blocked.get(0).getMessage();
+        assertTrue(message.contains("Task[waiter"), message);
+        assertTrue(message.contains("waiting for java.util.concurrent.locks.ReentrantLock"), message);
+        assertTrue(message.contains("a lock held across an await"), message);
+    }
+
+    private static void blockUntilTheWatchdogSpeaks() throws InterruptedException {
+        WatchdogLog.current.spoke.await();
+    }
+
+    private static void blockUntilTheWatchdogSpeaksUnchecked() {
+        try {
+            blockUntilTheWatchdogSpeaks();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The watchdog's records on "io.jasyncio"; counts down {@link #spoke} at its first warning. */
+    static final class WatchdogLog extends Handler implements AutoCloseable {
+        static volatile WatchdogLog current;
+        /** Held strongly: java.util.logging keeps loggers only weakly. */
+        private final Logger logger = Logger.getLogger("io.jasyncio");
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        final List<LogRecord> blocked = new CopyOnWriteArrayList<>();
+        final CountDownLatch spoke = new CountDownLatch(1);
+        volatile Runnable onBlocked = () -> { };
+
+        WatchdogLog() {
+            setLevel(Level.ALL);
+            logger.addHandler(this);
+            current = this;
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+            if (record.getMessage().startsWith("Event loop blocked")) {
+                blocked.add(record);
+                onBlocked.run();
+                spoke.countDown();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+        }
+    }
+}
