@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * The core's side of the JFR events (DESIGN.md §9): describes loops, tasks and callbacks for
  * {@link Jfr}, and calls it only when the {@code jdk.jfr} module is there, so that the library
- * runs on a runtime without it. While nothing records, each call costs an {@code isEnabled()}
- * check; task events are disabled unless a recording turns them on.
+ * runs on a runtime without it. While nothing records, each call costs a volatile read (see
+ * {@link Jfr}'s notes); task events are disabled unless a recording turns them on.
  *
  * <p>Thread-safety: any thread.
  */
@@ -25,42 +25,45 @@ final class JfrEvents {
 
     /** Whether the tick should time each callback for the slow-callback event. */
     static boolean slowCallbacksRecorded() {
-        return ON && Jfr.slowCallbackEnabled();
+        return ON && Jfr.recording() && Jfr.slowCallbackEnabled();
     }
 
     static void slowCallback(EventLoop loop, Callback cb, double seconds) {
-        if (ON) Jfr.slowCallback(name(loop), Future.safeString(cb), (long) (seconds * 1e9));
+        if (ON && Jfr.recording()) Jfr.slowCallback(name(loop), Future.safeString(cb), (long) (seconds * 1e9));
     }
 
     static void blockedLoop(EventLoop loop, String what, StackTraceElement at, double seconds) {
-        if (ON) Jfr.blockedLoop(name(loop), what, at == null ? null : at.toString(), (long) (seconds * 1e9));
+        if (ON && Jfr.recording()) Jfr.blockedLoop(name(loop), what, at == null ? null : at.toString(), (long) (seconds * 1e9));
     }
 
     static void taskCreated(Task<?> task) {
-        if (ON && Jfr.taskEventsEnabled()) Jfr.taskCreated(name(task.loop), task.getName());
+        if (ON && Jfr.recording() && Jfr.taskEventsEnabled()) Jfr.taskCreated(name(task.loop), task.getName());
     }
 
     static void taskEnded(Task<?> task) {
-        if (ON && Jfr.taskEventsEnabled()) {
+        if (ON && Jfr.recording() && Jfr.taskEventsEnabled()) {
             Throwable e = task.exceptionNow();
             Jfr.taskEnded(name(task.loop), task.getName(), task.isCancelled() ? "cancelled"
                     : e != null ? "failed: " + Future.safeString(e) : "finished");
         }
     }
 
-    /** Registers the periodic statistics event for the loops the watchdog sees running; once per JVM. */
-    static void registerPeriodic() {
-        if (!ON) return;
-        Jfr.onPeriodicStatistics(() -> {
-            for (EventLoop loop : Watchdog.runningLoops()) {
-                try {
-                    LoopStatistics s = loop.statistics();
-                    Jfr.loopStatistics(name(loop), s.tasks(), s.ready(), s.timers(), s.ioRegistrations(), s.ticks(), s.maxLag());
-                } catch (RuntimeException racedWithTheLoop) {
-                    // statistics() read without synchronisation while the loop ran: skip this sample
-                }
+    /** Follows JFR recordings, so that the other methods cost a volatile read while none runs; once per JVM. */
+    static void watchRecordings() {
+        if (ON) Jfr.watchRecordings();
+    }
+
+    /** Records the statistics of each loop, if a recording wants them; the watchdog thread calls this once a second. */
+    static void loopStatistics(Iterable<EventLoop> loops) {
+        if (!ON || !Jfr.recording() || !Jfr.loopStatisticsEnabled()) return;
+        for (EventLoop loop : loops) {
+            try {
+                LoopStatistics s = loop.statistics();
+                Jfr.loopStatistics(name(loop), s.tasks(), s.ready(), s.timers(), s.ioRegistrations(), s.ticks(), s.maxLag());
+            } catch (RuntimeException racedWithTheLoop) {
+                // statistics() read without synchronisation while the loop ran: skip this sample
             }
-        });
+        }
     }
 
     private static String name(EventLoop loop) {

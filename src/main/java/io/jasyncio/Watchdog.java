@@ -32,6 +32,8 @@ final class Watchdog implements Runnable {
     private static final int SCANS_PER_THRESHOLD = 8;
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long MAX_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How often the loop statistics event is recorded while a JFR recording wants it. */
+    private static final long STATISTICS_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Watchdog INSTANCE = new Watchdog();
 
     /** The running loops; any thread. */
@@ -40,6 +42,8 @@ final class Watchdog implements Runnable {
     private Thread thread;
     /** Whether the thread parks without a timeout, so that a new loop must wake it; any thread. */
     private volatile boolean parkedForever;
+    /** When the loop statistics event was last recorded; the watchdog thread only. */
+    private long statisticsRecorded;
 
     private Watchdog() {
     }
@@ -56,11 +60,6 @@ final class Watchdog implements Runnable {
     /** Makes the thread rescan now: a loop started, or a threshold changed. */
     static void rescan() {
         INSTANCE.wake();
-    }
-
-    /** The loops running now, for the periodic statistics event. */
-    static Set<EventLoop> runningLoops() {
-        return INSTANCE.loops;
     }
 
     /** Parses {@code -Djasyncio.watchdog}; a bad value is logged and the default kept. */
@@ -83,7 +82,7 @@ final class Watchdog implements Runnable {
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon().name("jasyncio-watchdog").unstarted(this);
                 thread.start();
-                JfrEvents.registerPeriodic();
+                JfrEvents.watchRecordings();
                 return;
             }
             t = thread;
@@ -111,6 +110,10 @@ final class Watchdog implements Runnable {
                     // a report that failed (a user's toString, a logging backend) must not end the watchdog
                     LOG.log(Level.ERROR, "jasyncio watchdog failed while checking " + Future.safeString(loop), t);
                 }
+            }
+            if (now - statisticsRecorded >= STATISTICS_NANOS) {
+                statisticsRecorded = now;
+                JfrEvents.loopStatistics(loops);
             }
             if (period == Long.MAX_VALUE) {
                 parkedForever = true;

@@ -1,17 +1,53 @@
 package io.jasyncio.internal.jfr;
 
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 
 /**
  * The door to the events: methods that take plain values, so that callers never name an event
- * class (which would not load without {@code jdk.jfr}). Each costs an {@code isEnabled()} check
- * while nothing records that event.
+ * class (which would not load without {@code jdk.jfr}).
+ *
+ * <p>Implementation notes: loading the first event class, or registering a periodic event, starts
+ * much of JFR's machinery (a second or more on a loaded machine), so nothing here touches an event
+ * class until a recording runs. A {@link FlightRecorderListener} (cheap to add) keeps
+ * {@link #recording()} up to date; callers check it, one volatile read, before anything else. For
+ * the same reason the loop statistics are not a JFR periodic event (whose registration, made after
+ * a recording started, would not reach that recording, as with {@code -XX:StartFlightRecording}):
+ * the watchdog thread emits them once a second while a recording wants them.
  *
  * <p>Thread-safety: any thread.
  */
 public final class Jfr {
+    /** Whether some recording runs; written by JFR's listener thread, read by any. */
+    private static volatile boolean recording;
 
     private Jfr() {
+    }
+
+    /** Starts following recordings, for {@link #recording()}. Once per JVM. */
+    public static void watchRecordings() {
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                update(recorder);
+            }
+
+            @Override
+            public void recordingStateChanged(Recording r) {
+                update(FlightRecorder.getFlightRecorder());
+            }
+        });
+    }
+
+    private static void update(FlightRecorder recorder) {
+        recording = recorder.getRecordings().stream().anyMatch(r -> r.getState() == RecordingState.RUNNING);
+    }
+
+    /** Whether a recording runs, so that events may be wanted: one volatile read. */
+    public static boolean recording() {
+        return recording;
     }
 
     /** Whether a recording wants slow-callback events. */
@@ -64,7 +100,12 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Records one loop's statistics; called from the hook given to {@link #onPeriodicStatistics}. */
+    /** Whether a recording wants the loop statistics event. */
+    public static boolean loopStatisticsEnabled() {
+        return new LoopStatisticsEvent().isEnabled();
+    }
+
+    /** Records one loop's statistics. */
     public static void loopStatistics(String loop, int tasks, int ready, int timers, int ioRegistrations, long ticks,
             double maxLagSeconds) {
         LoopStatisticsEvent e = new LoopStatisticsEvent();
@@ -78,8 +119,4 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Runs {@code hook}, which calls {@link #loopStatistics} per loop, at the statistics event's period. */
-    public static void onPeriodicStatistics(Runnable hook) {
-        FlightRecorder.addPeriodicEvent(LoopStatisticsEvent.class, hook);
-    }
 }

@@ -4,16 +4,14 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
-/** Each running loop's {@code loop.statistics()}, once a second while recording. */
+/** Each running loop's {@code loop.statistics()}, once a second while recording (emitted by the watchdog thread). */
 @Name("io.jasyncio.LoopStatistics")
 @Label("Event Loop Statistics")
 @Category("jasyncio")
 @Description("loop.statistics() of each running event loop")
-@Period("1 s")
 @StackTrace(false)
 public final class LoopStatisticsEvent extends jdk.jfr.Event {
     @Label("Loop")
