@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.loop.ThreadInspector;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,6 +91,8 @@ final class LoopDiagnostics {
         }
         double threshold = loop.watchdogSeconds;
         boolean debug = loop.debug;
+        // The loop writes these plainly; the fence keeps the JIT from reusing values read in an earlier scan.
+        VarHandle.acquireFence();
         long count = loop.callbacksRun;
         Callback running = loop.currentCallback;
         if (count != lastCount || running == null) {
@@ -117,25 +120,28 @@ final class LoopDiagnostics {
                 StackTraceElement at = ThreadInspector.firstUserFrame(threadOf(running).getStackTrace(), loaderOf(running));
                 if (at != null) slowSample = new SlowSample(count, at);
             }
-            if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, seconds, threshold);
+            if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, count, seconds, threshold);
         }
         long period = threshold > 0 ? Watchdog.periodFor(threshold) : Long.MAX_VALUE;
         if (debug) period = Math.min(period, Watchdog.periodFor(loop.getSlowCallbackDuration() * 2));
         return period;
     }
 
-    private void reportBlocked(Callback running, double seconds, double threshold) {
-        blocked = running;
-        blockedTask = running.contextKey().equals("task") ? loop.currentTask : null;
+    private void reportBlocked(Callback running, long count, double seconds, double threshold) {
+        Task<?> task = running.contextKey().equals("task") ? loop.currentTask : null;
         Thread t = threadOf(running);
         StackTraceElement[] stack = t.getStackTrace();
-        blockedAt = ThreadInspector.firstUserFrame(stack, loaderOf(running));
         String waits = ThreadInspector.describeWait(t, loop.runningThread());
+        VarHandle.acquireFence();
+        if (loop.callbacksRun != count || loop.currentCallback != running) return;   // it ended meanwhile: the stack may be another step's
+        blocked = running;
+        blockedTask = task;
+        blockedAt = ThreadInspector.firstUserFrame(stack, loaderOf(running));
         String what = Future.safeString(blockedTask != null ? blockedTask : running);
         String msg = String.format(Locale.ROOT, "Event loop blocked for %.1f s (watchdog threshold %s s) by %s%s%s;"
                 + " it is still blocked. Move blocking calls to Asyncio.toThread(...) or loop.runInExecutor(...)",
                 seconds, threshold, what, blockedAt != null ? ", at " + blockedAt : "", waits != null ? ", " + waits : "");
-        BlockedStack stackOfStep = new BlockedStack("the blocked step's stack, on thread '" + t.getName() + "' (" + t.getState() + ")");
+        BlockedStack stackOfStep = new BlockedStack("the blocked step's stack, on thread '" + t.getName() + "'");
         stackOfStep.setStackTrace(stack);
         LOG.log(Level.WARNING, msg, stackOfStep);
         JfrEvents.blockedLoop(loop, what, blockedAt, seconds);
