@@ -33,7 +33,15 @@ class LoopDiagnosticsTest {
     void setUp() {
         loop = newEventLoop();
         loop.setWatchdog(0.05);
-        loop.setExceptionHandler((l, context) -> reports.add(context));
+        loop.setExceptionHandler((l, context) -> record(context));
+    }
+
+    /**
+     * Keeps a report, but for the watchdog's blocked-step ones: at this threshold a loaded machine
+     * makes them (a class loading for the first time, a descheduled thread); WatchdogTest has them.
+     */
+    private void record(Map<String, Object> context) {
+        if (!String.valueOf(context.get("message")).startsWith("Event loop was blocked")) reports.add(context);
     }
 
     @AfterEach
@@ -50,7 +58,7 @@ class LoopDiagnosticsTest {
             queue.join();   // the worker died before taskDone(): this never returns
         }, "main");
         loop.setExceptionHandler((l, context) -> {
-            reports.add(context);
+            record(context);
             if (String.valueOf(context.get("message")).contains("deadlock")) main.cancel();
         });
 
@@ -116,8 +124,8 @@ class LoopDiagnosticsTest {
     void aFailedTaskIsReportedOnceTheLoopHasSatIdleForTheThreshold() throws Exception {
         Future<Void> reported = loop.createFuture();
         loop.setExceptionHandler((l, context) -> {
-            reports.add(context);
-            if (!reported.isDone()) reported.setResult(null);
+            record(context);
+            if (!reports.isEmpty() && !reported.isDone()) reported.setResult(null);
         });
         loop.callLater(30, () -> { });   // a timer: the loop can wake, so this is no deadlock
         loop.createTask(() -> {
