@@ -3,6 +3,9 @@ package io.jasyncio;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The blocked-loop watchdog (DESIGN.md §9): a step that holds the loop is logged while it still
@@ -160,6 +164,59 @@ class WatchdogTest {
         assertTrue(message.contains("Task[waiter"), message);
         assertTrue(message.contains("waiting for java.util.concurrent.locks.ReentrantLock"), message);
         assertTrue(message.contains("a lock held across an await"), message);
+    }
+
+    @Test
+    @Tag("io")
+    @Timeout(120)
+    void aMonitorHeldAcrossAnAwaitHangsTheLoopAndTheWatchdogNamesIt(@TempDir Path dir) throws Exception {
+        // The next task that enters the monitor blocks the loop for good, on either engine: a child JVM.
+        Path main = dir.resolve("Mon.java");
+        Files.writeString(main, """
+                import static io.jasyncio.Asyncio.*;
+
+                public class Mon {
+                    static final Object MONITOR = new Object();
+
+                    static void holder() throws Exception {
+                        synchronized (MONITOR) {
+                            sleep(1);
+                        }
+                    }
+
+                    static void taker() {
+                        synchronized (MONITOR) {
+                            System.out.println("took it");
+                        }
+                    }
+
+                    public static void main(String[] args) throws Exception {
+                        run(() -> {
+                            io.jasyncio.Task<Void> h = createTask(Mon::holder, "holder");
+                            sleep(0);
+                            createTask(Mon::taker, "taker").await();
+                            h.await();
+                        });
+                    }
+                }
+                """);
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-Djasyncio.engine=" + engine(), "-Djasyncio.watchdog=0.2", "-cp", "target/classes"));
+        if (engine().equals("fast")) command.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+        command.add(main.toString());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("Event loop blocked")) {
+                assertFalse(line.contains("took it"), "the taker entered the monitor: " + line);
+            }
+            assertNotNull(line, "the child ended without a watchdog report");
+            assertTrue(line.contains("by Task[taker") && line.contains("at Mon.taker(Mon.java:"), line);
+            assertTrue(line.contains("synchronized monitor") && line.contains("a monitor held across an await"), line);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
     }
 
     private static void blockUntilTheWatchdogSpeaks() throws InterruptedException {

@@ -57,8 +57,8 @@ public final class ThreadInspector {
                     + " task suspended while holding it: a lock held across an await)" : "");
         }
         if (state == Thread.State.BLOCKED) {
-            return "blocked entering a synchronized monitor held by another thread (most likely a task suspended"
-                    + " while holding it: a monitor held across an await)";
+            return "blocked entering a synchronized monitor that another thread or task holds (most likely a task"
+                    + " suspended while holding it: a monitor held across an await)";
         }
         return state == Thread.State.WAITING ? "waiting (Object.wait, join or park)" : "waiting with a timeout (sleep, wait or park)";
     }
