@@ -217,12 +217,18 @@ final class LoopDiagnostics {
         for (Future.UnretrievedReport r : due) loop.callExceptionHandler(r.context(" (reported early: " + when + ")"));
     }
 
-    /** A task with what it runs: its name alone may be a default "Task-N". */
+    /**
+     * A task with what it runs (its name alone may be a default "Task-N") and, where its stack can be
+     * read (the portable engine: its own thread's), the user's line it is suspended at.
+     */
     static String describe(Task<?> t) {
         Object body = t.getCoro() instanceof Asyncio.VoidCoroutine v ? v.body() : t.getCoro();
         String coro = body.getClass().getName();
         int lambda = coro.indexOf("$$Lambda");
-        return Future.safeString(t) + " running " + (lambda > 0 ? "a lambda of " + coro.substring(0, lambda) : coro);
+        Thread own = t.fiberThread();
+        StackTraceElement at = own == null ? null : ThreadInspector.firstUserFrame(own.getStackTrace(), LoopDiagnostics.class.getClassLoader());
+        return Future.safeString(t) + " running " + (lambda > 0 ? "a lambda of " + coro.substring(0, lambda) : coro)
+                + (at != null ? ", suspended at " + at : "");
     }
 
     @Override
