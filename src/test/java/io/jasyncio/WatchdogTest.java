@@ -113,6 +113,25 @@ class WatchdogTest {
     }
 
     @Test
+    void theSystemPropertySetsEveryNewLoopsThresholdAndABadValueIsLoggedAndIgnored() {
+        assertEquals(Watchdog.DEFAULT_SECONDS, newEventLoopAndClose().getWatchdog(), "the suite sets no -Djasyncio.watchdog");
+        assertEquals(2.0, Watchdog.DEFAULT_SECONDS);
+        assertEquals(0.5, Watchdog.fromProperty(" 0.5 "));
+        assertEquals(0.0, Watchdog.fromProperty("0"));
+        assertEquals(2.0, Watchdog.fromProperty(null));
+        assertEquals(2.0, Watchdog.fromProperty("soon"));
+        assertEquals(2.0, Watchdog.fromProperty("-1"));
+        assertTrue(log.records.stream().anyMatch(r -> r.getMessage().contains("-Djasyncio.watchdog={0} is not a number")
+                && "soon".equals(r.getParameters()[0])), log.records::toString);
+    }
+
+    private static EventLoop newEventLoopAndClose() {
+        EventLoop l = newEventLoop();
+        l.close();
+        return l;
+    }
+
+    @Test
     void debugModesSlowStepWarningNamesTheLineThatBlockedNotTheNextAwait() throws Exception {
         loop.setDebug(true);
         loop.setSlowCallbackDuration(0.02);
