@@ -534,11 +534,12 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                 }
             }
         }
-        boolean timed = debug || JfrEvents.slowCallbacksRecorded();
+        boolean recorded = JfrEvents.slowCallbacksRecorded();
+        boolean timed = debug || recorded;
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
-            if (timed) runTimed(cb);
+            if (timed) runTimed(cb, recorded);
             else run(cb);
         }
     }
@@ -558,13 +559,16 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         currentCallback = null;
     }
 
-    private void runTimed(Callback cb) {
-        long t0 = System.nanoTime();
+    /** Runs {@code cb} timed, for debug mode's slow-callback warning and, if {@code recorded}, the JFR event. */
+    private void runTimed(Callback cb, boolean recorded) {
+        boolean timing = debug;
+        Object event = recorded ? JfrEvents.slowCallbackBegin() : null;
+        long t0 = timing ? System.nanoTime() : 0;
         run(cb);
+        if (event != null) JfrEvents.slowCallbackEnd(event, this, cb);
+        if (!timing) return;
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
-            JfrEvents.slowCallback(this, cb, took);
-            if (!debug) return;
             // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
             LoopDiagnostics.SlowSample sample = diagnostics.slowSample;
             String at = sample != null && sample.callback() == callbacksRun ? ", blocked at " + sample.at() : "";

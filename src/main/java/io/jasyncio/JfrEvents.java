@@ -28,8 +28,13 @@ final class JfrEvents {
         return ON && Jfr.recording() && Jfr.slowCallbackEnabled();
     }
 
-    static void slowCallback(EventLoop loop, Callback cb, double seconds) {
-        if (ON && Jfr.recording()) Jfr.slowCallback(name(loop), Future.safeString(cb), (long) (seconds * 1e9));
+    /** Starts timing a callback; only after {@link #slowCallbacksRecorded()} said yes. */
+    static Object slowCallbackBegin() {
+        return Jfr.slowCallbackBegin();
+    }
+
+    static void slowCallbackEnd(Object started, EventLoop loop, Callback cb) {
+        Jfr.slowCallbackEnd(started, name(loop), cb);
     }
 
     static void blockedLoop(EventLoop loop, String what, StackTraceElement at, double seconds) {

@@ -47,8 +47,13 @@ final class LoopDiagnostics {
     // ---- the watchdog thread's view of the loop ----
     /** {@code loop.callbacksRun} at the last scan; watchdog thread only. */
     private long lastCount = -1;
-    /** When the current callback (or idle spell) was first seen; watchdog thread only. */
+    /**
+     * When the current callback (or idle spell) began, as estimated: half-way between the scan that
+     * first saw it and the one before (at most half a period back); watchdog thread only.
+     */
     private long since;
+    /** When the previous scan ran, and the scan period it asked for (clamped); watchdog thread only. */
+    private long lastScan, lastPeriod;
     /** When the current callback was last seen still running; watchdog thread only. */
     private long lastBusy;
     /** The callback reported as blocking the loop, until it ends; watchdog thread only. */
@@ -87,6 +92,7 @@ final class LoopDiagnostics {
         if (loop.runningThread() == null) {
             if (blocked != null) blockEnded(now);
             lastCount = -1;
+            lastScan = 0;
             return -1;
         }
         double threshold = loop.watchdogSeconds;
@@ -99,7 +105,9 @@ final class LoopDiagnostics {
             if (blocked != null) blockEnded(now);
             if (count != lastCount) {
                 lastCount = count;
-                since = now;
+                // half-way back to the previous scan, but no more than half a period: a scan delayed on a
+                // busy machine must not make a short step look long
+                since = lastScan == 0 ? now : now - Math.min(now - lastScan, lastPeriod) / 2;
                 sampled = false;
                 idleCheckPosted = false;
             }
@@ -122,8 +130,10 @@ final class LoopDiagnostics {
             }
             if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, count, seconds, threshold);
         }
+        lastScan = now;
         long period = threshold > 0 ? Watchdog.periodFor(threshold) : Long.MAX_VALUE;
         if (debug) period = Math.min(period, Watchdog.periodFor(loop.getSlowCallbackDuration() * 2));
+        lastPeriod = Watchdog.clampPeriod(period);
         return period;
     }
 

@@ -121,9 +121,14 @@ final class Watchdog implements Runnable {
                 else LockSupport.parkNanos(this, MAX_PERIOD_NANOS);
                 parkedForever = false;
             } else {
-                LockSupport.parkNanos(this, Math.clamp(period, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS));
+                LockSupport.parkNanos(this, clampPeriod(period));
             }
         }
+    }
+
+    /** The period the thread actually waits between scans when a loop asks for {@code period}. */
+    static long clampPeriod(long period) {
+        return Math.clamp(period, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS);
     }
 
     /** The scan period a threshold of {@code seconds} needs. */
