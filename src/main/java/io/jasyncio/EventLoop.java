@@ -114,6 +114,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private volatile boolean calledFromOtherThreads;
     /** Set before a poll without timeout when only another thread could end it; written by the loop thread, read racily. */
     boolean idleWithoutWaker;
+    /** Whether a JFR recording wants slow-callback events; written by the watchdog thread under diagnostics' lock. */
+    boolean jfrTiming;
+    /** debug || jfrTiming: whether the tick times callbacks, one volatile read per iteration; any thread. */
+    volatile boolean timing;
     final LoopDiagnostics diagnostics = new LoopDiagnostics(this);
 
     EventLoop(Engine engine, boolean virtualTime) {
@@ -123,6 +127,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
         this.debug = Asyncio.debugFromEnvironment();
+        this.timing = debug;
         if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
     }
 
@@ -147,6 +152,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         RUNNING.set(this);
         runningThread = Thread.currentThread();
         Watchdog.register(this);
+        setJfrTiming(JfrEvents.slowCallbacksRecorded());   // then the watchdog follows recordings that start or stop
         try {
             while (true) {
                 runOnce();
@@ -469,7 +475,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
     public void setDebug(boolean enabled) {
         if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
-        debug = enabled;
+        synchronized (diagnostics) {   // as setJfrTiming: neither may lose the other's part of timing
+            debug = enabled;
+            timing = enabled || jfrTiming;
+        }
     }
 
     public boolean getDebug() {
@@ -505,7 +514,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         ticks++;
         purgeCancelledTimers();
         long timeout = 0;
-        idleWithoutWaker = false;
         if (ready.isEmpty() && !stopping) {
             if (timers.isEmpty()) {
                 timeout = -1;
@@ -516,6 +524,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
             }
         }
         poll(timeout);
+        if (timeout < 0) idleWithoutWaker = false;
         for (int n = MAX_INCOMING_PER_TICK; n > 0; n--) {
             Callback cb = incoming.poll();
             if (cb == null) break;
@@ -534,12 +543,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                 }
             }
         }
-        boolean recorded = JfrEvents.slowCallbacksRecorded();
-        boolean timed = debug || recorded;
+        boolean timed = timing;
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
-            if (timed) runTimed(cb, recorded);
+            if (timed) runTimed(cb);
             else run(cb);
         }
     }
@@ -559,14 +567,14 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         currentCallback = null;
     }
 
-    /** Runs {@code cb} timed, for debug mode's slow-callback warning and, if {@code recorded}, the JFR event. */
-    private void runTimed(Callback cb, boolean recorded) {
-        boolean timing = debug;
-        Object event = recorded ? JfrEvents.slowCallbackBegin() : null;
-        long t0 = timing ? System.nanoTime() : 0;
+    /** Runs {@code cb} timed, for debug mode's slow-callback warning and the JFR slow-callback event. */
+    private void runTimed(Callback cb) {
+        boolean warn = debug;
+        Object event = jfrTiming ? JfrEvents.slowCallbackBegin() : null;
+        long t0 = warn ? System.nanoTime() : 0;
         run(cb);
         if (event != null) JfrEvents.slowCallbackEnd(event, this, cb);
-        if (!timing) return;
+        if (!warn) return;
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
             // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
@@ -651,6 +659,15 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     boolean isRunningOnThisThread() {
         return RUNNING.get() == this;
+    }
+
+    /** Sets whether a recording wants slow-callback events; any thread. */
+    void setJfrTiming(boolean wanted) {
+        if (wanted == jfrTiming) return;
+        synchronized (diagnostics) {
+            jfrTiming = wanted;
+            timing = debug || wanted;
+        }
     }
 
     /** The thread running this loop, or null; any thread. */

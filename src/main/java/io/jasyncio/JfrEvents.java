@@ -23,7 +23,7 @@ final class JfrEvents {
         return jfr.isPresent() && JfrEvents.class.getModule().canRead(jfr.get());
     }
 
-    /** Whether the tick should time each callback for the slow-callback event. */
+    /** Whether the tick should time each callback for the slow-callback event; the watchdog asks, for each loop. */
     static boolean slowCallbacksRecorded() {
         return ON && Jfr.recording() && Jfr.slowCallbackEnabled();
     }

@@ -97,6 +97,7 @@ final class LoopDiagnostics {
         }
         double threshold = loop.watchdogSeconds;
         boolean debug = loop.debug;
+        loop.setJfrTiming(JfrEvents.slowCallbacksRecorded());
         // The loop writes these plainly; the fence keeps the JIT from reusing values read in an earlier scan.
         VarHandle.acquireFence();
         long count = loop.callbacksRun;
