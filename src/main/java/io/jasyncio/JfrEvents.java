@@ -55,7 +55,13 @@ final class JfrEvents {
 
     /** Follows JFR recordings, so that the other methods cost a volatile read while none runs; once per JVM. */
     static void watchRecordings() {
-        if (ON) Jfr.watchRecordings();
+        if (!ON) return;
+        try {
+            Jfr.watchRecordings();
+        } catch (RuntimeException | LinkageError e) {
+            // JFR switched off in this JVM (-XX:-FlightRecorder) or unusable: no events, nothing else changes
+            System.getLogger("io.jasyncio").log(System.Logger.Level.DEBUG, "JFR events unavailable", e);
+        }
     }
 
     /** Records the statistics of each loop, if a recording wants them; the watchdog thread calls this once a second. */

@@ -58,6 +58,34 @@ class JfrEventsTest {
         assertTrue(named(events, "io.jasyncio.LoopStatistics").stream().anyMatch(e -> e.getLong("ticks") > 0), events::toString);
     }
 
+    @Test
+    @Tag("io")
+    void aRuntimeWithoutJdkJfrRunsTheSame() throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--limit-modules", "java.base,java.logging,java.management", "-Djasyncio.engine=" + engine(),
+                "-Djasyncio.watchdog=0.05", "-cp", "target/classes" + java.io.File.pathSeparator + "target/test-classes"));
+        if (engine().equals("fast")) command.add(1, "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+        command.add(WithoutJfr.class.getName());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        assertTrue(out.contains("jdk.jfr present: false"), out);
+        assertTrue(out.contains("Event loop blocked for"), "the watchdog works without JFR: " + out);
+        assertTrue(out.contains("done"), out);
+    }
+
+    /** The child JVM of {@link #aRuntimeWithoutJdkJfrRunsTheSame}: a loop that blocks once. */
+    static final class WithoutJfr {
+        public static void main(String[] args) throws Exception {
+            System.out.println("jdk.jfr present: " + ModuleLayer.boot().findModule("jdk.jfr").isPresent());
+            run(() -> {
+                createTask(() -> sleep(0)).await();
+                Thread.sleep(1000);   // a blocking call, twenty thresholds long, for the watchdog to report
+            });
+            System.out.println("done");
+        }
+    }
+
     private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
         return events.stream().filter(e -> e.getEventType().getName().equals(name)).toList();
     }
