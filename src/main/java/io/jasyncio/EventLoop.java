@@ -100,10 +100,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private final LoopExecutor executors = new LoopExecutor(this);
 
     // diagnostics (DESIGN.md §9); see LoopDiagnostics and Watchdog
-    /** Callbacks started since creation, the watchdog's sign of progress; written by the loop thread, read racily. */
-    long callbacksRun;
-    /** Iterations since creation; written by the loop thread, read racily. */
-    private long ticks;
+    /**
+     * Iterations since creation; written by the loop thread, read racily. With {@code currentCallback}
+     * it is the watchdog's sign of progress: a batch runs each callback object at most once.
+     */
+    long ticks;
     /** The longest a due timer waited past its deadline, in seconds; loop thread only. */
     private double maxLag;
     /** Seconds a step may hold the loop before the watchdog reports it, 0 for never; any thread. */
@@ -554,7 +555,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     private void run(Callback cb) {
         currentCallback = cb;
-        callbacksRun++;
         try {
             cb.fire();
         } catch (Throwable t) {
@@ -579,7 +579,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (took >= slowCallbackDuration) {
             // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
             LoopDiagnostics.SlowSample sample = diagnostics.slowSample;
-            String at = sample != null && sample.callback() == callbacksRun ? ", blocked at " + sample.at() : "";
+            String at = sample != null && sample.tick() == ticks && sample.callback() == cb ? ", blocked at " + sample.at() : "";
             LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds%s", Future.safeString(cb), took, at));
         }
     }

@@ -45,8 +45,9 @@ final class LoopDiagnostics {
     private final EventLoop loop;
 
     // ---- the watchdog thread's view of the loop ----
-    /** {@code loop.callbacksRun} at the last scan; watchdog thread only. */
-    private long lastCount = -1;
+    /** {@code loop.ticks} and {@code loop.currentCallback} at the last scan; watchdog thread only. */
+    private long lastTick = -1;
+    private Callback lastRunning;
     /**
      * When the current callback (or idle spell) began, as estimated: half-way between the scan that
      * first saw it and the one before (at most half a period back); watchdog thread only.
@@ -91,7 +92,8 @@ final class LoopDiagnostics {
     long scan(long now) {
         if (loop.runningThread() == null) {
             if (blocked != null) blockEnded(now);
-            lastCount = -1;
+            lastTick = -1;
+            lastRunning = null;
             lastScan = 0;
             return -1;
         }
@@ -100,12 +102,14 @@ final class LoopDiagnostics {
         loop.setJfrTiming(JfrEvents.slowCallbacksRecorded());
         // The loop writes these plainly; the fence keeps the JIT from reusing values read in an earlier scan.
         VarHandle.acquireFence();
-        long count = loop.callbacksRun;
+        long tick = loop.ticks;
         Callback running = loop.currentCallback;
-        if (count != lastCount || running == null) {
+        boolean moved = tick != lastTick || running != lastRunning;
+        if (moved || running == null) {
             if (blocked != null) blockEnded(now);
-            if (count != lastCount) {
-                lastCount = count;
+            if (moved) {
+                lastTick = tick;
+                lastRunning = running;
                 // half-way back to the previous scan, but no more than half a period: a scan delayed on a
                 // busy machine must not make a short step look long
                 since = lastScan == 0 ? now : now - Math.min(now - lastScan, lastPeriod) / 2;
@@ -127,9 +131,9 @@ final class LoopDiagnostics {
             if (debug && !sampled && seconds >= loop.getSlowCallbackDuration() / 2) {
                 sampled = true;
                 StackTraceElement at = ThreadInspector.firstUserFrame(threadOf(running).getStackTrace(), loaderOf(running));
-                if (at != null) slowSample = new SlowSample(count, at);
+                if (at != null) slowSample = new SlowSample(tick, running, at);
             }
-            if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, count, seconds, threshold);
+            if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, tick, seconds, threshold);
         }
         lastScan = now;
         long period = threshold > 0 ? Watchdog.periodFor(threshold) : Long.MAX_VALUE;
@@ -138,13 +142,13 @@ final class LoopDiagnostics {
         return period;
     }
 
-    private void reportBlocked(Callback running, long count, double seconds, double threshold) {
+    private void reportBlocked(Callback running, long tick, double seconds, double threshold) {
         Task<?> task = running.contextKey().equals("task") ? loop.currentTask : null;
         Thread t = threadOf(running);
         StackTraceElement[] stack = t.getStackTrace();
         String waits = ThreadInspector.describeWait(t, loop.runningThread());
         VarHandle.acquireFence();
-        if (loop.callbacksRun != count || loop.currentCallback != running) return;   // it ended meanwhile: the stack may be another step's
+        if (loop.ticks != tick || loop.currentCallback != running) return;   // it ended meanwhile: the stack may be another step's
         blocked = running;
         blockedTask = task;
         blockedAt = ThreadInspector.firstUserFrame(stack, loaderOf(running));
@@ -249,7 +253,7 @@ final class LoopDiagnostics {
     }
 
     /** Where a slow step was when the watchdog sampled it, for debug mode's slow-callback warning. */
-    record SlowSample(long callback, StackTraceElement at) {
+    record SlowSample(long tick, Callback callback, StackTraceElement at) {
     }
 
     /** The stack a blocked step was in when the watchdog looked: the log record's Throwable. */

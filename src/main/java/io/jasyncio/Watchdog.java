@@ -12,9 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * for debug mode, and notices a loop that sat idle long enough for {@link LoopDiagnostics}'
  * idle checks. Each loop's share of the work is {@link LoopDiagnostics#scan}.
  *
- * <p>Implementation notes: the loop pays a plain counter increment per callback
- * ({@code EventLoop.callbacksRun}) and nothing else; this thread reads that counter and the
- * callback running now without synchronisation, every eighth of the smallest threshold (clamped to
+ * <p>Implementation notes: the loop pays nothing for it beyond a plain counter increment per
+ * iteration ({@code EventLoop.ticks}, which its statistics need anyway) and the store of the
+ * callback it runs, which it made before; a batch runs each callback object at most once, so a
+ * change of either is progress. This thread reads both without synchronisation, every eighth of the smallest threshold (clamped to
  * 5–250 ms), so a report's times are good to one such period. A stale read only delays a report by
  * a period. While no loop runs, the thread parks without a timeout; it is started by the first
  * loop that runs.
