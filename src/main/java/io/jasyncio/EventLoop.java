@@ -115,10 +115,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private volatile boolean calledFromOtherThreads;
     /** Set before a poll without timeout when only another thread could end it; written by the loop thread, read racily. */
     boolean idleWithoutWaker;
-    /** Whether a JFR recording wants slow-callback events; written by the watchdog thread under diagnostics' lock. */
-    boolean jfrTiming;
-    /** debug || jfrTiming: whether the tick times callbacks, one volatile read per iteration; any thread. */
-    volatile boolean timing;
     final LoopDiagnostics diagnostics = new LoopDiagnostics(this);
 
     EventLoop(Engine engine, boolean virtualTime) {
@@ -128,7 +124,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
         this.debug = Asyncio.debugFromEnvironment();
-        this.timing = debug;
         if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
     }
 
@@ -153,7 +148,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         RUNNING.set(this);
         runningThread = Thread.currentThread();
         Watchdog.register(this);
-        setJfrTiming(JfrEvents.slowCallbacksRecorded());   // then the watchdog follows recordings that start or stop
         try {
             while (true) {
                 runOnce();
@@ -476,10 +470,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
     public void setDebug(boolean enabled) {
         if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
-        synchronized (diagnostics) {   // as setJfrTiming: neither may lose the other's part of timing
-            debug = enabled;
-            timing = enabled || jfrTiming;
-        }
+        debug = enabled;
     }
 
     public boolean getDebug() {
@@ -544,7 +535,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                 }
             }
         }
-        boolean timed = timing;
+        boolean timed = debug;
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
@@ -567,14 +558,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         currentCallback = null;
     }
 
-    /** Runs {@code cb} timed, for debug mode's slow-callback warning and the JFR slow-callback event. */
+    /** Runs {@code cb} timed, for debug mode's slow-callback warning. */
     private void runTimed(Callback cb) {
-        boolean warn = debug;
-        Object event = jfrTiming ? JfrEvents.slowCallbackBegin() : null;
-        long t0 = warn ? System.nanoTime() : 0;
+        long t0 = System.nanoTime();
         run(cb);
-        if (event != null) JfrEvents.slowCallbackEnd(event, this, cb);
-        if (!warn) return;
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
             // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
@@ -659,15 +646,6 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     boolean isRunningOnThisThread() {
         return RUNNING.get() == this;
-    }
-
-    /** Sets whether a recording wants slow-callback events; any thread. */
-    void setJfrTiming(boolean wanted) {
-        if (wanted == jfrTiming) return;
-        synchronized (diagnostics) {
-            jfrTiming = wanted;
-            timing = debug || wanted;
-        }
     }
 
     /** The thread running this loop, or null; any thread. */

@@ -23,18 +23,14 @@ final class JfrEvents {
         return jfr.isPresent() && JfrEvents.class.getModule().canRead(jfr.get());
     }
 
-    /** Whether the tick should time each callback for the slow-callback event; the watchdog asks, for each loop. */
+    /** Whether a recording wants slow-callback events, which the watchdog then looks for. */
     static boolean slowCallbacksRecorded() {
         return ON && Jfr.recording() && Jfr.slowCallbackEnabled();
     }
 
-    /** Starts timing a callback; only after {@link #slowCallbacksRecorded()} said yes. */
-    static Object slowCallbackBegin() {
-        return Jfr.slowCallbackBegin();
-    }
-
-    static void slowCallbackEnd(Object started, EventLoop loop, Callback cb) {
-        Jfr.slowCallbackEnd(started, name(loop), cb);
+    /** Records a step the watchdog saw run for {@code seconds}, about. */
+    static void slowCallback(EventLoop loop, String what, StackTraceElement at, double seconds) {
+        if (ON && Jfr.recording()) Jfr.slowCallback(name(loop), what, at == null ? null : at.toString(), (long) (seconds * 1e9));
     }
 
     static void blockedLoop(EventLoop loop, String what, StackTraceElement at, double seconds) {

@@ -63,8 +63,11 @@ final class LoopDiagnostics {
     private Task<?> blockedTask;
     /** Where the blocked step was when it was reported; watchdog thread only. */
     private StackTraceElement blockedAt;
-    /** Whether the current callback has been sampled for debug mode; watchdog thread only. */
+    /** Whether the current callback has been sampled (debug mode, JFR), and where it was; watchdog thread only. */
     private boolean sampled;
+    private StackTraceElement sampledAt;
+    /** The current callback, once it has run for the slow-callback duration while JFR records; watchdog thread only. */
+    private String slowWhat;
     /** Whether an idle check was posted for this idle spell; watchdog thread only. */
     private boolean idleCheckPosted;
     /** Debug mode's sample of a slow step: the line it was running; written by the watchdog, read by the loop. */
@@ -92,6 +95,7 @@ final class LoopDiagnostics {
     long scan(long now) {
         if (loop.runningThread() == null) {
             if (blocked != null) blockEnded(now);
+            slowWhat = null;
             lastTick = -1;
             lastRunning = null;
             lastScan = 0;
@@ -99,7 +103,8 @@ final class LoopDiagnostics {
         }
         double threshold = loop.watchdogSeconds;
         boolean debug = loop.debug;
-        loop.setJfrTiming(JfrEvents.slowCallbacksRecorded());
+        boolean recorded = JfrEvents.slowCallbacksRecorded();
+        double slow = loop.getSlowCallbackDuration();
         // The loop writes these plainly; the fence keeps the JIT from reusing values read in an earlier scan.
         VarHandle.acquireFence();
         long tick = loop.ticks;
@@ -107,6 +112,10 @@ final class LoopDiagnostics {
         boolean moved = tick != lastTick || running != lastRunning;
         if (moved || running == null) {
             if (blocked != null) blockEnded(now);
+            if (slowWhat != null) {
+                JfrEvents.slowCallback(loop, slowWhat, sampledAt, ((lastBusy + now) / 2 - since) * 1e-9);
+                slowWhat = null;
+            }
             if (moved) {
                 lastTick = tick;
                 lastRunning = running;
@@ -114,6 +123,7 @@ final class LoopDiagnostics {
                 // busy machine must not make a short step look long
                 since = lastScan == 0 ? now : now - Math.min(now - lastScan, lastPeriod) / 2;
                 sampled = false;
+                sampledAt = null;
                 idleCheckPosted = false;
             }
             if (running == null && threshold > 0 && loop.sleeping && !idleCheckPosted
@@ -128,16 +138,20 @@ final class LoopDiagnostics {
         } else {
             lastBusy = now;
             double seconds = (now - since) * 1e-9;
-            if (debug && !sampled && seconds >= loop.getSlowCallbackDuration() / 2) {
+            if ((debug || recorded) && !sampled && seconds >= slow / 2) {
                 sampled = true;
-                StackTraceElement at = ThreadInspector.firstUserFrame(threadOf(running).getStackTrace(), loaderOf(running));
-                if (at != null) slowSample = new SlowSample(tick, running, at);
+                sampledAt = ThreadInspector.firstUserFrame(threadOf(running).getStackTrace(), loaderOf(running));
+                if (debug && sampledAt != null) slowSample = new SlowSample(tick, running, sampledAt);
+            }
+            if (recorded && slowWhat == null && seconds >= slow) {
+                Task<?> task = running.contextKey().equals("task") ? loop.currentTask : null;
+                slowWhat = Future.safeString(task != null ? task : running);
             }
             if (threshold > 0 && blocked == null && seconds >= threshold) reportBlocked(running, tick, seconds, threshold);
         }
         lastScan = now;
         long period = threshold > 0 ? Watchdog.periodFor(threshold) : Long.MAX_VALUE;
-        if (debug) period = Math.min(period, Watchdog.periodFor(loop.getSlowCallbackDuration() * 2));
+        if (debug || recorded) period = Math.min(period, Watchdog.periodFor(slow * 2));
         lastPeriod = Watchdog.clampPeriod(period);
         return period;
     }

@@ -26,9 +26,10 @@ class JfrEventsTest {
             for (String event : List.of("BlockedLoop", "TaskCreated", "TaskEnded", "LoopStatistics")) {
                 recording.enable("io.jasyncio." + event);
             }
-            recording.enable("io.jasyncio.SlowCallback").withThreshold(java.time.Duration.ofMillis(20));
+            recording.enable("io.jasyncio.SlowCallback");
             recording.start();
             loop.setWatchdog(0.05);
+            loop.setSlowCallbackDuration(0.02);
             loop.setExceptionHandler((l, context) -> { });
 
             loop.runUntilComplete(loop.createTask(() -> {
@@ -51,7 +52,8 @@ class JfrEventsTest {
         assertTrue(blocked.getDuration("blockedFor").toMillis() >= 50, blocked.toString());   // the watchdog's estimate
 
         assertTrue(named(events, "io.jasyncio.SlowCallback").stream()
-                .anyMatch(e -> e.getString("callback").contains("Task[recorded") && e.getDuration().toMillis() >= 40), events::toString);
+                .anyMatch(e -> e.getString("callback").contains("Task[recorded") && e.getDuration("took").toMillis() >= 40
+                        && e.getString("slowAt").contains("JfrEventsTest")), events::toString);
         assertEquals(1, named(events, "io.jasyncio.TaskCreated").stream().filter(e -> e.getString("task").equals("recorded")).count());
         assertEquals(List.of("finished"), named(events, "io.jasyncio.TaskEnded").stream()
                 .filter(e -> e.getString("task").equals("recorded")).map(e -> e.getString("outcome")).toList());

@@ -55,24 +55,14 @@ public final class Jfr {
         return new SlowCallbackEvent().isEnabled();
     }
 
-    /** Starts timing a callback for the slow-callback event (JFR's clock: cheaper than nanoTime); see {@link #slowCallbackEnd}. */
-    public static Object slowCallbackBegin() {
+    /** Records a callback or task step that took {@code nanos}, as the watchdog measured it. */
+    public static void slowCallback(String loop, String callback, String slowAt, long nanos) {
         SlowCallbackEvent e = new SlowCallbackEvent();
-        e.begin();
-        return e;
-    }
-
-    /** Ends the timing {@link #slowCallbackBegin} started; records it if it took the threshold or longer. */
-    public static void slowCallbackEnd(Object started, String loop, Object callback) {
-        SlowCallbackEvent e = (SlowCallbackEvent) started;
-        e.end();
         if (!e.shouldCommit()) return;
         e.loop = loop;
-        try {
-            e.callback = String.valueOf(callback);
-        } catch (RuntimeException toStringFailed) {
-            e.callback = callback.getClass().getName();
-        }
+        e.callback = callback;
+        e.slowAt = slowAt;
+        e.took = nanos;
         e.commit();
     }
 
