@@ -522,25 +522,31 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
             if (cb == null) break;
             ready.add(cb);
         }
-        if (!timers.isEmpty()) {  // the clock costs ~20 ns: a callback chain would pay it per callback
-            double now = time();
-            while (!timers.isEmpty() && timers.peekWhen() <= now) {
-                TimerHandle h = timers.poll();
-                h.scheduled = false;
-                if (h.cancelled) {
-                    cancelledTimers--;
-                } else {
-                    ready.add(h);
-                    if (now - h.when() > maxLag) maxLag = now - h.when();
-                }
-            }
-        }
-        boolean timed = debug;
+        if (!timers.isEmpty()) readyDueTimers();  // the clock costs ~20 ns: a callback chain would pay it per callback
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
-            if (timed) runTimed(cb);
+            if (debug) runTimed(cb);
             else run(cb);
+        }
+    }
+
+    /**
+     * Moves the due timers to the ready queue, noting how late each is. Apart from runOnce so that
+     * runOnce stays small enough for the JIT to inline into the loop (HotSpot's FreqInlineSize, 325
+     * bytes of bytecode): crossing it cost the callSoon chain ~5%.
+     */
+    private void readyDueTimers() {
+        double now = time();
+        while (!timers.isEmpty() && timers.peekWhen() <= now) {
+            TimerHandle h = timers.poll();
+            h.scheduled = false;
+            if (h.cancelled) {
+                cancelledTimers--;
+            } else {
+                ready.add(h);
+                if (now - h.when() > maxLag) maxLag = now - h.when();
+            }
         }
     }
 
