@@ -37,6 +37,9 @@ public interface IoBackend extends AutoCloseable {
     /** Whether anything is registered, so that a zero-timeout poll could find something. */
     boolean hasRegistrations();
 
+    /** How many channels are registered (a closed channel may count until the next poll). */
+    int registrations();
+
     @Override
     void close();
 
