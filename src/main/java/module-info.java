@@ -11,6 +11,7 @@ module io.jasyncio {
     // sun.misc.Signal, for EventLoop.addSignalHandler and Ctrl-C; without it those say what to add
     requires static jdk.unsupported;
     requires static jdk.attach;   // only io.jasyncio.tools' ps/pstree command attaches to other JVMs
+    requires static jdk.jfr;
 
     exports io.jasyncio;
     exports io.jasyncio.net;
@@ -19,4 +20,6 @@ module io.jasyncio {
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;
     exports io.jasyncio.tools;
+    // JFR instantiates and reads the event classes
+    exports io.jasyncio.internal.jfr to jdk.jfr;
 }

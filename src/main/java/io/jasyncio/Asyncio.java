@@ -853,10 +853,12 @@ public final class Asyncio {
         Objects.requireNonNull(stage, "stage is null: pass the CompletionStage or CompletableFuture to wrap");
         EventLoop loop = getEventLoop();
         Future<T> f = loop.createFuture();
+        loop.externalJobs++;   // the stage will post back: the loop is not idle for good meanwhile
         stage.whenComplete((v, e) -> {
             if (loop.isClosed()) return;
             try {
-                loop.callSoonThreadsafe(() -> {
+                loop.post(() -> {
+                    loop.externalJobs--;
                     if (f.isDone()) return;
                     if (e == null) {
                         f.finishResult(v);
@@ -865,7 +867,7 @@ public final class Asyncio {
                     Throwable cause = (e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null ? e.getCause() : e;
                     if (cause instanceof CancellationException) f.finishCancelled(null);
                     else f.finishException(cause);
-                });
+                }, false);
             } catch (IllegalStateException closedMeanwhile) {
                 // nobody can observe the outcome any more
             }
@@ -977,10 +979,16 @@ public final class Asyncio {
 
     static Coroutine<Void> asCoroutine(AsyncRunnable r) {
         Objects.requireNonNull(r, "coroutine is null: pass the lambda or method reference to run");
-        return () -> {
-            r.run();
+        return new VoidCoroutine(r);
+    }
+
+    /** An AsyncRunnable as a Coroutine; a class of its own so that reports can name the user's body. */
+    record VoidCoroutine(AsyncRunnable body) implements Coroutine<Void> {
+        @Override
+        public Void run() throws Exception {
+            body.run();
             return null;
-        };
+        }
     }
 
     static boolean debugFromEnvironment() {

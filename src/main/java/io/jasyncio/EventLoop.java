@@ -82,7 +82,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     /** Callbacks from other threads, drained into ready after each poll; any thread. */
     private final ConcurrentLinkedQueue<Callback> incoming = new ConcurrentLinkedQueue<>();
     /** Whether the loop is in, or about to enter, a blocking poll; any thread. */
-    private volatile boolean sleeping;
+    volatile boolean sleeping;
     private volatile boolean stopping;
     private volatile boolean closed;
     /** The thread running runForever, or null; written by that thread, read by any. */
@@ -104,6 +104,24 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private final LoopExecutor executors = new LoopExecutor(this);
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
     LoopMBean mbean;
+
+    // diagnostics (DESIGN.md §9); see LoopDiagnostics and Watchdog
+    /**
+     * Iterations since creation; written by the loop thread, read racily. With {@code currentCallback}
+     * it is the watchdog's sign of progress: a batch runs each callback object at most once.
+     */
+    long ticks;
+    /** The longest a due timer waited past its deadline, in seconds; loop thread only. */
+    private double maxLag;
+    /** Seconds a step may hold the loop before the watchdog reports it, 0 for never; any thread. */
+    volatile double watchdogSeconds = Watchdog.INITIAL_SECONDS;
+    /** Executor jobs and wrapped CompletionStages that will post back to this loop; loop thread only. */
+    int externalJobs;
+    /** Whether a thread other than the loop's has called callSoonThreadsafe (and may again); any thread. */
+    private volatile boolean calledFromOtherThreads;
+    /** Set before a poll without timeout when only another thread could end it; written by the loop thread, read racily. */
+    boolean idleWithoutWaker;
+    final LoopDiagnostics diagnostics = new LoopDiagnostics(this);
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -141,6 +159,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private void loopBody() {
         RUNNING.set(this);
         runningThread = Thread.currentThread();
+        Watchdog.register(this);
         try {
             while (true) {
                 runOnce();
@@ -276,6 +295,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
         destroyPendingTasks();
+        diagnostics.reportFailures(false, "the loop closed");
         closeIo();
         closed = true;
         ready.clear();
@@ -364,6 +384,14 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
+        return post(callback, true);
+    }
+
+    /**
+     * callSoonThreadsafe; {@code byUser} false for the library's own posts (executor jobs, wrapped
+     * stages, the watchdog), which do not mark the loop as called by other threads.
+     */
+    Handle post(Runnable callback, boolean byUser) {
         checkClosed();
         Handle h = new Handle(this, callback, Context.current());
         if (isRunningOnThisThread()) {
@@ -371,6 +399,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
             ready.add(h);
             return h;
         }
+        if (byUser && !calledFromOtherThreads) calledFromOtherThreads = true;
         incoming.add(h);
         if (sleeping) backend.wakeup();
         return h;
@@ -580,6 +609,40 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         }
     }
 
+    // ---- diagnostics ----
+
+    /**
+     * A snapshot of this loop's load: pending tasks, ready callbacks, live timers, watched channels,
+     * iterations so far and the largest timer lateness seen (see {@link LoopStatistics}). Loop thread,
+     * or any thread while the loop is not running.
+     */
+    public LoopStatistics statistics() {
+        return new LoopStatistics(pendingCount, ready.size(), Math.max(0, timers.size() - cancelledTimers),
+                closed ? 0 : backend.registrations(), ticks, maxLag);
+    }
+
+    /**
+     * Sets the blocked-loop watchdog's threshold: a callback or task step that holds the loop this
+     * many seconds is logged while it still runs (WARNING on {@code io.jasyncio}, with its stack),
+     * and reported to the exception handler with its total once it ends; the same threshold of idle
+     * time triggers the idle checks (README "Debugging"). {@code 0} turns all of that off. The
+     * default is 2 s, or {@code -Djasyncio.watchdog=SECONDS}. Any thread.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
+     */
+    public void setWatchdog(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("watchdog threshold must be a finite number of seconds >= 0 (0 turns it off), got " + seconds);
+        }
+        watchdogSeconds = seconds;
+        Watchdog.rescan();
+    }
+
+    /** The watchdog's threshold in seconds; 0 when it is off. Any thread. */
+    public double getWatchdog() {
+        return watchdogSeconds;
+    }
+
     // ---- debug ----
 
     /**
@@ -644,36 +707,50 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * on the next iteration, after another poll.
      */
     private void runOnce() {
+        ticks++;
         purgeCancelledTimers();
         long timeout = 0;
         if (ready.isEmpty() && !stopping) {
             if (timers.isEmpty()) {
                 timeout = -1;
+                idleWithoutWaker = pendingCount > 0 && nothingCanWake();
             } else {
                 double wait = timers.peekWhen() - time();
                 timeout = wait <= 0 ? 0 : Math.max(1, (long) Math.ceil(wait * 1e9));
             }
         }
         poll(timeout);
+        if (timeout < 0) idleWithoutWaker = false;
         for (int n = MAX_INCOMING_PER_TICK; n > 0; n--) {
             Callback cb = incoming.poll();
             if (cb == null) break;
             ready.add(cb);
         }
-        if (!timers.isEmpty()) {  // the clock costs ~20 ns: a callback chain would pay it per callback
-            double now = time();
-            while (!timers.isEmpty() && timers.peekWhen() <= now) {
-                TimerHandle h = timers.poll();
-                h.scheduled = false;
-                if (h.cancelled) cancelledTimers--;
-                else ready.add(h);
-            }
-        }
+        if (!timers.isEmpty()) readyDueTimers();  // the clock costs ~20 ns: a callback chain would pay it per callback
         for (int n = ready.size(); n > 0; n--) {
             Callback cb = ready.poll();
             if (cb.isCancelled()) continue;
             if (debug) runTimed(cb);
             else run(cb);
+        }
+    }
+
+    /**
+     * Moves the due timers to the ready queue, noting how late each is. Apart from runOnce so that
+     * runOnce stays small enough for the JIT to inline into the loop (HotSpot's FreqInlineSize, 325
+     * bytes of bytecode): crossing it cost the callSoon chain ~5%.
+     */
+    private void readyDueTimers() {
+        double now = time();
+        while (!timers.isEmpty() && timers.peekWhen() <= now) {
+            TimerHandle h = timers.poll();
+            h.scheduled = false;
+            if (h.cancelled) {
+                cancelledTimers--;
+            } else {
+                ready.add(h);
+                if (now - h.when() > maxLag) maxLag = now - h.when();
+            }
         }
     }
 
@@ -697,12 +774,16 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         currentCallback = null;
     }
 
+    /** Runs {@code cb} timed, for debug mode's slow-callback warning. */
     private void runTimed(Callback cb) {
         long t0 = System.nanoTime();
         run(cb);
         double took = (System.nanoTime() - t0) * 1e-9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds", Future.safeString(cb), took));
+            // The watchdog's sample names the line that was slow; the task's resume point is only where it awaited next.
+            LoopDiagnostics.SlowSample sample = diagnostics.slowSample;
+            String at = sample != null && sample.tick() == ticks && sample.callback() == cb ? ", blocked at " + sample.at() : "";
+            LOG.log(Level.WARNING, String.format(java.util.Locale.ROOT, "Executing %s took %.3f seconds%s", Future.safeString(cb), took, at));
         }
     }
 
@@ -810,6 +891,16 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         return RUNNING.get() == this;
     }
 
+    /**
+     * Whether nothing but another thread could give this idle loop work: no ready callback, no live
+     * timer, no watched channel, no executor job or wrapped stage outstanding, and no other thread
+     * that has called in. Loop thread only.
+     */
+    boolean nothingCanWake() {
+        return ready.isEmpty() && incoming.isEmpty() && timers.size() == cancelledTimers && externalJobs == 0
+                && !calledFromOtherThreads && !backend.hasRegistrations();
+    }
+
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
     boolean runsOn(Thread t) {
         return runningThread == t;
@@ -867,7 +958,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     void reportFromAnyThread(Map<String, Object> context) {
         if (!closed) {
             try {
-                callSoonThreadsafe(() -> callExceptionHandler(context));
+                post(() -> callExceptionHandler(context), false);
                 return;
             } catch (IllegalStateException closedMeanwhile) {
                 // fall through to the default handler

@@ -258,6 +258,7 @@ public class Future<T> {
         state = FINISHED;
         unretrieved = new UnretrievedReport(loop, e, this instanceof Task, toString(), sourceTraceback);
         CLEANER.register(this, unretrieved);
+        loop.diagnostics.failed(unretrieved);
         scheduleCallbacks();
     }
 
@@ -321,7 +322,7 @@ public class Future<T> {
         }
     }
 
-    /** The stored exception (null if none) without marking it retrieved; package use only (Task). */
+    /** The stored exception (null if none) without marking it retrieved; package use only (Task, reports). */
     final Throwable exceptionNow() {
         return exception;
     }
@@ -447,16 +448,20 @@ public class Future<T> {
     }
 
     /**
-     * Reports an exception nobody retrieved when its future is collected. Holds no reference to
-     * the future (a Cleaner action must not), only what the report needs.
+     * Reports an exception nobody retrieved: when its future is collected, or earlier when the loop
+     * idles or closes (see {@link LoopDiagnostics}), whichever comes first; never twice. Holds no
+     * reference to the future (a Cleaner action must not), only what the report needs.
      */
-    private static final class UnretrievedReport implements Runnable {
+    static final class UnretrievedReport implements Runnable {
         final EventLoop loop;
         final Throwable exception;
         final boolean task;
         final String description;
         final StackTraceElement[] sourceTraceback;
+        /** Set by the loop thread when someone retrieves the exception; read by the Cleaner's thread. */
         volatile boolean retrieved;
+        /** Set by whoever reports it first; guarded by this. */
+        private boolean reported;
 
         UnretrievedReport(EventLoop loop, Throwable exception, boolean task, String description,
                 StackTraceElement[] sourceTraceback) {
@@ -467,15 +472,36 @@ public class Future<T> {
             this.sourceTraceback = sourceTraceback;
         }
 
-        @Override
-        public void run() {
-            if (retrieved) return;
+        /** Whether it is neither retrieved nor reported yet. */
+        synchronized boolean isPending() {
+            return !retrieved && !reported;
+        }
+
+        /** Takes the right to report it: true once, if nobody retrieved it. Any thread. */
+        synchronized boolean claim() {
+            if (retrieved || reported) return false;
+            reported = true;
+            return true;
+        }
+
+        /** The exception-handler context, with {@code note} appended to the message. */
+        Map<String, Object> context(String note) {
             var context = new java.util.LinkedHashMap<String, Object>();
-            context.put("message", (task ? "Task" : "Future") + " exception was never retrieved");
+            context.put("message", (task ? "Task" : "Future") + " exception was never retrieved" + note);
             context.put("exception", exception);
             context.put(task ? "task" : "future", description);
             if (sourceTraceback != null) context.put("source_traceback", Arrays.asList(sourceTraceback));
-            loop.reportFromAnyThread(Map.copyOf(context));
+            return context;
+        }
+
+        @Override
+        public void run() {
+            if (claim()) loop.reportFromAnyThread(Map.copyOf(context("")));
+        }
+
+        @Override
+        public String toString() {
+            return "UnretrievedReport[" + description + (retrieved ? ", retrieved" : "") + "]";
         }
     }
 }

@@ -44,18 +44,21 @@ final class LoopExecutor {
             Throwable e = error;
             if (loop.isClosed()) return;
             try {
-                loop.callSoonThreadsafe(() -> {
+                loop.post(() -> {
+                    loop.externalJobs--;
                     if (fut.isDone()) return;
                     if (e != null) fut.finishException(e);
                     else fut.finishResult(v);
-                });
+                }, false);
             } catch (IllegalStateException closedMeanwhile) {
                 // the loop closed while fn ran: nobody can observe the outcome
             }
         };
+        loop.externalJobs++;   // the loop is not idle for good while this may still post back
         try {
             ex.execute(work);
         } catch (RejectedExecutionException e) {
+            loop.externalJobs--;
             throw new IllegalStateException("executor " + ex + " rejected the work (shut down?): " + e.getMessage(), e);
         }
         return fut;
@@ -71,6 +74,7 @@ final class LoopExecutor {
         if (ex == null) return;
         ex.shutdown();
         Future<Void> done = new Future<>(loop);
+        loop.externalJobs++;
         Thread.ofVirtual().name("jasyncio-executor-shutdown").start(() -> {
             try {
                 while (!ex.awaitTermination(1, TimeUnit.HOURS)) { /* keep waiting */ }
@@ -79,7 +83,10 @@ final class LoopExecutor {
             }
             if (loop.isClosed()) return;  // the wait gave up (timeout) and the loop has closed since
             try {
-                loop.callSoonThreadsafe(() -> { if (!done.isDone()) done.finishResult(null); });
+                loop.post(() -> {
+                    loop.externalJobs--;
+                    if (!done.isDone()) done.finishResult(null);
+                }, false);
             } catch (IllegalStateException closedMeanwhile) {
                 // closed between the check and the call: nobody waits any more
             }

@@ -1,5 +1,7 @@
 package io.jasyncio;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +24,7 @@ import java.util.function.Supplier;
  * <p>Thread-safety: the thread that made it only.
  */
 public final class Runner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private final boolean debug;
     private final Supplier<EventLoop> loopFactory;
     private EventLoop loop;
@@ -118,6 +121,7 @@ public final class Runner implements AutoCloseable {
         EventLoop l = loop;
         if (l == null) return;
         try {
+            warnOfLeftovers(l);
             cancelAllTasks(l);
             l.runUntilComplete(l.createTask(() -> {
                 l.shutdownDefaultExecutor(EventLoop.THREAD_JOIN_TIMEOUT);
@@ -139,6 +143,21 @@ public final class Runner implements AutoCloseable {
             Asyncio.setEventLoop(loop);
         }
         return loop;
+    }
+
+    /**
+     * Logs the tasks the main coroutine left pending and nobody cancelled (a {@code gather} or
+     * {@code createTask} without an await): close() cancels them, which asyncio does silently.
+     */
+    private static void warnOfLeftovers(EventLoop loop) {
+        List<String> left = new ArrayList<>();
+        for (Task<?> t : loop.pendingTasks()) {
+            if (t.cancelling() == 0) left.add(LoopDiagnostics.describe(t));
+        }
+        if (left.isEmpty()) return;
+        LOG.log(System.Logger.Level.WARNING, "The main coroutine returned while " + left.size() + " task(s) it started were"
+                + " still pending; they are cancelled now. Await them (or cancel them yourself) before returning: "
+                + String.join("; ", left));
     }
 
     /** Cancels every pending task, waits for them, and reports those that failed instead. */

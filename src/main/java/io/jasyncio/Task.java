@@ -104,6 +104,7 @@ public class Task<T> extends Future<T> {
         this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
         loop.registerPending(this);
+        if (JfrEvents.ON) JfrEvents.taskCreated(this);
         if (eager && loop.isRunningOnThisThread()) {
             step();
         } else {
@@ -332,9 +333,10 @@ public class Task<T> extends Future<T> {
             waiter = null;
             if (f != null) f.removeCallback(waker);
             loop.dequeue(waker);   // queued already if f completed meanwhile; see park()
-            throw new IllegalStateException(this + " awaits while holding a synchronized monitor (or under a"
-                    + " native frame): the next task that enters the monitor would block the loop for good; use"
-                    + " io.jasyncio.sync.Lock or release the monitor before awaiting");
+            throw new IllegalStateException(this + " awaits while holding a synchronized monitor or a"
+                    + " java.util.concurrent lock (or under a native frame): the next task that takes it would block"
+                    + " the loop for good, or share it without exclusion; use io.jasyncio.sync.Lock, or release it"
+                    + " before awaiting");
         }
         resumePoint = CALLER_WALKER.walk(s -> s
                 .filter(fr -> fr.getDeclaringClass().getProtectionDomain().getCodeSource() != LIBRARY_CODE)
@@ -357,6 +359,7 @@ public class Task<T> extends Future<T> {
                     mustCancel = false;
                     loop.unregisterPending(this);
                     finishCancelled(cancelMessage);
+                    if (JfrEvents.ON) JfrEvents.taskEnded(this);
                     return;
                 }
                 fiber = loop.engine.newFiber(this::body);
@@ -412,6 +415,13 @@ public class Task<T> extends Future<T> {
     private void finish(Runnable completion) {
         loop.unregisterPending(this);
         completion.run();
+        if (JfrEvents.ON) JfrEvents.taskEnded(this);
+    }
+
+    /** The thread the coroutine runs on, if it has one of its own (portable engine); any thread, racily. */
+    Thread fiberThread() {
+        Fiber f = fiber;
+        return f == null ? null : f.thread();
     }
 
     /** Unwinds a suspended task of a closing loop so its finally blocks run; loop thread only. */

@@ -284,6 +284,37 @@ class EngineRulesTest {
     }
 
     @Test
+    void debugModeRejectsAnAwaitWhileHoldingAJavaUtilConcurrentLockOnTheFastEngine(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        List<String> log = new ArrayList<>();
+
+        loop.runUntilComplete(() -> {
+            lock.lock();
+            try {
+                sleep(1);
+                log.add("slept holding the lock");
+            } catch (IllegalStateException e) {
+                log.add("refused: " + e.getMessage().contains("java.util.concurrent lock"));
+            } finally {
+                lock.unlock();
+            }
+            sleep(1);
+            log.add("slept at " + getRunningLoop().time());
+        });
+
+        if (engine().equals("fast")) {
+            // Every task runs on the loop's thread, which owns the lock: another task's lock() would
+            // re-enter it, and the lock would exclude nothing.
+            assertEquals(List.of("refused: true", "slept at 1.0"), log);
+        } else {
+            // The task's own virtual thread holds it, which no public API lets the loop see; another
+            // task's lock() blocks the loop, and the watchdog names the lock (WatchdogTest).
+            assertEquals(List.of("slept holding the lock", "slept at 2.0"), log);
+        }
+    }
+
+    @Test
     void debugModeAcceptsAwaitsWhenOnlyTheCodeOutsideTheLoopHoldsAMonitor(EventLoop loop) throws Exception {
         loop.setDebug(true);
         Object monitor = new Object();

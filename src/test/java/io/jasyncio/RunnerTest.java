@@ -163,6 +163,33 @@ class RunnerTest {
         }
     }
 
+    @Test
+    void tasksTheMainCoroutineLeftPendingAreNamedInAWarning() throws Exception {
+        try (EventLoopTest.LogCapture logs = new EventLoopTest.LogCapture()) {
+            run(() -> {
+                gather(RunnerTest::forever, RunnerTest::forever);   // the missing .await()
+                createTask(RunnerTest::forever, "cancelled by the user").cancel();
+                sleep(0);
+            });
+            run(() -> gather(RunnerTest::once, RunnerTest::once).await());
+
+            List<String> warnings = logs.messages(java.util.logging.Level.WARNING);
+            assertEquals(1, warnings.size(), warnings::toString);
+            String warning = warnings.get(0);
+            assertTrue(warning.startsWith("The main coroutine returned while 2 task(s) it started were still pending"), warning);
+            assertTrue(warning.contains("running a lambda of io.jasyncio.RunnerTest"), "names the user's code: " + warning);
+            assertFalse(warning.contains("cancelled by the user"), warning);
+        }
+    }
+
+    private static void forever() throws Exception {
+        sleep(3600);
+    }
+
+    private static void once() throws Exception {
+        sleep(0);
+    }
+
     // ---- the thread's loop ----
 
     @Test

@@ -29,7 +29,8 @@ class LayeringTest {
 
     /** Which jasyncio packages each package may use (besides itself). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-            Map.entry("io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop")),
+            // internal.jfr: the JFR events of DESIGN.md §9, apart so that nothing else loads jdk.jfr's classes
+            Map.entry("io.jasyncio", Set.of("io.jasyncio.internal.engine", "io.jasyncio.internal.loop", "io.jasyncio.internal.jfr")),
             Map.entry("io.jasyncio.sync", Set.of("io.jasyncio")),
             Map.entry("io.jasyncio.queue", Set.of("io.jasyncio")),
             Map.entry("io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop")),
@@ -39,6 +40,7 @@ class LayeringTest {
             Map.entry("io.jasyncio.tools", Set.of("io.jasyncio")),
             Map.entry("io.jasyncio.internal.engine", Set.of()),
             Map.entry("io.jasyncio.internal.loop", Set.of()),
+            Map.entry("io.jasyncio.internal.jfr", Set.of()),
             // the implementation of the net layer: transports, servers, TLS over the selector backend
             Map.entry("io.jasyncio.internal.net", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop")),
             // the implementation of the process layer: child transports over internal.net's pipe transports

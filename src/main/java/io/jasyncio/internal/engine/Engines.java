@@ -51,8 +51,25 @@ public final class Engines {
 
     private static Engine choose(String forced) {
         if (forced != null && !forced.isBlank()) return named(forced.trim());
-        if (fastUnavailableReason() == null) return new FastEngine();
+        String why = fastUnavailableReason();
+        if (why == null) return new FastEngine();
+        // Once per JVM (this runs in the class initializer): the fallback is 8x slower and locks behave
+        // differently, so it must not be silent; -Djasyncio.engine=portable asks for it and says nothing.
+        System.getLogger("io.jasyncio").log(Level.WARNING, fallbackWarning(why, Engines.class.getModule().isNamed()));
         return new PortableEngine();
+    }
+
+    /**
+     * The one line logged when the fast engine is not available and nobody asked for the portable
+     * one: the flag in the spelling that fits how this library was loaded (module path or class path).
+     */
+    static String fallbackWarning(String why, boolean modulePath) {
+        String flag = "--add-exports java.base/jdk.internal.vm=" + (modulePath ? "io.jasyncio" : "ALL-UNNAMED");
+        return "jasyncio: using the portable coroutine engine (virtual threads, several times slower) because " + why
+                + "; for the fast engine start the JVM with " + flag + " (jasyncio is on the "
+                + (modulePath ? "module path, so the target is io.jasyncio, not ALL-UNNAMED" : "class path, so the target is"
+                + " ALL-UNNAMED, not io.jasyncio") + "), or pass -Djasyncio.engine=portable to choose the portable engine"
+                + " and silence this warning";
     }
 
     /** Null when the fast engine works here, else why not. */

@@ -49,7 +49,7 @@ final class FastEngine implements Engine {
 
     @Override
     public boolean isPinned() {
-        return pinCheckWorks ? Continuation.isPinned(SCOPE) : MonitorProbe.fiberHoldsMonitor();
+        return pinCheckWorks ? Continuation.isPinned(SCOPE) || MonitorProbe.holdsLock(false) : MonitorProbe.holdsLock(true);
     }
 
     /** Runs one fiber that yields once; throws if this JVM cannot. */
@@ -70,16 +70,22 @@ final class FastEngine implements Engine {
     }
 
     /**
-     * Whether a frame of the running fiber holds a monitor, from the thread's locked monitors, keeping
-     * those locked above the continuation's entry. Tens of µs; loaded on first use, so that only
-     * debug mode touches java.management.
+     * Whether the running fiber holds a monitor or a {@code java.util.concurrent} lock, from the
+     * thread's locked monitors (keeping those locked above the continuation's entry) and ownable
+     * synchronizers. A lock the loop thread holds is one a task took: the thread runs nothing else
+     * while the loop runs (a lock taken around {@code runUntilComplete} counts too, and is as wrong:
+     * every task would own it). Tens of µs; loaded on first use, so that only debug mode touches
+     * java.management.
      */
     private static final class MonitorProbe {
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-        static boolean fiberHoldsMonitor() {
-            ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, true, false)[0];
+        static boolean holdsLock(boolean monitorsToo) {
+            boolean synchronizers = THREADS.isSynchronizerUsageSupported();
+            ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, monitorsToo, synchronizers)[0];
             if (info == null) return false; // a loop on a virtual thread: ThreadMXBean cannot see it
+            if (synchronizers && info.getLockedSynchronizers().length > 0) return true;
+            if (!monitorsToo) return false;
             StackTraceElement[] stack = info.getStackTrace();
             int entry = stack.length;
             for (int i = 0; i < stack.length; i++) {

@@ -36,4 +36,12 @@ public interface Fiber {
      * @return the frames, innermost first; empty before the first resume
      */
     StackTraceElement[] suspendedStack();
+
+    /**
+     * The thread the body runs on while resumed, if it has one of its own (the portable engine's
+     * virtual thread), else null: it runs on the thread that resumed it. Any thread may ask.
+     */
+    default Thread thread() {
+        return null;
+    }
 }

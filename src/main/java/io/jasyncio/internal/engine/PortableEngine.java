@@ -281,7 +281,7 @@ final class PortableEngine implements Engine {
         private Thread resumer;
         /** The context class loader the body runs with: its first resumer's; loop side only. */
         private ClassLoader loader;
-        /** The thread running the body; loop side only. */
+        /** The thread running the body; written by the loop side, read racily by the watchdog. */
         private Thread thread;
 
         PortableFiber(PortableEngine engine, Runnable body) {
@@ -324,6 +324,11 @@ final class PortableEngine implements Engine {
         public StackTraceElement[] suspendedStack() {
             Thread t = thread;
             return t == null || turn == DONE ? new StackTraceElement[0] : t.getStackTrace();
+        }
+
+        @Override
+        public Thread thread() {
+            return thread;
         }
 
         /** Hands the baton back for good; the body has ended. */

@@ -41,6 +41,9 @@ public interface IoBackend extends AutoCloseable {
      */
     boolean hasRegistrations();
 
+    /** How many channels are registered (a closed channel may count until the next poll). */
+    int registrations();
+
     @Override
     void close();
 

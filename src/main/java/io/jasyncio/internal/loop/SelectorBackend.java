@@ -251,6 +251,11 @@ public final class SelectorBackend implements IoBackend {
     }
 
     @Override
+    public int registrations() {
+        return selector.isOpen() ? selector.keys().size() : 0;
+    }
+
+    @Override
     public void close() {
         try {
             selector.close();

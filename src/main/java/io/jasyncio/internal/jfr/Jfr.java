@@ -1,0 +1,123 @@
+package io.jasyncio.internal.jfr;
+
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
+
+/**
+ * The door to the events: methods that take plain values, so that callers never name an event
+ * class (which would not load without {@code jdk.jfr}).
+ *
+ * <p>Implementation notes: loading the first event class, or registering a periodic event, starts
+ * much of JFR's machinery (a second or more on a loaded machine), so nothing here touches an event
+ * class until a recording runs. A {@link FlightRecorderListener} (cheap to add) keeps
+ * {@link #recording()} up to date; callers check it, one volatile read, before anything else. For
+ * the same reason the loop statistics are not a JFR periodic event (whose registration, made after
+ * a recording started, would not reach that recording, as with {@code -XX:StartFlightRecording}):
+ * the watchdog thread emits them once a second while a recording wants them.
+ *
+ * <p>Thread-safety: any thread.
+ */
+public final class Jfr {
+    /** Whether some recording runs; written by JFR's listener thread, read by any. */
+    private static volatile boolean recording;
+
+    private Jfr() {
+    }
+
+    /** Starts following recordings, for {@link #recording()}. Once per JVM. */
+    public static void watchRecordings() {
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                update(recorder);
+            }
+
+            @Override
+            public void recordingStateChanged(Recording r) {
+                update(FlightRecorder.getFlightRecorder());
+            }
+        });
+    }
+
+    private static void update(FlightRecorder recorder) {
+        recording = recorder.getRecordings().stream().anyMatch(r -> r.getState() == RecordingState.RUNNING);
+    }
+
+    /** Whether a recording runs, so that events may be wanted: one volatile read. */
+    public static boolean recording() {
+        return recording;
+    }
+
+    /** Whether a recording wants slow-callback events. */
+    public static boolean slowCallbackEnabled() {
+        return new SlowCallbackEvent().isEnabled();
+    }
+
+    /** Records a callback or task step that took {@code nanos}, as the watchdog measured it. */
+    public static void slowCallback(String loop, String callback, String slowAt, long nanos) {
+        SlowCallbackEvent e = new SlowCallbackEvent();
+        if (!e.shouldCommit()) return;
+        e.loop = loop;
+        e.callback = callback;
+        e.slowAt = slowAt;
+        e.took = nanos;
+        e.commit();
+    }
+
+    /** Records a step that the watchdog found holding its loop for {@code nanos} so far. */
+    public static void blockedLoop(String loop, String callback, String blockedAt, long nanos) {
+        BlockedLoopEvent e = new BlockedLoopEvent();
+        if (!e.shouldCommit()) return;
+        e.loop = loop;
+        e.callback = callback;
+        e.blockedAt = blockedAt;
+        e.blockedFor = nanos;
+        e.commit();
+    }
+
+    /** Whether a recording wants task created/ended events (off unless a recording enables them). */
+    public static boolean taskEventsEnabled() {
+        return new TaskCreatedEvent().isEnabled() || new TaskEndedEvent().isEnabled();
+    }
+
+    /** Records a new task. */
+    public static void taskCreated(String loop, String task) {
+        TaskCreatedEvent e = new TaskCreatedEvent();
+        if (!e.shouldCommit()) return;
+        e.loop = loop;
+        e.task = task;
+        e.commit();
+    }
+
+    /** Records a task that finished, failed or was cancelled. */
+    public static void taskEnded(String loop, String task, String outcome) {
+        TaskEndedEvent e = new TaskEndedEvent();
+        if (!e.shouldCommit()) return;
+        e.loop = loop;
+        e.task = task;
+        e.outcome = outcome;
+        e.commit();
+    }
+
+    /** Whether a recording wants the loop statistics event. */
+    public static boolean loopStatisticsEnabled() {
+        return new LoopStatisticsEvent().isEnabled();
+    }
+
+    /** Records one loop's statistics. */
+    public static void loopStatistics(String loop, int tasks, int ready, int timers, int ioRegistrations, long ticks,
+            double maxLagSeconds) {
+        LoopStatisticsEvent e = new LoopStatisticsEvent();
+        e.loop = loop;
+        e.tasks = tasks;
+        e.ready = ready;
+        e.timers = timers;
+        e.ioRegistrations = ioRegistrations;
+        e.ticks = ticks;
+        e.maxLag = (long) (maxLagSeconds * 1e9);
+        e.commit();
+    }
+
+}

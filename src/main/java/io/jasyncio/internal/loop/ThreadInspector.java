@@ -1,0 +1,93 @@
+package io.jasyncio.internal.loop;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.security.CodeSource;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Looks at another thread for the watchdog's reports: what it waits for, who holds that, and the
+ * first frame of its stack that is the user's code.
+ *
+ * <p>Implementation notes: {@link ThreadMXBean} knows the monitor or {@code java.util.concurrent}
+ * lock a platform thread waits for and the thread that holds it, but does not see virtual threads
+ * (the portable engine's tasks, and its loops). For those, {@link Thread#getState()} and
+ * {@link LockSupport#getBlocker} still tell a monitor from a lock and name the lock; no public API
+ * names its owner. Called only while a loop is blocked, so the costs (tens of µs) do not matter.
+ *
+ * <p>Thread-safety: stateless; any thread.
+ */
+public final class ThreadInspector {
+    private static final CodeSource LIBRARY = ThreadInspector.class.getProtectionDomain().getCodeSource();
+
+    private ThreadInspector() {
+    }
+
+    /**
+     * What {@code t} waits for, with the holder where the JDK can tell, or null if it runs.
+     * {@code loopThread} is the thread of the loop being reported: a lock held by it is held by one
+     * of its tasks that suspended while holding it.
+     */
+    public static String describeWait(Thread t, Thread loopThread) {
+        Thread.State state = t.getState();
+        if (state != Thread.State.BLOCKED && state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return null;
+        }
+        String verb = state == Thread.State.BLOCKED ? "blocked entering the monitor of " : "waiting for ";
+        if (!t.isVirtual()) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            ThreadInfo info = threads.getThreadInfo(t.threadId());
+            LockInfo lock = info == null ? null : info.getLockInfo();
+            if (lock != null) {
+                String s = verb + lock;
+                if (info.getLockOwnerName() != null) {
+                    s += ", held by thread '" + info.getLockOwnerName() + "'";
+                    if (loopThread != null && info.getLockOwnerId() == loopThread.threadId()) {
+                        s += " (the loop's own thread: a task holds it across an await)";
+                    }
+                }
+                return s;
+            }
+        }
+        Object blocker = LockSupport.getBlocker(t);
+        if (blocker != null) {
+            return verb + blocker + (t.isVirtual() ? "; its holder is not visible on a virtual thread (most likely a"
+                    + " task suspended while holding it: a lock held across an await)" : "");
+        }
+        if (state == Thread.State.BLOCKED) {
+            return "blocked entering a synchronized monitor that another thread or task holds (most likely a task"
+                    + " suspended while holding it: a monitor held across an await)";
+        }
+        return state == Thread.State.WAITING ? "waiting (Object.wait, join or park)" : "waiting with a timeout (sleep, wait or park)";
+    }
+
+    /**
+     * The first frame of {@code stack} in neither the JDK nor this library: the user's line that is
+     * running (or blocked); null if there is none.
+     */
+    public static StackTraceElement firstUserFrame(StackTraceElement[] stack, ClassLoader loader) {
+        for (StackTraceElement e : stack) {
+            if (isUserFrame(e, loader)) return e;
+        }
+        return null;
+    }
+
+    private static boolean isUserFrame(StackTraceElement e, ClassLoader loader) {
+        String module = e.getModuleName();
+        if (module != null && (module.startsWith("java.") || module.startsWith("jdk."))) return false;
+        if (e.getClassName().startsWith("java.") || e.getClassName().startsWith("jdk.")
+                || e.getClassName().startsWith("sun.")) {
+            return false;
+        }
+        Class<?> c;
+        try {
+            c = Class.forName(e.getClassName(), false, loader);
+        } catch (ClassNotFoundException | LinkageError notVisible) {
+            return !e.getClassName().startsWith("io.jasyncio.");
+        }
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source != null && source != LIBRARY && !(LIBRARY != null && LIBRARY.equals(source));
+    }
+}
