@@ -40,6 +40,8 @@ public interface Fiber {
     /**
      * The thread the body runs on while resumed, if it has one of its own (the portable engine's
      * virtual thread), else null: it runs on the thread that resumed it. Any thread may ask.
+     *
+     * @return the fiber's own thread, or null
      */
     default Thread thread() {
         return null;

@@ -41,7 +41,11 @@ public interface IoBackend extends AutoCloseable {
      */
     boolean hasRegistrations();
 
-    /** How many channels are registered (a closed channel may count until the next poll). */
+    /**
+     * How many channels are registered (a closed channel may count until the next poll).
+     *
+     * @return the number of registered channels, for the loop's statistics
+     */
     int registrations();
 
     @Override
