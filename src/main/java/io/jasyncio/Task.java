@@ -204,7 +204,7 @@ public class Task<T> extends Future<T> {
      * resuming it. Costs a stack walk, nothing until called.
      */
     public List<StackTraceElement> getStack() {
-        loop.checkThread("getStack");
+        loop.checkThread("Task.getStack");
         return stack();
     }
 
