@@ -8,6 +8,8 @@
 module io.jasyncio {
     requires static org.junit.jupiter.api;
     requires java.management;
+    // sun.misc.Signal, for EventLoop.addSignalHandler and Ctrl-C; without it those say what to add
+    requires static jdk.unsupported;
 
     exports io.jasyncio;
     exports io.jasyncio.net;

@@ -51,22 +51,43 @@ public final class Asyncio {
 
     // ---- runners and loops ----
 
-    /** The coroutine engine new loops use: "fast" or "portable". */
+    /**
+     * The coroutine engine new loops use, chosen once per JVM: {@code -Djasyncio.engine=fast|portable}
+     * if set, else "fast" when {@code java.base/jdk.internal.vm} is exported to jasyncio.
+     *
+     * @return "fast" (continuations) or "portable" (virtual threads)
+     */
     public static String engine() {
         return Engines.defaultEngine().name();
     }
 
     /**
      * Runs {@code coro} on a new loop and closes it: asyncio's {@code run}. Cancels what is left,
-     * waits for it, shuts the default executor down and leaves this thread with no loop set.
+     * waits for it, shuts the default executor down and leaves this thread with no loop set. On the
+     * JVM's main thread, Ctrl-C cancels {@code coro} and, once it unwound, throws {@link
+     * KeyboardInterrupt}, as {@link Runner#run(Coroutine)} says.
      *
+     * @param <T> the result's type
+     * @param coro the main task's body
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
      * @throws IllegalStateException if a loop is already running on this thread
      */
     public static <T> T run(Coroutine<T> coro) throws Exception {
         return run(coro, false);
     }
 
-    /** As {@link #run(Coroutine)}; {@code debug} turns on debug mode. */
+    /**
+     * As {@link #run(Coroutine)}; {@code debug} turns on debug mode.
+     *
+     * @param <T> the result's type
+     * @param coro the main task's body
+     * @param debug true for debug mode (see {@link EventLoop#setDebug}); false keeps the default,
+     *     which {@code -Djasyncio.debug=true} or {@code JASYNCIO_DEBUG=1} turns on
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
     public static <T> T run(Coroutine<T> coro, boolean debug) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (EventLoop.RUNNING.get() != null) {
@@ -77,12 +98,25 @@ public final class Asyncio {
         }
     }
 
-    /** As {@link #run(Coroutine)} for a coroutine without a value. */
+    /**
+     * As {@link #run(Coroutine)} for a coroutine without a value.
+     *
+     * @param coro the main task's body
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
     public static void run(AsyncRunnable coro) throws Exception {
         run(asCoroutine(coro), false);
     }
 
-    /** As {@link #run(Coroutine, boolean)} for a coroutine without a value. */
+    /**
+     * As {@link #run(Coroutine, boolean)} for a coroutine without a value.
+     *
+     * @param coro the main task's body
+     * @param debug true for debug mode (see {@link EventLoop#setDebug})
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
     public static void run(AsyncRunnable coro, boolean debug) throws Exception {
         run(asCoroutine(coro), debug);
     }
@@ -90,6 +124,8 @@ public final class Asyncio {
     /**
      * The running loop; else the loop set for this thread, creating and setting one if there is none.
      * A closed loop stays set until {@link #setEventLoop} replaces it.
+     *
+     * @return the running loop, or this thread's loop (possibly closed, possibly new)
      */
     public static EventLoop getEventLoop() {
         EventLoop running = EventLoop.RUNNING.get();
@@ -102,18 +138,31 @@ public final class Asyncio {
         return loop;
     }
 
-    /** A new loop on the default engine; not set for any thread. */
+    /**
+     * A new loop on the default engine (see {@link #engine()}); not set for any thread.
+     *
+     * @return a new idle loop; close it when done
+     */
     public static EventLoop newEventLoop() {
         return new EventLoop(Engines.defaultEngine(), false);
     }
 
-    /** Sets the loop {@link #getEventLoop} returns on this thread; {@code null} unsets it. */
+    /**
+     * Sets the loop {@link #getEventLoop} returns on this thread when no loop is running.
+     *
+     * @param loop the loop, or {@code null} to unset it (the next {@code getEventLoop} makes a new one)
+     */
     public static void setEventLoop(EventLoop loop) {
         if (loop == null) THREAD_LOOP.remove();
         else THREAD_LOOP.set(loop);
     }
 
-    /** The loop running on this thread. @throws IllegalStateException if none is */
+    /**
+     * The loop running on this thread: asyncio's {@code get_running_loop}.
+     *
+     * @return the running loop
+     * @throws IllegalStateException if none is
+     */
     public static EventLoop getRunningLoop() {
         EventLoop loop = EventLoop.RUNNING.get();
         if (loop == null) {
@@ -124,57 +173,130 @@ public final class Asyncio {
 
     // ---- tasks ----
 
-    /** Schedules {@code coro} as a task of the running loop. */
+    /**
+     * Schedules {@code coro} as a task of the running loop: asyncio's {@code create_task}; see
+     * {@link EventLoop#createTask(Coroutine)}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return the new task, named "Task-N", which starts on the loop's next iteration
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static <T> Task<T> createTask(Coroutine<T> coro) {
         return getRunningLoop().createTask(coro);
     }
 
-    /** As {@link #createTask(Coroutine)}, with a name. */
+    /**
+     * As {@link #createTask(Coroutine)}, with a name.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return getRunningLoop().createTask(coro, name);
     }
 
-    /** Schedules {@code coro} as a task of the running loop. */
+    /**
+     * Schedules {@code coro}, which returns nothing, as a task of the running loop.
+     *
+     * @param coro the task's body
+     * @return the new task, named "Task-N", whose result is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Task<Void> createTask(AsyncRunnable coro) {
         return getRunningLoop().createTask(coro);
     }
 
-    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    /**
+     * As {@link #createTask(AsyncRunnable)}, with a name.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Task<Void> createTask(AsyncRunnable coro, String name) {
         return getRunningLoop().createTask(coro, name);
     }
 
-    /** Returns {@code future} unchanged. */
+    /**
+     * Returns {@code future} unchanged: asyncio's {@code ensure_future} of a future.
+     *
+     * @param <T> the result's type
+     * @param future a future or task
+     * @return {@code future} itself
+     */
     public static <T> Future<T> ensureFuture(Future<T> future) {
         return Objects.requireNonNull(future, "future is null: pass a Future or a coroutine");
     }
 
-    /** Wraps {@code coro} in a task of {@link #getEventLoop()} (which need not be running yet). */
+    /**
+     * Wraps {@code coro} in a task of {@link #getEventLoop()} (which need not be running yet):
+     * asyncio's {@code ensure_future} of a coroutine.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return the new task
+     * @throws IllegalStateException if that loop is closed
+     */
     public static <T> Future<T> ensureFuture(Coroutine<T> coro) {
         return getEventLoop().createTask(coro);
     }
 
-    /** Wraps {@code coro} in a task of {@link #getEventLoop()} (which need not be running yet). */
+    /**
+     * Wraps {@code coro}, which returns nothing, in a task of {@link #getEventLoop()} (which need not
+     * be running yet).
+     *
+     * @param coro the task's body
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if that loop is closed
+     */
     public static Future<Void> ensureFuture(AsyncRunnable coro) {
         return getEventLoop().createTask(coro);
     }
 
-    /** The task running on this thread's loop, or null in a plain callback. @throws IllegalStateException if no loop runs */
+    /**
+     * The task running on this thread's loop: asyncio's {@code current_task}. Use it rather than
+     * {@code Thread.currentThread()}, which is the loop's thread for every task.
+     *
+     * @return the task, or null in a plain callback
+     * @throws IllegalStateException if no loop runs on this thread
+     */
     public static Task<?> currentTask() {
         return getRunningLoop().currentTask;
     }
 
-    /** The running loop's tasks that are not done yet. */
+    /**
+     * The running loop's tasks that are not done yet: asyncio's {@code all_tasks()}.
+     *
+     * @return a new set, a snapshot that later changes do not affect
+     * @throws IllegalStateException if no loop runs on this thread
+     */
     public static Set<Task<?>> allTasks() {
         return getRunningLoop().pendingTasks();
     }
 
-    /** {@code loop}'s tasks that are not done yet. */
+    /**
+     * {@code loop}'s tasks that are not done yet: asyncio's {@code all_tasks(loop)}. Loop thread only
+     * while {@code loop} runs.
+     *
+     * @param loop the loop to look at, running or not
+     * @return a new set, a snapshot that later changes do not affect
+     */
     public static Set<Task<?>> allTasks(EventLoop loop) {
         return Objects.requireNonNull(loop, "loop is null").pendingTasks();
     }
 
-    /** A task factory that runs each new task's first step at once, when created on its running loop. */
+    /**
+     * A task factory that runs each new task's first step at once, when created on its running loop:
+     * asyncio's {@code eager_task_factory}. A coroutine that finishes without suspending then never
+     * goes through the ready queue.
+     *
+     * @return a factory for {@link EventLoop#setTaskFactory}
+     */
     public static TaskFactory eagerTaskFactory() {
         return (loop, coro, name) -> new Task<>(loop, coro, name, Context.current(), true);
     }
@@ -183,7 +305,9 @@ public final class Asyncio {
 
     /**
      * Suspends the current task for {@code delay} seconds; 0 or less just yields to other tasks once.
+     * Cancellation is delivered here as {@link CancelledError}.
      *
+     * @param delay seconds of loop time to sleep
      * @throws IllegalArgumentException for NaN or infinite delays
      * @throws IllegalStateException outside a task
      */
@@ -209,7 +333,12 @@ public final class Asyncio {
         if (f.isCancelled()) throw f.cancelledError();
     }
 
-    /** As {@link #sleep(double)}. */
+    /**
+     * As {@link #sleep(double)}, with the delay as a {@link Duration} (nanosecond precision, no overflow).
+     *
+     * @param delay how long to sleep; zero or negative just yields
+     * @throws IllegalStateException outside a task
+     */
     public static void sleep(Duration delay) {
         Objects.requireNonNull(delay, "delay is null: pass a Duration");
         sleep(delay.getSeconds() + delay.getNano() * 1e-9);   // toNanos() overflows past 292 years
@@ -217,12 +346,23 @@ public final class Asyncio {
 
     // ---- gather, shield ----
 
-    /** A future of all results, in argument order; see {@link #gather(List, boolean)}. */
+    /**
+     * A future of all results, in argument order; see {@link #gather(List, boolean)}.
+     *
+     * @param futures futures or tasks of one loop; none gives a future already done with an empty list
+     * @return a future of the results, failing with the first exception
+     */
     public static Future<List<Object>> gather(Future<?>... futures) {
         return gather(Arrays.asList(futures), false);
     }
 
-    /** Runs each coroutine as a task; a future of all results, in argument order. */
+    /**
+     * Runs each coroutine as a task of {@link #getEventLoop()}; see {@link #gather(List, boolean)}.
+     *
+     * @param <T> the coroutines' common result type
+     * @param coros the coroutines, each run as a new task
+     * @return a future of the results in argument order, failing with the first exception
+     */
     @SafeVarargs
     public static <T> Future<List<Object>> gather(Coroutine<? extends T>... coros) {
         EventLoop loop = getEventLoop();
@@ -231,7 +371,12 @@ public final class Asyncio {
         return gather(fs, false);
     }
 
-    /** Runs each coroutine as a task; a future of all results (nulls), in argument order. */
+    /**
+     * Runs each coroutine as a task of {@link #getEventLoop()}; see {@link #gather(List, boolean)}.
+     *
+     * @param coros the coroutines, each run as a new task
+     * @return a future of a list of nulls, one per coroutine, failing with the first exception
+     */
     public static Future<List<Object>> gather(AsyncRunnable... coros) {
         EventLoop loop = getEventLoop();
         List<Future<?>> fs = new ArrayList<>(coros.length);
@@ -239,7 +384,12 @@ public final class Asyncio {
         return gather(fs, false);
     }
 
-    /** As {@link #gather(List, boolean)} without {@code returnExceptions}. */
+    /**
+     * As {@link #gather(List, boolean)} without {@code returnExceptions}.
+     *
+     * @param futures futures or tasks of one loop
+     * @return a future of the results, failing with the first exception
+     */
     public static Future<List<Object>> gather(List<? extends Future<?>> futures) {
         return gather(futures, false);
     }
@@ -249,6 +399,13 @@ public final class Asyncio {
      * Without {@code returnExceptions} the first failure (or cancellation) fails it at once, and the
      * others keep running; with it, exceptions are results. Cancelling it cancels the children
      * that are not done. All futures must belong to one loop.
+     *
+     * @param futures futures or tasks of one loop; a future listed twice is awaited once and its
+     *     result listed twice; an empty list gives a future of {@link #getEventLoop()} already done
+     * @param returnExceptions true to list exceptions (and a {@link CancelledError} for a cancelled
+     *     child) among the results instead of failing
+     * @return a future of the results in the order of {@code futures}
+     * @throws IllegalArgumentException if the futures belong to different loops
      */
     public static Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions) {
         Objects.requireNonNull(futures, "futures is null: pass a list of futures");
@@ -269,7 +426,12 @@ public final class Asyncio {
 
     /**
      * A future that mirrors {@code inner} but whose cancellation does not cancel {@code inner}:
-     * asyncio's {@code shield}.
+     * asyncio's {@code shield}. If the outer future is cancelled, {@code inner} runs on and its
+     * exception, if any, counts as retrieved.
+     *
+     * @param <T> the result's type
+     * @param inner the future to protect
+     * @return a new future of {@code inner}'s loop, or {@code inner} itself if it is done already
      */
     public static <T> Future<T> shield(Future<T> inner) {
         Objects.requireNonNull(inner, "future is null: pass the Future or coroutine to shield");
@@ -290,7 +452,13 @@ public final class Asyncio {
         return outer;
     }
 
-    /** Runs {@code coro} as a task and shields it. */
+    /**
+     * Runs {@code coro} as a task of {@link #getEventLoop()} and shields it; see {@link #shield(Future)}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return a future that mirrors the new task, whose cancellation leaves the task running
+     */
     public static <T> Future<T> shield(Coroutine<T> coro) {
         return shield(ensureFuture(coro));
     }
@@ -301,6 +469,14 @@ public final class Asyncio {
      * Awaits {@code future}, cancelling it and raising {@link TimeoutException} if it takes longer
      * than {@code timeout} seconds: asyncio's {@code wait_for}. When it returns or throws, the future
      * is done.
+     *
+     * @param <T> the result's type
+     * @param future a future of the running loop
+     * @param timeout seconds, finite; zero or negative times out at once unless the future is done
+     * @return the future's result
+     * @throws TimeoutException if the time ran out (the future was cancelled)
+     * @throws Exception the future's exception, unwrapped
+     * @throws IllegalStateException outside a task
      */
     public static <T> T waitFor(Future<T> future, double timeout) throws Exception {
         Objects.requireNonNull(future, "future is null: pass the Future or coroutine to wait for");
@@ -310,6 +486,14 @@ public final class Asyncio {
     /**
      * Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Future, double)}.
      * Given no time at all (zero or negative), {@code coro} is not started, as in asyncio.
+     *
+     * @param <T> the result's type
+     * @param coro the code to run, in the current task
+     * @param timeout seconds, finite
+     * @return what {@code coro} returned
+     * @throws TimeoutException if the time ran out ({@code coro} was cancelled and has unwound)
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException outside a task
      */
     public static <T> T waitFor(Coroutine<T> coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
@@ -321,7 +505,15 @@ public final class Asyncio {
         return timeout(timeout, coro);
     }
 
-    /** Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Coroutine, double)}. */
+    /**
+     * Runs {@code coro} in the current task with a timeout; see {@link #waitFor(Coroutine, double)}.
+     *
+     * @param coro the code to run, in the current task
+     * @param timeout seconds, finite
+     * @throws TimeoutException if the time ran out ({@code coro} was cancelled and has unwound)
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException outside a task
+     */
     public static void waitFor(AsyncRunnable coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
         waitFor(asCoroutine(coro), timeout);
@@ -332,6 +524,15 @@ public final class Asyncio {
      * task is cancelled and, once the cancellation has unwound out of {@code body}, {@link
      * TimeoutException} is raised: {@code async with asyncio.timeout(delay)}. A cancellation from
      * elsewhere passes through unchanged.
+     *
+     * @param <T> the result's type
+     * @param delay seconds from now, finite; zero or negative expires before the body first suspends
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException outside a task
      */
     public static <T> T timeout(double delay, Coroutine<T> body) throws Exception {
         if (Double.isNaN(delay) || Double.isInfinite(delay)) {
@@ -341,13 +542,32 @@ public final class Asyncio {
         return timeoutAt(getRunningLoop().time() + delay, body);
     }
 
-    /** As {@link #timeout(double, Coroutine)} for a body without a value. */
+    /**
+     * As {@link #timeout(double, Coroutine)} for a body without a value.
+     *
+     * @param delay seconds from now, finite
+     * @param body the code to run, in the current task
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     */
     public static void timeout(double delay, AsyncRunnable body) throws Exception {
         Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
         timeout(delay, asCoroutine(body));
     }
 
-    /** As {@link #timeout(double, Coroutine)} with an absolute deadline in loop time. */
+    /**
+     * As {@link #timeout(double, Coroutine)} with an absolute deadline in loop time: asyncio's {@code
+     * timeout_at}.
+     *
+     * @param <T> the result's type
+     * @param when the deadline, in {@link EventLoop#time()}'s seconds; finite
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException outside a task
+     */
     public static <T> T timeoutAt(double when, Coroutine<T> body) throws Exception {
         Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
         if (Double.isNaN(when) || Double.isInfinite(when)) {
@@ -386,12 +606,29 @@ public final class Asyncio {
 
     // ---- wait, as_completed ----
 
-    /** As {@link #waitTasks(Collection, ReturnWhen)} with {@link ReturnWhen#ALL_COMPLETED}. */
+    /**
+     * As {@link #waitTasks(Collection, ReturnWhen)} with {@link ReturnWhen#ALL_COMPLETED}.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of the running loop, at least one
+     * @return every future in {@code done}, none in {@code pending}
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the futures are not)
+     */
     public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures) throws Exception {
         return waitTasks(futures, ReturnWhen.ALL_COMPLETED);
     }
 
-    /** Suspends until {@code when} is met; returns the done and pending futures: asyncio's {@code wait}. */
+    /**
+     * Suspends until {@code when} is met; returns the done and pending futures: asyncio's {@code wait}.
+     * The futures' exceptions are not raised, and nothing is cancelled.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of the running loop, at least one
+     * @param when which completion ends the wait
+     * @return the futures split into done and pending, each set in the given order
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the futures are not)
+     * @throws IllegalArgumentException if {@code futures} is empty or holds a future of another loop
+     */
     public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures, ReturnWhen when) throws Exception {
         return doWait(futures, when, Double.NaN);
     }
@@ -399,6 +636,14 @@ public final class Asyncio {
     /**
      * As {@link #waitTasks(Collection, ReturnWhen)}, returning after at most {@code timeoutSeconds}
      * (without raising; what is not done is in {@code pending}). Nothing is cancelled.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of the running loop, at least one
+     * @param when which completion ends the wait
+     * @param timeoutSeconds the most seconds to wait, finite
+     * @return the futures split into done and pending, each set in the given order
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the futures are not)
+     * @throws IllegalArgumentException if {@code futures} is empty, or the timeout is NaN or infinite
      */
     public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures, ReturnWhen when,
             double timeoutSeconds) throws Exception {
@@ -446,7 +691,13 @@ public final class Asyncio {
         return new WaitResult<>(done, pending);
     }
 
-    /** As {@link #asCompleted(Collection, double)} without a timeout. */
+    /**
+     * As {@link #asCompleted(Collection, double)} without a timeout.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of {@link #getEventLoop()}
+     * @return an iterable whose single iterator yields one future per input, in completion order
+     */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures) {
         return asCompleted(futures, Double.NaN);
     }
@@ -455,6 +706,12 @@ public final class Asyncio {
      * Futures that complete in the order the given ones finish: asyncio's {@code as_completed}.
      * The iterator yields one future per input; await each in turn. After {@code timeoutSeconds},
      * those not yet completed fail with {@link TimeoutException}.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of {@link #getEventLoop()}
+     * @param timeoutSeconds seconds until the futures not yet yielded as done fail, finite
+     * @return an iterable whose single iterator yields one future per input, in completion order
+     * @throws IllegalArgumentException if the timeout is infinite or a future belongs to another loop
      */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, double timeoutSeconds) {
         Objects.requireNonNull(futures, "futures is null: pass a collection of futures or tasks");
@@ -515,7 +772,14 @@ public final class Asyncio {
 
     /**
      * Runs blocking {@code fn} on a virtual thread, with the current context, and suspends the
-     * current task until it returns: asyncio's {@code to_thread}.
+     * current task until it returns: asyncio's {@code to_thread}. Cancelling the task does not
+     * interrupt {@code fn}.
+     *
+     * @param <T> the result's type
+     * @param fn blocking work
+     * @return what {@code fn} returned
+     * @throws Exception what {@code fn} threw, unwrapped
+     * @throws IllegalStateException if no loop runs on this thread
      */
     public static <T> T toThread(Callable<T> fn) throws Exception {
         return getRunningLoop().runInExecutor(null, fn).await();
@@ -524,6 +788,12 @@ public final class Asyncio {
     /**
      * Submits {@code coro} to {@code loop} from any thread: asyncio's {@code run_coroutine_threadsafe}.
      * Cancelling the returned future cancels the task.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param loop a loop running on another thread (or about to run)
+     * @return a future that any thread may wait on, completed with the task's outcome
+     * @throws IllegalStateException if {@code loop} is closed
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
@@ -551,7 +821,14 @@ public final class Asyncio {
         return cf;
     }
 
-    /** As {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a coroutine without a value. */
+    /**
+     * As {@link #runCoroutineThreadsafe(Coroutine, EventLoop)} for a coroutine without a value.
+     *
+     * @param coro the task's body
+     * @param loop a loop running on another thread (or about to run)
+     * @return a future that any thread may wait on, completed with null or the task's exception
+     * @throws IllegalStateException if {@code loop} is closed
+     */
     public static CompletableFuture<Void> runCoroutineThreadsafe(AsyncRunnable coro, EventLoop loop) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         return runCoroutineThreadsafe(asCoroutine(coro), loop);
@@ -560,6 +837,12 @@ public final class Asyncio {
     /**
      * A future of {@link #getEventLoop()} that completes with {@code stage}'s outcome (delivered
      * thread-safely); cancelling it cancels {@code stage} if it is a {@link java.util.concurrent.Future}.
+     * asyncio's {@code wrap_future}.
+     *
+     * @param <T> the result's type
+     * @param stage a stage completed by any thread; a {@link CompletionException} or {@link
+     *     ExecutionException} is unwrapped to its cause, a {@link CancellationException} cancels the future
+     * @return a future of {@link #getEventLoop()}
      */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage is null: pass the CompletionStage or CompletableFuture to wrap");
@@ -594,6 +877,12 @@ public final class Asyncio {
      * Runs {@code body} with a new {@link TaskGroup} and waits for all its tasks:
      * {@code async with asyncio.TaskGroup() as tg}. The first failure cancels the rest and the body,
      * and the failures are raised together as an {@link ExceptionGroup}.
+     *
+     * @param body creates the group's tasks with {@code tg.createTask(...)} and may await them
+     * @throws ExceptionGroup holding every task's failure (and the body's own, if it threw)
+     * @throws Exception {@link CancelledError} if the enclosing task was cancelled from outside; an
+     *     {@link Error} other than cancellation, as it is
+     * @throws IllegalStateException outside a task
      */
     public static void taskGroup(TaskGroup.Body body) throws Exception {
         Objects.requireNonNull(body, "body is null: pass tg -> { tg.createTask(...); }");

@@ -11,10 +11,16 @@ package io.jasyncio;
 public class CancelledError extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** A cancellation without a message, as {@code task.cancel()} makes. */
     public CancelledError() {
         super();
     }
 
+    /**
+     * A cancellation carrying the message given to {@code cancel(msg)}.
+     *
+     * @param message why the task or future was cancelled, or null for none
+     */
     public CancelledError(String message) {
         super(message);
     }

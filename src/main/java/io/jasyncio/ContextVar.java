@@ -18,6 +18,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Thread-safety: reads and writes concern the context of whatever runs on the calling thread.
+ *
+ * @param <T> the type of the variable's values
  */
 public final class ContextVar<T> {
     private static final Object MISSING = new Object();
@@ -26,20 +28,35 @@ public final class ContextVar<T> {
     private final T defaultValue;
     private final boolean hasDefault;
 
-    /** A variable with no default: {@link #get()} throws until it is set. */
+    /**
+     * A variable with no default: {@link #get()} throws until it is set. Make each variable once
+     * (typically a {@code static final} field): two variables of the same name are distinct.
+     *
+     * @param name shown by {@code toString()} and in error messages
+     */
     public ContextVar(String name) {
         this.name = Objects.requireNonNull(name, "name is null: give the variable a name");
         this.defaultValue = null;
         this.hasDefault = false;
     }
 
-    /** A variable whose {@link #get()} returns {@code defaultValue} until it is set. */
+    /**
+     * A variable whose {@link #get()} returns {@code defaultValue} until it is set.
+     *
+     * @param name shown by {@code toString()} and in error messages
+     * @param defaultValue what {@code get()} returns in a context that has no value for it; null allowed
+     */
     public ContextVar(String name, T defaultValue) {
         this.name = Objects.requireNonNull(name, "name is null: give the variable a name");
         this.defaultValue = defaultValue;
         this.hasDefault = true;
     }
 
+    /**
+     * The variable's name: Python's {@code ContextVar.name}.
+     *
+     * @return the name given at construction
+     */
     public String name() {
         return name;
     }
@@ -47,6 +64,7 @@ public final class ContextVar<T> {
     /**
      * The value in the current context, else the default.
      *
+     * @return the value set in this context, or the default
      * @throws NoSuchElementException if it has neither (asyncio's {@code LookupError})
      */
     @SuppressWarnings("unchecked")
@@ -59,7 +77,12 @@ public final class ContextVar<T> {
                 + " set() it first, or use get(fallback)");
     }
 
-    /** The value in the current context, else {@code fallback}. */
+    /**
+     * The value in the current context, else {@code fallback} (the variable's default is not used).
+     *
+     * @param fallback what to return when the current context has no value for this variable
+     * @return the value set in this context, or {@code fallback}
+     */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
         Context ctx = Context.current();
@@ -67,7 +90,13 @@ public final class ContextVar<T> {
         return i >= 0 ? (T) ctx.valueAt(i) : fallback;
     }
 
-    /** Sets the value in the current context; the token undoes it with {@link #reset}. */
+    /**
+     * Sets the value in the current context; the token undoes it with {@link #reset}. Tasks created
+     * earlier keep the value they had; tasks created afterwards start with this one.
+     *
+     * @param value the new value; null allowed
+     * @return a token for {@link #reset}, valid in this context only, once
+     */
     public Token<T> set(T value) {
         Context ctx = Context.current();
         int i = ctx.indexOf(this);
@@ -77,8 +106,10 @@ public final class ContextVar<T> {
     }
 
     /**
-     * Restores the value this variable had before the {@link #set} that made {@code token}.
+     * Restores the value this variable had before the {@link #set} that made {@code token} (or no
+     * value, if it had none).
      *
+     * @param token what that {@code set} returned, in the same task, callback or thread
      * @throws IllegalArgumentException if the token belongs to another variable or context
      * @throws IllegalStateException if the token was used already
      */
@@ -102,7 +133,11 @@ public final class ContextVar<T> {
         return "ContextVar[" + name + (hasDefault ? ", default=" + defaultValue : "") + "]";
     }
 
-    /** Undoes one {@link ContextVar#set}; usable once. */
+    /**
+     * Undoes one {@link ContextVar#set}; usable once, in the context that made it.
+     *
+     * @param <T> the variable's value type
+     */
     public static final class Token<T> {
         private final ContextVar<T> var;
         private final Object oldValue;
@@ -116,6 +151,11 @@ public final class ContextVar<T> {
             this.owner = owner;
         }
 
+        /**
+         * The variable whose {@code set} made this token: Python's {@code Token.var}.
+         *
+         * @return that variable
+         */
         public ContextVar<T> var() {
             return var;
         }

@@ -148,7 +148,19 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         }
     }
 
-    /** Runs until {@code future} is done; returns its result or throws its exception. */
+    /**
+     * Runs the loop until {@code future} is done and returns its result or throws its exception (the
+     * same object, unwrapped): asyncio's {@code run_until_complete}. Not from inside a running loop.
+     *
+     * @param <T> the result's type
+     * @param future a future or task of this loop
+     * @return the future's result
+     * @throws Exception the future's exception; {@link CancelledError} if it was cancelled;
+     *     {@link InterruptedException} if the thread was interrupted first (the future is still pending)
+     * @throws IllegalArgumentException if the future belongs to another loop
+     * @throws IllegalStateException if the loop is closed or running, a loop already runs on this
+     *     thread, or {@link #stop()} ended the run before the future was done
+     */
     public <T> T runUntilComplete(Future<T> future) throws Exception {
         Objects.requireNonNull(future, "future is null: pass the Future, Task or coroutine to run");
         checkClosed();
@@ -170,14 +182,28 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return future.result();
     }
 
-    /** Runs {@code coro} as a task until it is done; returns its result or throws its exception. */
+    /**
+     * Runs {@code coro} as a new task of this loop until it is done, as {@link #runUntilComplete(Future)}.
+     *
+     * @param <T> the result's type
+     * @param coro the coroutine to run as the task's body
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the loop is closed or running, or a loop already runs on this thread
+     */
     public <T> T runUntilComplete(Coroutine<T> coro) throws Exception {
         checkClosed();
         checkCanRunUntilComplete();
         return runUntilComplete(createTask(coro));
     }
 
-    /** Runs {@code coro} as a task until it is done; throws its exception. */
+    /**
+     * Runs {@code coro} as a new task of this loop until it is done, as {@link #runUntilComplete(Future)}.
+     *
+     * @param coro the coroutine to run as the task's body
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the loop is closed or running, or a loop already runs on this thread
+     */
     public void runUntilComplete(AsyncRunnable coro) throws Exception {
         checkClosed();
         checkCanRunUntilComplete();
@@ -200,6 +226,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (sleeping) backend.wakeup();
     }
 
+    /**
+     * Whether the loop is inside {@link #runForever()} or {@link #runUntilComplete}. Any thread.
+     *
+     * @return true from the start of a run until it returns
+     */
     public boolean isRunning() {
         return runningThread != null;
     }
@@ -211,7 +242,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     /**
      * Closes the loop: reports and unwinds tasks still pending, drops callbacks and timers, shuts the
-     * default executor down without waiting and releases the selector. Idempotent.
+     * default executor down without waiting, releases the selector and removes the loop's signal
+     * handlers. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -229,16 +261,30 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         incoming.clear();
         executors.close();
         backend.close();
+        removeSignalHandlers();
     }
 
-    /** The loop's clock in seconds: monotonic, or virtual for a virtual-time loop. Any thread. */
+    /**
+     * The loop's clock in seconds: monotonic, or virtual for a virtual-time loop. Any thread.
+     *
+     * @return seconds from an arbitrary origin (so only differences mean anything); timers compare
+     *     their {@code when} against it
+     */
     public double time() {
         return virtualNow == null ? System.nanoTime() * 1e-9 : virtualNow[0];
     }
 
     // ---- scheduling ----
 
-    /** Schedules {@code callback} for the next iteration, after those already scheduled (FIFO). */
+    /**
+     * Schedules {@code callback} for the next iteration, after those already scheduled (FIFO):
+     * asyncio's {@code call_soon}. It runs in the current context (its {@link ContextVar} values). Loop thread only: other
+     * threads use {@link #callSoonThreadsafe}.
+     *
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
     public Handle callSoon(Runnable callback) {
         checkClosed();
         checkThread("callSoon");
@@ -247,13 +293,31 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return h;
     }
 
-    /** Schedules {@code callback} {@code delay} seconds from now; zero or negative means now. */
+    /**
+     * Schedules {@code callback} {@code delay} seconds from now: asyncio's {@code call_later}. Zero or
+     * negative means now (after timers already due). Loop thread only.
+     *
+     * @param delay seconds from {@link #time()}; finite
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the timer; its {@code when()} is the deadline
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
     public TimerHandle callLater(double delay, Runnable callback) {
         checkDelay(delay, "delay");
         return callAt(time() + delay, callback);
     }
 
-    /** Schedules {@code callback} for loop time {@code when} (see {@link #time()}). */
+    /**
+     * Schedules {@code callback} for loop time {@code when} (see {@link #time()}): asyncio's {@code
+     * call_at}. Timers run in order of {@code when}, ties in scheduling order, never early. Loop thread only.
+     *
+     * @param when the loop time to run at; a time already past means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
     public TimerHandle callAt(double when, Runnable callback) {
         checkDelay(when, "when");
         checkClosed();
@@ -266,7 +330,12 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     /**
      * Schedules {@code callback} from any thread and wakes the loop: the one scheduling method other
-     * threads may call.
+     * threads may call. It runs in the caller's context (its {@link ContextVar} values); from the loop's own thread it is queued
+     * exactly as {@link #callSoon}.
+     *
+     * @param callback what to run on the loop thread
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         checkClosed();
@@ -283,18 +352,41 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- futures and tasks ----
 
-    /** A new pending future of this loop. */
+    /**
+     * A new pending future of this loop: asyncio's {@code create_future}.
+     *
+     * @param <T> the result's type
+     * @return a pending future whose callbacks run on this loop
+     * @throws IllegalStateException if the loop is closed
+     */
     public <T> Future<T> createFuture() {
         checkClosed();
         return new Future<>(this);
     }
 
-    /** Wraps {@code coro} in a task that starts on the next iteration. */
+    /**
+     * Wraps {@code coro} in a task that starts on the next iteration: asyncio's {@code create_task}.
+     * The loop holds the task until it is done, so a task nobody references still runs.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return the new task, named "Task-N"
+     * @throws IllegalStateException if the loop is closed
+     */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null);
     }
 
-    /** As {@link #createTask(Coroutine)}, with a name ({@code null} for "Task-N"). */
+    /**
+     * As {@link #createTask(Coroutine)}, with a name. The task runs in a copy of the current
+     * context (its {@link ContextVar} values). With a {@link #setTaskFactory task factory} set, the factory makes the task.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task
+     * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this loop
+     */
     @SuppressWarnings("unchecked")
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
@@ -308,23 +400,46 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return new Task<>(this, coro, name, Context.current(), false);
     }
 
-    /** Wraps {@code coro} in a task that starts on the next iteration. */
+    /**
+     * Wraps {@code coro}, which returns nothing, in a task that starts on the next iteration.
+     *
+     * @param coro the task's body
+     * @return the new task, named "Task-N", whose result is null
+     * @throws IllegalStateException if the loop is closed
+     */
     public Task<Void> createTask(AsyncRunnable coro) {
         return createTask(coro, null);
     }
 
-    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    /**
+     * As {@link #createTask(AsyncRunnable)}, with a name.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the loop is closed
+     */
     public Task<Void> createTask(AsyncRunnable coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         return createTask(Asyncio.asCoroutine(coro), name);
     }
 
-    /** Sets the factory {@link #createTask} uses; {@code null} restores the default. */
+    /**
+     * Sets the factory {@link #createTask} uses: asyncio's {@code set_task_factory}.
+     *
+     * @param factory makes every later task of this loop; {@code null} restores plain {@link Task}s
+     * @throws IllegalStateException if the loop is closed
+     */
     public void setTaskFactory(TaskFactory factory) {
         checkClosed();
         this.taskFactory = factory;
     }
 
+    /**
+     * The factory {@link #createTask} uses: asyncio's {@code get_task_factory}.
+     *
+     * @return the factory set by {@link #setTaskFactory}, or {@code null} for the default (no factory)
+     */
     public TaskFactory getTaskFactory() {
         return taskFactory;
     }
@@ -333,7 +448,14 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     /**
      * Runs {@code fn} on {@code executor} ({@code null}: the default executor, a virtual thread per
-     * call) and returns a future of its result. Cancelling the future does not interrupt {@code fn}.
+     * call) and returns a future of its result: asyncio's {@code run_in_executor}. {@code fn} runs in
+     * a copy of the loop's current context (its {@link ContextVar} values). Cancelling the future does not interrupt {@code fn}.
+     *
+     * @param <T> the result's type
+     * @param executor where to run {@code fn}, or {@code null} for the default executor
+     * @param fn blocking work; what it returns or throws completes the future
+     * @return a future of this loop, done on the loop thread once {@code fn} ends
+     * @throws IllegalStateException if the loop is closed
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
@@ -342,7 +464,13 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return executors.run(executor, context, fn);
     }
 
-    /** Shuts the default executor down and suspends the current task until its threads finish. */
+    /**
+     * Shuts the default executor down and suspends the current task until its threads finish, however
+     * long: asyncio's {@code shutdown_default_executor()}. The work still running is not interrupted.
+     *
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
+     * @throws IllegalStateException if the loop is closed
+     */
     public void shutdownDefaultExecutor() throws Exception {
         shutdownDefaultExecutor(Double.POSITIVE_INFINITY);
     }
@@ -353,7 +481,10 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      * {@code shutdown_default_executor(timeout)}. The work still running is not interrupted.
      * {@link Runner#close()} waits {@link #THREAD_JOIN_TIMEOUT} seconds.
      *
+     * @param timeout the most seconds to wait, 0 or more; {@code Double.POSITIVE_INFINITY} waits for ever
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
      * @throws IllegalArgumentException if the timeout is not a number of seconds >= 0 (infinity waits for ever)
+     * @throws IllegalStateException if the loop is closed
      */
     public void shutdownDefaultExecutor(double timeout) throws Exception {
         checkClosed();
@@ -362,16 +493,34 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- errors ----
 
-    /** Sets the handler of errors no code caught; {@code null} restores {@link #defaultExceptionHandler}. */
+    /**
+     * Sets the handler of errors no code caught (a callback's exception, a failed future nobody
+     * retrieved, a task destroyed while pending): asyncio's {@code set_exception_handler}.
+     *
+     * @param handler called on the loop thread with the loop and a context map (keys as asyncio's:
+     *     {@code message}, {@code exception}, {@code future}, {@code task}, {@code handle}); {@code null}
+     *     restores {@link #defaultExceptionHandler}
+     */
     public void setExceptionHandler(BiConsumer<EventLoop, Map<String, Object>> handler) {
         this.exceptionHandler = handler;
     }
 
+    /**
+     * The handler set by {@link #setExceptionHandler}: asyncio's {@code get_exception_handler}.
+     *
+     * @return the handler, or {@code null} when the default one is in use
+     */
     public BiConsumer<EventLoop, Map<String, Object>> getExceptionHandler() {
         return exceptionHandler;
     }
 
-    /** Logs {@code context} (keys as asyncio's: message, exception, future, task, handle) at ERROR. */
+    /**
+     * Logs {@code context} at ERROR to the {@code io.jasyncio} {@link System.Logger}: the message, each
+     * other key and value on a line, and the exception's stack trace. A custom handler may call it.
+     *
+     * @param context keys as asyncio's: {@code message} (else "Unhandled exception in event loop"),
+     *     {@code exception}, {@code future}, {@code task}, {@code handle}
+     */
     public void defaultExceptionHandler(Map<String, Object> context) {
         Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
         Object message = context.getOrDefault("message", "Unhandled exception in event loop");
@@ -389,6 +538,9 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /**
      * Passes {@code context} to the exception handler; a failing handler, the default one included (a
      * context value whose toString() throws), is itself logged, so that a report never stops the loop.
+     *
+     * @param context keys as asyncio's: {@code message}, {@code exception}, {@code future},
+     *     {@code task}, {@code handle}
      */
     public void callExceptionHandler(Map<String, Object> context) {
         Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
@@ -404,17 +556,32 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- debug ----
 
-    /** Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. */
+    /**
+     * Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. Off by
+     * default, unless {@code -Djasyncio.debug=true} or {@code JASYNCIO_DEBUG=1} is set.
+     *
+     * @param enabled true to turn debug mode on
+     */
     public void setDebug(boolean enabled) {
         if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
         debug = enabled;
     }
 
+    /**
+     * Whether debug mode is on (see {@link #setDebug}).
+     *
+     * @return true in debug mode
+     */
     public boolean getDebug() {
         return debug;
     }
 
-    /** In debug mode, callbacks and task steps longer than this many seconds are logged. */
+    /**
+     * In debug mode, callbacks and task steps longer than this many seconds are logged (default 0.1).
+     *
+     * @param seconds the threshold, finite and 0 or more
+     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
+     */
     public void setSlowCallbackDuration(double seconds) {
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException("slow callback duration must be a finite number of seconds >= 0, got " + seconds);
@@ -422,11 +589,21 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         slowCallbackDuration = seconds;
     }
 
+    /**
+     * The debug-mode threshold above which a callback or task step is logged.
+     *
+     * @return seconds; 0.1 unless {@link #setSlowCallbackDuration} changed it
+     */
     public double getSlowCallbackDuration() {
         return slowCallbackDuration;
     }
 
-    /** The coroutine engine this loop's tasks run on: "fast" or "portable". */
+    /**
+     * The coroutine engine this loop's tasks run on.
+     *
+     * @return "fast" (continuations, with {@code java.base/jdk.internal.vm} exported) or "portable"
+     *     (virtual threads)
+     */
     public String engine() {
         return engine.name();
     }

@@ -1,6 +1,8 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.SignalNames;
+import io.jasyncio.internal.loop.Signals;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
 import io.jasyncio.internal.net.Sendfile;
@@ -32,7 +34,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The I/O half of {@link EventLoop}'s public API: readiness callbacks, socket operations, transports
  * and servers, sendfile (asyncio's {@code add_reader}, {@code sock_*}, {@code create_connection},
- * {@code create_server}, {@code sendfile}). Every method is public and documented as a member of
+ * {@code create_server}, {@code sendfile}, {@code add_signal_handler}). Every method is public and documented as a member of
  * {@code EventLoop}; this class only keeps the loop's scheduling core and its I/O delegations in
  * files of a readable size. It holds no state of its own, and delegates
  * to {@code internal.net}, which does the work.
@@ -48,7 +50,11 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     abstract void checkThread(String op);
 
-    /** Whether the loop is closed; any thread. */
+    /**
+     * Whether {@link EventLoop#close()} has been called; once closed, a loop stays closed. Any thread.
+     *
+     * @return true after {@code close()}, false before
+     */
     public abstract boolean isClosed();
 
     private EventLoop self() {
@@ -60,8 +66,12 @@ abstract sealed class EventLoopIo permits EventLoop {
     /**
      * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
      * channel, has a connection to accept), until {@link #removeReader}; replaces an earlier reader.
+     * Loop thread only.
      *
+     * @param channel a non-blocking channel; the loop registers it with its selector
+     * @param callback run on the loop thread at each poll that finds the channel readable
      * @throws IllegalArgumentException if the channel is blocking or closed
+     * @throws IllegalStateException if the loop is closed
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
         checkClosed();
@@ -69,7 +79,12 @@ abstract sealed class EventLoopIo permits EventLoop {
         watcher().addReader(channel, callback);
     }
 
-    /** Stops watching {@code channel} for reading; returns whether it had a reader. */
+    /**
+     * Stops watching {@code channel} for reading. On a closed loop this does nothing. Loop thread only.
+     *
+     * @param channel the channel given to {@link #addReader}
+     * @return whether a reader was registered for it (false on a closed loop)
+     */
     public boolean removeReader(SelectableChannel channel) {
         if (isClosed()) return false;
         checkThread("removeReader");
@@ -78,9 +93,12 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     /**
      * Calls {@code callback} on the loop whenever {@code channel} is writable (or its pending connect
-     * has finished), until {@link #removeWriter}; replaces an earlier writer.
+     * has finished), until {@link #removeWriter}; replaces an earlier writer. Loop thread only.
      *
+     * @param channel a non-blocking channel; the loop registers it with its selector
+     * @param callback run on the loop thread at each poll that finds the channel writable
      * @throws IllegalArgumentException if the channel is blocking or closed
+     * @throws IllegalStateException if the loop is closed
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
         checkClosed();
@@ -88,7 +106,12 @@ abstract sealed class EventLoopIo permits EventLoop {
         watcher().addWriter(channel, callback);
     }
 
-    /** Stops watching {@code channel} for writing; returns whether it had a writer. */
+    /**
+     * Stops watching {@code channel} for writing. On a closed loop this does nothing. Loop thread only.
+     *
+     * @param channel the channel given to {@link #addWriter}
+     * @return whether a writer was registered for it (false on a closed loop)
+     */
     public boolean removeWriter(SelectableChannel channel) {
         if (isClosed()) return false;
         checkThread("removeWriter");
@@ -97,44 +120,117 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     /**
      * Connects non-blocking {@code channel} to {@code address}, suspending the current task until
-     * done. An unresolved host name is looked up on the default executor, never on the loop.
+     * done: asyncio's {@code sock_connect}. An unresolved host name is looked up on the default
+     * executor, never on the loop. If the task is cancelled meanwhile, the writer callback is removed
+     * and the channel is left as it is (close it).
+     *
+     * @param channel a non-blocking, unconnected socket channel
+     * @param address where to connect; an unresolved {@link java.net.InetSocketAddress} is resolved first
+     * @throws IOException the connection was refused or failed, or the host name did not resolve
+     * @throws IllegalArgumentException if the channel is blocking
      */
     public void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
         SockOps.connect(self(), channel, address);
     }
 
-    /** Accepts a connection, suspending until one arrives; the new channel is non-blocking. */
+    /**
+     * Accepts a connection, suspending the current task until one arrives: asyncio's {@code sock_accept}.
+     *
+     * @param channel a bound, listening, non-blocking server channel
+     * @return the accepted connection, already configured non-blocking
+     * @throws IOException accepting failed (the server channel was closed, or out of file descriptors)
+     * @throws IllegalArgumentException if the channel is blocking
+     */
     public SocketChannel sockAccept(ServerSocketChannel channel) throws IOException {
         return SockOps.accept(self(), channel);
     }
 
-    /** Receives up to {@code n} bytes, suspending until some arrive; empty at end of stream. */
+    /**
+     * Receives up to {@code n} bytes, suspending the current task until some arrive: asyncio's
+     * {@code sock_recv}.
+     *
+     * @param <C> a selectable channel that can be read, such as a {@link SocketChannel} or a pipe's source
+     * @param channel a non-blocking channel
+     * @param n the most bytes to return; 0 returns an empty array at once
+     * @return the bytes read, at least one, or an empty array at end of stream
+     * @throws IOException the read failed (a reset peer)
+     * @throws IllegalArgumentException if {@code n} is negative or the channel is blocking
+     */
     public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n) throws IOException {
         return SockOps.recv(self(), channel, n);
     }
 
-    /** Receives into {@code buffer}, suspending until some bytes arrive; returns how many, 0 at end of stream. */
+    /**
+     * Receives into {@code buffer}'s remaining space, suspending the current task until some bytes
+     * arrive: asyncio's {@code sock_recv_into}. The buffer's position advances past the bytes read.
+     *
+     * @param <C> a selectable channel that can be read, such as a {@link SocketChannel} or a pipe's source
+     * @param channel a non-blocking channel
+     * @param buffer a writable buffer; with nothing remaining this returns 0 at once
+     * @return how many bytes were read, 0 at end of stream (or into a full buffer)
+     * @throws IOException the read failed (a reset peer)
+     * @throws IllegalArgumentException if the buffer is read-only or the channel is blocking
+     */
     public <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C channel, ByteBuffer buffer) throws IOException {
         return SockOps.recvInto(self(), channel, buffer);
     }
 
-    /** Sends all of {@code data}, suspending while the channel cannot take more. */
+    /**
+     * Sends all of {@code data}, suspending the current task while the channel cannot take more:
+     * asyncio's {@code sock_sendall}. If the task is cancelled meanwhile, part of the data may have
+     * been sent.
+     *
+     * @param <C> a selectable channel that can be written, such as a {@link SocketChannel} or a pipe's sink
+     * @param channel a non-blocking channel
+     * @param data the bytes to send, all of them
+     * @throws IOException the write failed (a reset peer, a closed channel)
+     * @throws IllegalArgumentException if the channel is blocking
+     */
     public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, byte[] data) throws IOException {
         Objects.requireNonNull(data, "data is null: pass the bytes to send");
         SockOps.sendall(self(), channel, ByteBuffer.wrap(data));
     }
 
-    /** Sends the remaining bytes of {@code data}, suspending while the channel cannot take more. */
+    /**
+     * Sends the remaining bytes of {@code data}, suspending the current task while the channel cannot
+     * take more. The buffer's position advances as bytes go out, so after a failure or a cancellation
+     * it tells how much was sent.
+     *
+     * @param <C> a selectable channel that can be written, such as a {@link SocketChannel} or a pipe's sink
+     * @param channel a non-blocking channel
+     * @param data the bytes from its position to its limit are sent
+     * @throws IOException the write failed (a reset peer, a closed channel)
+     * @throws IllegalArgumentException if the channel is blocking
+     */
     public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C channel, ByteBuffer data) throws IOException {
         SockOps.sendall(self(), channel, data);
     }
 
-    /** Receives one datagram into {@code buffer}, suspending until one arrives; returns the sender. */
+    /**
+     * Receives one datagram into {@code buffer}, suspending the current task until one arrives:
+     * asyncio's {@code sock_recvfrom}. A datagram larger than the buffer's remaining space is
+     * truncated, as {@link DatagramChannel#receive} does.
+     *
+     * @param channel a non-blocking datagram channel, bound or connected
+     * @param buffer receives the datagram at its position
+     * @return the sender's address
+     * @throws IOException the receive failed (for a connected channel, an ICMP port unreachable)
+     * @throws IllegalArgumentException if the channel is blocking
+     */
     public SocketAddress sockRecvfrom(DatagramChannel channel, ByteBuffer buffer) throws IOException {
         return SockOps.recvfrom(self(), channel, buffer);
     }
 
-    /** Sends one datagram to {@code address}, suspending while the channel cannot take it. */
+    /**
+     * Sends one datagram to {@code address}, suspending the current task while the channel cannot take
+     * it: asyncio's {@code sock_sendto}. An unresolved host name is looked up off the loop.
+     *
+     * @param channel a non-blocking datagram channel
+     * @param data the whole datagram
+     * @param address where to send it
+     * @throws IOException the send failed (the datagram is too large, the network is unreachable)
+     * @throws IllegalArgumentException if the channel is blocking
+     */
     public void sockSendto(DatagramChannel channel, byte[] data, SocketAddress address) throws IOException {
         Objects.requireNonNull(data, "data is null: pass the datagram to send");
         SockOps.sendto(self(), channel, ByteBuffer.wrap(data), address);
@@ -144,17 +240,40 @@ abstract sealed class EventLoopIo permits EventLoop {
      * Sends {@code file} on connected, non-blocking {@code socket}, from offset 0 to the end of the
      * file (not from the file's current position, as asyncio); see {@link #sockSendfile(SocketChannel,
      * FileChannel, long, long, boolean)}.
+     *
+     * @param socket a connected, non-blocking socket
+     * @param file a file open for reading
+     * @return how many bytes were sent: the file's size, unless it shrank meanwhile
+     * @throws IOException the socket failed; what was sent is in the file's position
      */
     public long sockSendfile(SocketChannel socket, FileChannel file) throws IOException {
         return sockSendfile(socket, file, 0, Long.MAX_VALUE, true);
     }
 
-    /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
+    /**
+     * As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, from {@code offset} to
+     * the end of the file.
+     *
+     * @param socket a connected, non-blocking socket
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @return how many bytes were sent
+     * @throws IOException the socket failed; what was sent is in the file's position
+     */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset) throws IOException {
         return sockSendfile(socket, file, offset, Long.MAX_VALUE, true);
     }
 
-    /** As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, with the fallback allowed. */
+    /**
+     * As {@link #sockSendfile(SocketChannel, FileChannel, long, long, boolean)}, with the fallback allowed.
+     *
+     * @param socket a connected, non-blocking socket
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @param count the most bytes to send, more than 0 ({@code Long.MAX_VALUE}: to the end of the file)
+     * @return how many bytes were sent; fewer than {@code count} only if the file ends first
+     * @throws IOException the socket failed; what was sent is in the file's position
+     */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count) throws IOException {
         return sockSendfile(socket, file, offset, count, true);
     }
@@ -171,6 +290,12 @@ abstract sealed class EventLoopIo permits EventLoop {
      * or a cancellation, so {@code position - offset} tells how many bytes the peer was sent; the
      * socket stays open and usable after a cancellation. Do not write to the socket meanwhile.
      *
+     * @param socket a connected, non-blocking socket
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @param count the most bytes to send, more than 0 ({@code Long.MAX_VALUE}: to the end of the file)
+     * @param fallback whether to read and send the bytes without zero-copy when the channel cannot transfer
+     * @return how many bytes were sent; fewer than {@code count} only if the file ends first
      * @throws IllegalArgumentException a negative offset, a count of 0 or less, a blocking, closed or
      *     unconnected socket, a closed file or one not open for reading
      * @throws SendfileNotAvailableException {@code fallback} is false and the file channel cannot
@@ -190,12 +315,32 @@ abstract sealed class EventLoopIo permits EventLoop {
      * {@code protocolFactory} made, after {@link Protocol#connectionMade}: asyncio's {@code
      * create_connection}. Suspends the calling task. A host name is resolved off the loop; each of its
      * addresses is tried in turn, or raced with {@link ConnectOptions#happyEyeballsDelay(double)}.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the connection
+     * @param host a host name or an address literal
+     * @param port the TCP port, 0 to 65535
+     * @return the connected transport and the protocol it feeds
+     * @throws IOException every address failed to connect (differing errors are combined into one
+     *     {@link java.net.ConnectException} with the others suppressed, as asyncio), or the name did not resolve
      */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
         return Networking.createConnection(self(), protocolFactory, host, port, ConnectOptions.DEFAULT);
     }
 
-    /** As {@link #createConnection(Supplier, String, int)}, with TLS, a local address or happy eyeballs. */
+    /**
+     * As {@link #createConnection(Supplier, String, int)}, with TLS, a local address or happy eyeballs.
+     * With {@link ConnectOptions#ssl()} this returns once the TLS handshake is done.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the connection
+     * @param host a host name or an address literal
+     * @param port the TCP port, 0 to 65535
+     * @param options TLS, timeouts, local address and address racing; {@link ConnectOptions#DEFAULT} for none
+     * @return the connected transport and the protocol it feeds
+     * @throws IOException every address failed to connect, the name did not resolve, or the TLS
+     *     handshake failed or timed out
+     */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, String host, int port,
             ConnectOptions options) throws IOException {
         return Networking.createConnection(self(), protocolFactory, host, port, options);
@@ -205,35 +350,100 @@ abstract sealed class EventLoopIo permits EventLoop {
      * Listens on {@code host}:{@code port} (null or "" for every interface, port 0 for any free port)
      * and serves each connection with a new protocol from {@code protocolFactory}: asyncio's {@code
      * create_server}. Suspends the calling task.
+     *
+     * @param protocolFactory called on the loop for each accepted connection's protocol
+     * @param host the host or address to listen on; null or "" for every interface
+     * @param port the TCP port, 0 for a free one (see {@link Server#port()})
+     * @return the server, already accepting connections
+     * @throws IOException binding failed (the port is in use, the address is not local)
      */
     public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) throws IOException {
         return Networking.createServer(self(), protocolFactory, host == null ? null : List.of(host), port, ServerOptions.DEFAULT);
     }
 
-    /** As {@link #createServer(Supplier, String, int)}, with a backlog, reuse flags or TLS. */
+    /**
+     * As {@link #createServer(Supplier, String, int)}, with a backlog, reuse flags or TLS.
+     *
+     * @param protocolFactory called on the loop for each accepted connection's protocol
+     * @param host the host or address to listen on; null or "" for every interface
+     * @param port the TCP port, 0 for a free one (see {@link Server#port()})
+     * @param options backlog, reuse flags, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @return the server, accepting connections unless {@link ServerOptions#startServing()} is false
+     * @throws IOException binding failed (the port is in use, the address is not local)
+     * @throws IllegalArgumentException if {@code reusePort} is asked for where the platform lacks it
+     */
     public Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port, ServerOptions options) throws IOException {
         return Networking.createServer(self(), protocolFactory, host == null ? null : List.of(host), port, options);
     }
 
-    /** As {@link #createServer(Supplier, String, int)}, listening on each address of each host. */
+    /**
+     * As {@link #createServer(Supplier, String, int)}, listening on each address of each host.
+     *
+     * @param protocolFactory called on the loop for each accepted connection's protocol
+     * @param hosts the hosts or addresses to listen on; null for every interface
+     * @param port the TCP port shared by every socket, 0 for a free one (see {@link Server#port()})
+     * @param options backlog, reuse flags, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @return one server for all the listening sockets
+     * @throws IOException binding one of the addresses failed; none is left listening
+     * @throws IllegalArgumentException if {@code reusePort} is asked for where the platform lacks it
+     */
     public Server createServer(Supplier<? extends Protocol> protocolFactory, List<String> hosts, int port, ServerOptions options) throws IOException {
         return Networking.createServer(self(), protocolFactory, hosts, port, options);
     }
 
-    /** As {@link #createConnection(Supplier, String, int)}, to a Unix domain socket. */
+    /**
+     * As {@link #createConnection(Supplier, String, int)}, to a Unix domain socket: asyncio's {@code
+     * create_unix_connection}.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the connection
+     * @param path the socket file to connect to
+     * @return the connected transport and the protocol it feeds
+     * @throws IOException the connection failed (no such socket, nobody listening)
+     */
     public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
         return Networking.createUnixConnection(self(), protocolFactory, path, ConnectOptions.DEFAULT);
     }
 
+    /**
+     * As {@link #createUnixConnection(Supplier, Path)}, with TLS: {@link ConnectOptions#ssl()} needs
+     * {@link ConnectOptions#serverHostname()} here, as there is no host name to check the certificate
+     * against.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the connection
+     * @param path the socket file to connect to
+     * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
+     * @return the connected transport and the protocol it feeds
+     * @throws IOException the connection or the TLS handshake failed
+     * @throws IllegalArgumentException if TLS is asked for without a server host name
+     */
     public <P extends Protocol> TransportPair<P> createUnixConnection(Supplier<P> protocolFactory, Path path, ConnectOptions options) throws IOException {
         return Networking.createUnixConnection(self(), protocolFactory, path, options);
     }
 
-    /** As {@link #createServer(Supplier, String, int)}, on a Unix domain socket (a stale socket file is replaced). */
+    /**
+     * As {@link #createServer(Supplier, String, int)}, on a Unix domain socket (a stale socket file is
+     * replaced): asyncio's {@code create_unix_server}.
+     *
+     * @param protocolFactory called on the loop for each accepted connection's protocol
+     * @param path the socket file to create
+     * @return the server, already accepting connections
+     * @throws IOException binding failed, or {@code path} exists and is not a socket
+     */
     public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path) throws IOException {
         return Networking.createUnixServer(self(), protocolFactory, path, ServerOptions.DEFAULT);
     }
 
+    /**
+     * As {@link #createUnixServer(Supplier, Path)}, with a backlog, TLS or a deferred start.
+     *
+     * @param protocolFactory called on the loop for each accepted connection's protocol
+     * @param path the socket file to create
+     * @param options backlog, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @return the server, accepting connections unless {@link ServerOptions#startServing()} is false
+     * @throws IOException binding failed, or {@code path} exists and is not a socket
+     */
     public Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options) throws IOException {
         return Networking.createUnixServer(self(), protocolFactory, path, options);
     }
@@ -242,13 +452,33 @@ abstract sealed class EventLoopIo permits EventLoop {
      * Opens a UDP endpoint bound to {@code localAddr} and/or connected to {@code remoteAddr} (either
      * may be null, not both): asyncio's {@code create_datagram_endpoint}. Suspends the calling task;
      * unresolved host names are looked up off the loop.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the endpoint's protocol
+     * @param localAddr the address to bind, or null for an ephemeral one
+     * @param remoteAddr the only peer to talk to (then {@code sendto} needs no address), or null
+     * @return the endpoint's transport and the protocol it feeds
+     * @throws IOException binding or connecting the channel failed, or a name did not resolve
+     * @throws IllegalArgumentException if both addresses are null, or one is not an {@link java.net.InetSocketAddress}
      */
     public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
             SocketAddress remoteAddr) throws IOException {
         return Datagrams.createDatagramEndpoint(self(), protocolFactory, localAddr, remoteAddr, DatagramOptions.DEFAULT);
     }
 
-    /** As {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)}, with port reuse or broadcast. */
+    /**
+     * As {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)}, with port reuse or broadcast.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the endpoint's protocol
+     * @param localAddr the address to bind, or null for an ephemeral one
+     * @param remoteAddr the only peer to talk to (then {@code sendto} needs no address), or null
+     * @param options port reuse and broadcast; {@link DatagramOptions#DEFAULT} for neither
+     * @return the endpoint's transport and the protocol it feeds
+     * @throws IOException binding or connecting the channel failed, or a name did not resolve
+     * @throws IllegalArgumentException if both addresses are null, or {@code reusePort} is asked for
+     *     where the platform lacks it
+     */
     public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, SocketAddress localAddr,
             SocketAddress remoteAddr, DatagramOptions options) throws IOException {
         return Datagrams.createDatagramEndpoint(self(), protocolFactory, localAddr, remoteAddr, options);
@@ -258,6 +488,19 @@ abstract sealed class EventLoopIo permits EventLoop {
      * Upgrades an open connection to TLS and returns the new transport once the handshake is done:
      * asyncio's {@code start_tls}. {@code protocol} (already connected) receives plaintext from then
      * on; {@code serverHostname} (client side) is sent in SNI and checked against the certificate.
+     * The old transport must not be used afterwards.
+     *
+     * @param transport a plain socket transport made by this loop, not closing
+     * @param protocol the connection's protocol, which keeps receiving (now decrypted) data
+     * @param context the TLS context
+     * @param serverSide true to act as the TLS server, false as the client
+     * @param serverHostname the name to send and verify (client side), or null to skip both
+     * @param sslHandshakeTimeout seconds the handshake may take, finite and more than 0 (asyncio: 60)
+     * @return the TLS transport now bound to {@code protocol}
+     * @throws IOException the handshake failed or timed out; the connection is closed
+     * @throws IllegalArgumentException if the transport is not one of this loop's plain socket
+     *     transports, or the timeout is not a positive finite number
+     * @throws IllegalStateException if the transport is closing
      */
     public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
             String serverHostname, double sslHandshakeTimeout) throws IOException {
@@ -267,17 +510,40 @@ abstract sealed class EventLoopIo permits EventLoop {
     /**
      * Sends all of {@code file} (from offset 0, as asyncio) on {@code transport}; see {@link
      * #sendfile(Transport, FileChannel, long, long, boolean)}.
+     *
+     * @param transport an open transport
+     * @param file a file open for reading
+     * @return how many bytes were sent: the file's size, unless it shrank meanwhile
+     * @throws IOException the connection failed or was closed before the file was sent
      */
     public long sendfile(Transport transport, FileChannel file) throws IOException {
         return sendfile(transport, file, 0, Long.MAX_VALUE, true);
     }
 
-    /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, from {@code offset} to the end of the file. */
+    /**
+     * As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, from {@code offset} to the end
+     * of the file.
+     *
+     * @param transport an open transport
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @return how many bytes were sent
+     * @throws IOException the connection failed or was closed before the file was sent
+     */
     public long sendfile(Transport transport, FileChannel file, long offset) throws IOException {
         return sendfile(transport, file, offset, Long.MAX_VALUE, true);
     }
 
-    /** As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, with the fallback allowed. */
+    /**
+     * As {@link #sendfile(Transport, FileChannel, long, long, boolean)}, with the fallback allowed.
+     *
+     * @param transport an open transport
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @param count the most bytes to send, more than 0 ({@code Long.MAX_VALUE}: to the end of the file)
+     * @return how many bytes were sent; fewer than {@code count} only if the file ends first
+     * @throws IOException the connection failed or was closed before the file was sent
+     */
     public long sendfile(Transport transport, FileChannel file, long offset, long count) throws IOException {
         return sendfile(transport, file, offset, count, true);
     }
@@ -296,6 +562,12 @@ abstract sealed class EventLoopIo permits EventLoop {
      * throws; an I/O error of the zero-copy send also closes the transport, as a failed write does.
      * Cancelled, the transport stays usable, and the file's position tells what went out.
      *
+     * @param transport an open transport
+     * @param file a file open for reading
+     * @param offset where in the file to start, 0 or more
+     * @param count the most bytes to send, more than 0 ({@code Long.MAX_VALUE}: to the end of the file)
+     * @param fallback whether to read and write the bytes when the transport cannot send the file natively
+     * @return how many bytes were sent; fewer than {@code count} only if the file ends first
      * @throws IllegalStateException the transport is closing, or a sendfile is already in progress on it
      * @throws SendfileNotAvailableException {@code fallback} is false and the transport cannot send
      *     natively (nothing was sent)
@@ -305,5 +577,58 @@ abstract sealed class EventLoopIo permits EventLoop {
         checkClosed();
         checkThread("sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
+    }
+
+    // ---- signals ----
+
+    /**
+     * Runs {@code callback} on this loop each time the process receives signal {@code name}:
+     * asyncio's {@code add_signal_handler} (Unix). Names are given with or without {@code SIG}
+     * ({@code "TERM"} and {@code "SIGTERM"} are one signal). Each loop holds at most one handler per
+     * signal (the last set wins); every loop holding one for a signal runs its own when it arrives.
+     * The first handler for a signal replaces the JVM's (for TERM, HUP and INT: running the shutdown
+     * hooks and exiting), which comes back when no loop holds one any more; a loop's handlers are
+     * removed when it closes. A SIGINT handler also turns off {@link Runner}'s Ctrl-C cancellation
+     * while this loop holds it.
+     *
+     * <p>Signals arrive on a JVM thread; the callback is posted with {@link EventLoop#callSoonThreadsafe},
+     * so it runs on the loop thread in a later iteration, once per signal the JVM saw (the OS merges
+     * signals sent faster than they are taken). A signal the JVM was started with ignored ({@code nohup}
+     * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so.
+     *
+     * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
+     * JFR's sampler, BUS reports faults on mapped files): handle those only knowing that.
+     *
+     * @throws IllegalArgumentException an unknown name, or a signal no program may handle in a JVM:
+     *     KILL, STOP, QUIT, and those HotSpot keeps for itself, which {@code sun.misc.Signal.handle}
+     *     refuses (SEGV, ILL, FPE; HUP, INT and TERM under {@code -Xrs}); the message names the signal and why
+     * @throws IllegalStateException the loop is closed, or the JDK module {@code jdk.unsupported} is absent
+     */
+    public void addSignalHandler(String name, Runnable callback) {
+        String sig = SignalNames.canonical(name);
+        Objects.requireNonNull(callback, "callback is null: pass the Runnable to run when SIG" + sig + " arrives");
+        checkClosed();
+        checkThread("addSignalHandler");
+        EventLoop loop = self();
+        Signals.global().add(loop, sig, () -> loop.callSoonThreadsafe(callback));
+    }
+
+    /**
+     * Removes this loop's handler of signal {@code name} ({@code "TERM"} or {@code "SIGTERM"}) and
+     * returns whether there was one: asyncio's {@code remove_signal_handler}. When no loop holds a
+     * handler for the signal any more, the JVM's own comes back. A closed loop holds none.
+     *
+     * @throws IllegalArgumentException an unknown name
+     */
+    public boolean removeSignalHandler(String name) {
+        String sig = SignalNames.canonical(name);
+        if (isClosed()) return false;
+        checkThread("removeSignalHandler");
+        return Signals.global().remove(this, sig);
+    }
+
+    /** Removes every signal handler of this loop; called as it closes. */
+    final void removeSignalHandlers() {
+        Signals.global().removeAll(this);
     }
 }

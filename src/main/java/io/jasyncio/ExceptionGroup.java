@@ -10,8 +10,17 @@ import java.util.List;
 public class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The grouped exceptions, at least one, in the order raised; unmodifiable. */
     private final List<Throwable> exceptions;
 
+    /**
+     * Groups {@code exceptions}; the message gets the count appended, as Python's does, the first is
+     * the cause and the others are suppressed exceptions, so a stack trace shows them all.
+     *
+     * @param message what failed, e.g. "unhandled errors in a TaskGroup"
+     * @param exceptions the exceptions, at least one, in the order they were raised (copied)
+     * @throws IllegalArgumentException if {@code exceptions} is empty
+     */
     public ExceptionGroup(String message, List<? extends Throwable> exceptions) {
         super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? "" : "s") + ")",
                 exceptions.isEmpty() ? null : exceptions.get(0));
@@ -20,7 +29,11 @@ public class ExceptionGroup extends RuntimeException {
         for (Throwable t : this.exceptions.subList(1, this.exceptions.size())) addSuppressed(t);
     }
 
-    /** The exceptions, in the order they were raised. */
+    /**
+     * The exceptions, in the order they were raised.
+     *
+     * @return an unmodifiable list of at least one exception
+     */
     public List<Throwable> exceptions() {
         return exceptions;
     }

@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  * {@link #result()} and {@link #await()} throw the stored exception object itself, so they declare
  * {@code throws Exception}. A failed future whose exception was never retrieved is reported to the
  * loop's exception handler when it is garbage-collected.
+ *
+ * @param <T> the type of the result ({@code Void} for a future that only signals completion)
  */
 public class Future<T> {
     static final byte PENDING = 0, CANCELLED = 1, FINISHED = 2;
@@ -61,8 +63,11 @@ public class Future<T> {
     // ---- asyncio's Future API, in CPython's order ----
 
     /**
-     * The result: the value, or the stored exception thrown as it is.
+     * The result: the value, or the stored exception thrown as it is. Calling it counts as retrieving
+     * the exception, so a failure seen here is not reported when the future is collected.
      *
+     * @return the value given to {@link #setResult}
+     * @throws Exception the exception given to {@link #setException}, the same object
      * @throws CancelledError if cancelled
      * @throws InvalidStateException if not done yet
      */
@@ -77,8 +82,10 @@ public class Future<T> {
     }
 
     /**
-     * The stored exception, or null if it finished with a value.
+     * The stored exception, or null if it finished with a value. Calling it counts as retrieving the
+     * exception, so it is not reported when the future is collected.
      *
+     * @return the exception given to {@link #setException}, or null
      * @throws CancelledError if cancelled
      * @throws InvalidStateException if not done yet
      */
@@ -91,14 +98,25 @@ public class Future<T> {
         throw new InvalidStateException("Exception is not set: " + this + " is still pending; await() it first");
     }
 
-    /** Adds a callback to run, via {@code callSoon}, with this future once it is done. */
+    /**
+     * Adds a callback to run, via {@code callSoon}, with this future once it is done: asyncio's {@code
+     * add_done_callback}. Added to a done future, it is scheduled at once; it never runs inline.
+     *
+     * @param fn called on the loop thread with this future, in the context current now
+     */
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
         loop.checkThread("addDoneCallback");
         addCallback(new DoneCallback<>(this, fn, Context.current()));
     }
 
-    /** Removes every registration of {@code fn}; returns how many were removed. */
+    /**
+     * Removes every registration of {@code fn} (compared with {@code equals}) that has not been
+     * scheduled yet: asyncio's {@code remove_done_callback}.
+     *
+     * @param fn the callback given to {@link #addDoneCallback}
+     * @return how many registrations were removed
+     */
     public int removeDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass the Consumer given to addDoneCallback");
         int removed = 0;
@@ -113,12 +131,21 @@ public class Future<T> {
         return removed;
     }
 
-    /** Cancels it unless done, scheduling the callbacks; returns whether it was cancelled now. */
+    /**
+     * Cancels it unless done, scheduling the callbacks: asyncio's {@code cancel()}.
+     *
+     * @return true if it was pending and is cancelled now; false if it was already done
+     */
     public boolean cancel() {
         return cancel(null);
     }
 
-    /** As {@link #cancel()}, with a message that the {@link CancelledError} will carry. */
+    /**
+     * As {@link #cancel()}, with a message that the {@link CancelledError} will carry.
+     *
+     * @param msg the cancellation's message, or null for none
+     * @return true if it was pending and is cancelled now; false if it was already done
+     */
     public boolean cancel(String msg) {
         loop.checkThread("cancel");
         if (state != PENDING) return false;
@@ -126,22 +153,43 @@ public class Future<T> {
         return true;
     }
 
+    /**
+     * Whether it was cancelled: asyncio's {@code cancelled()}.
+     *
+     * @return true once {@link #cancel()} succeeded (a cancelled future is also done)
+     */
     public boolean isCancelled() {
         return state == CANCELLED;
     }
 
+    /**
+     * Whether it is done: finished with a value or an exception, or cancelled.
+     *
+     * @return false only while pending
+     */
     public boolean isDone() {
         return state != PENDING;
     }
 
-    /** Marks it finished with {@code value} and schedules the callbacks. */
+    /**
+     * Marks it finished with {@code value} and schedules the callbacks; tasks awaiting it resume.
+     *
+     * @param value the result, null allowed
+     * @throws InvalidStateException if it is already done
+     */
     public void setResult(T value) {
         loop.checkThread("setResult");
         if (state != PENDING) throw invalidState("setResult");
         finishResult(value);
     }
 
-    /** Marks it finished with {@code exception} and schedules the callbacks. */
+    /**
+     * Marks it finished with {@code exception} and schedules the callbacks; {@link #await()} and
+     * {@link #result()} will throw that same object.
+     *
+     * @param exception why the operation failed
+     * @throws InvalidStateException if it is already done
+     */
     public void setException(Throwable exception) {
         Objects.requireNonNull(exception, "exception is null: pass the Throwable the future failed with");
         loop.checkThread("setException");
@@ -149,7 +197,11 @@ public class Future<T> {
         finishException(exception);
     }
 
-    /** The loop this future belongs to. */
+    /**
+     * The loop this future belongs to: asyncio's {@code get_loop()}.
+     *
+     * @return the loop whose thread runs its callbacks and whose tasks may await it
+     */
     public EventLoop getLoop() {
         return loop;
     }
@@ -162,6 +214,8 @@ public class Future<T> {
      * <p>Cancellation: if the task is cancelled while suspended here, this future is cancelled too
      * (unless it is shielded) and {@link CancelledError} is thrown here.
      *
+     * @return the future's result
+     * @throws Exception the future's exception, the same object
      * @throws IllegalStateException outside a task, or for a future of another loop
      */
     public final T await() throws Exception {
@@ -172,6 +226,8 @@ public class Future<T> {
     /**
      * A {@link CompletableFuture} completed with this future's outcome, which any thread may wait on;
      * cancelling it cancels this future (via the loop, thread-safely). Call on the loop thread.
+     *
+     * @return a new CompletableFuture, completed on the loop thread once this future is done
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>() {

@@ -30,6 +30,11 @@ public class Handle extends Callback {
         cancelled = true;
     }
 
+    /**
+     * Whether {@link #cancel()} was called: asyncio's {@code cancelled()}.
+     *
+     * @return true once cancelled, even if the callback had already run
+     */
     public boolean isCancelled() {
         return cancelled;
     }

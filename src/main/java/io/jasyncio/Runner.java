@@ -34,18 +34,43 @@ public final class Runner implements AutoCloseable {
         this(false);
     }
 
-    /** A runner of a new default loop, in debug mode if {@code debug}. */
+    /**
+     * A runner of a new default loop, in debug mode if {@code debug}.
+     *
+     * @param debug true to turn the loop's debug mode on (see {@link EventLoop#setDebug})
+     */
     public Runner(boolean debug) {
         this(debug, Asyncio::newEventLoop);
     }
 
-    /** A runner of the loop {@code loopFactory} makes (e.g. a virtual-time loop for tests). */
+    /**
+     * A runner of the loop {@code loopFactory} makes (e.g. a virtual-time loop for tests).
+     *
+     * @param debug true to turn the loop's debug mode on (see {@link EventLoop#setDebug})
+     * @param loopFactory called once, on first use, for the loop; the runner closes that loop
+     */
     public Runner(boolean debug, Supplier<EventLoop> loopFactory) {
         this.debug = debug;
         this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory is null: pass e.g. Asyncio::newEventLoop");
     }
 
-    /** Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome. */
+    /**
+     * Runs {@code coro} as a task on the runner's loop until it is done; returns or throws its outcome.
+     * Each run starts in the context (the {@link ContextVar} values) the previous run left, as
+     * asyncio's {@code Runner.run}.
+     *
+     * <p>On the JVM's main thread, Ctrl-C (SIGINT) cancels the task, lets it unwind, and then throws
+     * {@link KeyboardInterrupt}; a second Ctrl-C meanwhile exits the JVM with status 130 (its shutdown
+     * hooks run). Not while a loop holds a SIGINT handler of its own ({@link EventLoop#addSignalHandler}),
+     * nor when the JVM was started with SIGINT ignored. The JVM's SIGINT handler is back when this returns.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     * @throws KeyboardInterrupt Ctrl-C cancelled the task, and it unwound
+     */
     public <T> T run(Coroutine<T> coro) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (EventLoop.RUNNING.get() != null) {
@@ -53,19 +78,35 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = lazyInit();
         Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        MainInterrupt ctrlC = MainInterrupt.install(l, task);
         try {
             return l.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) throw new KeyboardInterrupt();
+            throw e;
         } finally {
             context = task.context;
+            if (ctrlC != null) ctrlC.close();
         }
     }
 
-    /** As {@link #run(Coroutine)} for a coroutine without a value. */
+    /**
+     * As {@link #run(Coroutine)} for a coroutine without a value.
+     *
+     * @param coro the task's body
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     */
     public void run(AsyncRunnable coro) throws Exception {
         run(Asyncio.asCoroutine(coro));
     }
 
-    /** The runner's loop, made on first use. */
+    /**
+     * The runner's loop, made on first use (and then set as this thread's loop).
+     *
+     * @return the loop {@link #run} uses
+     * @throws IllegalStateException if the runner is closed
+     */
     public EventLoop getLoop() {
         return lazyInit();
     }

@@ -12,10 +12,21 @@ package io.jasyncio;
 public class SendfileNotAvailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A zero-copy send that cannot happen.
+     *
+     * @param message why (which transport or file channel), and that {@code fallback=true} sends anyway
+     */
     public SendfileNotAvailableException(String message) {
         super(message);
     }
 
+    /**
+     * A zero-copy send that cannot happen, because of {@code cause}.
+     *
+     * @param message why, and that {@code fallback=true} sends anyway
+     * @param cause what refused the transfer, e.g. the file channel's {@code UnsupportedOperationException}
+     */
     public SendfileNotAvailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -36,6 +36,8 @@ import java.util.Objects;
  * future's callback, or the ready-queue entry of a bare yield), so a task is never stepped twice.
  * A task that is destroyed while suspended (its loop closed) is unwound by throwing the private
  * {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
+ *
+ * @param <T> the type of the coroutine's result ({@code Void} for an {@link AsyncRunnable})
  */
 public class Task<T> extends Future<T> {
     /**
@@ -79,7 +81,13 @@ public class Task<T> extends Future<T> {
     /**
      * Creates a task of {@code loop} running {@code coro} and schedules its first step for the next
      * iteration; for custom {@link TaskFactory task factories}. Other code uses
-     * {@link EventLoop#createTask} or {@link Asyncio#createTask}.
+     * {@link EventLoop#createTask} or {@link Asyncio#createTask}. The task runs in the context (the
+     * {@link ContextVar} values) current when it is created.
+     *
+     * @param loop the loop the task runs on; it must not be closed
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @throws IllegalStateException if the loop is closed
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name) {
         this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current(), false);
@@ -100,16 +108,31 @@ public class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The task's name: asyncio's {@code get_name()}.
+     *
+     * @return the name given at creation or by {@link #setName}, else "Task-N", N numbering the unnamed
+     *     tasks of this JVM in creation order
+     */
     public String getName() {
         if (name == null) name = "Task-" + number;
         return name;
     }
 
+    /**
+     * Renames the task (shown by {@code toString()} and in error reports): asyncio's {@code set_name()}.
+     *
+     * @param name the new name
+     */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name is null: give the task a name");
     }
 
-    /** The coroutine this task runs. */
+    /**
+     * The coroutine this task runs: asyncio's {@code get_coro()}.
+     *
+     * @return the coroutine given at creation, also once the task is done
+     */
     public Coroutine<T> getCoro() {
         return coro;
     }
@@ -129,7 +152,13 @@ public class Task<T> extends Future<T> {
         return true;
     }
 
-    /** How many cancellation requests are pending (not withdrawn with {@link #uncancel()}). */
+    /**
+     * How many cancellation requests are pending (not withdrawn with {@link #uncancel()}): Python
+     * 3.11's {@code cancelling()}. {@link TaskGroup} and {@link Asyncio#timeout} use it to tell their
+     * own cancellation from an outer one.
+     *
+     * @return the number of successful {@link #cancel} calls minus the {@code uncancel} calls
+     */
     public int cancelling() {
         return cancelRequests;
     }
@@ -137,6 +166,8 @@ public class Task<T> extends Future<T> {
     /**
      * Withdraws one cancellation request; returns how many remain. When none remain, a cancellation
      * not yet delivered is dropped too (as Python 3.13).
+     *
+     * @return the cancellation requests still pending, 0 or more
      */
     public int uncancel() {
         if (cancelRequests > 0) {

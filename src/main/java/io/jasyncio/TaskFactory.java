@@ -7,5 +7,14 @@ package io.jasyncio;
  */
 @FunctionalInterface
 public interface TaskFactory {
+    /**
+     * Makes the task for one {@link EventLoop#createTask} call, on the loop thread.
+     *
+     * @param loop the loop creating the task; the task must belong to it
+     * @param coro the task's body
+     * @param name the name asked for, or null for the default "Task-N"
+     * @return a new task of {@code loop} running {@code coro}; anything else makes {@code createTask}
+     *     throw {@link IllegalStateException}
+     */
     Task<?> createTask(EventLoop loop, Coroutine<?> coro, String name);
 }

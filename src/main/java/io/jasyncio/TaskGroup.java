@@ -29,6 +29,13 @@ public final class TaskGroup {
     /** The block of an {@code async with TaskGroup()}: it receives the group. */
     @FunctionalInterface
     public interface Body {
+        /**
+         * The block's code, run in the enclosing task.
+         *
+         * @param tg the group: start its tasks with {@link TaskGroup#createTask}
+         * @throws Exception anything: it cancels the group's tasks, and joins their failures in the
+         *     {@link ExceptionGroup} (a {@link CancelledError} propagates as it is)
+         */
         void run(TaskGroup tg) throws Exception;
     }
 
@@ -43,12 +50,28 @@ public final class TaskGroup {
     TaskGroup() {
     }
 
-    /** Starts {@code coro} as a task of the group. @throws IllegalStateException if the group is done or shutting down */
+    /**
+     * Starts {@code coro} as a task of the group, on the next iteration of the loop; the group waits
+     * for it, and its failure cancels the group.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @return the new task
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null);
     }
 
-    /** As {@link #createTask(Coroutine)}, with a name. */
+    /**
+     * As {@link #createTask(Coroutine)}, with a name.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
@@ -64,12 +87,25 @@ public final class TaskGroup {
         return task;
     }
 
-    /** Starts {@code coro} as a task of the group. */
+    /**
+     * Starts {@code coro}, which returns nothing, as a task of the group.
+     *
+     * @param coro the task's body
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
     public Task<Void> createTask(AsyncRunnable coro) {
         return createTask(Asyncio.asCoroutine(coro), null);
     }
 
-    /** As {@link #createTask(AsyncRunnable)}, with a name. */
+    /**
+     * As {@link #createTask(AsyncRunnable)}, with a name.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
     public Task<Void> createTask(AsyncRunnable coro, String name) {
         return createTask(Asyncio.asCoroutine(coro), name);
     }

@@ -9,10 +9,21 @@ package io.jasyncio;
 public class TimeoutException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A timeout with nothing interrupted (e.g. {@code asCompleted}'s futures not done in time).
+     *
+     * @param message what timed out, and after how long
+     */
     public TimeoutException(String message) {
         super(message);
     }
 
+    /**
+     * A timeout that interrupted work.
+     *
+     * @param message what timed out, and after how long
+     * @param cause the {@link CancelledError} the timeout delivered to the work
+     */
     public TimeoutException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -15,7 +15,11 @@ public final class TimerHandle extends Handle {
         this.when = when;
     }
 
-    /** The loop time ({@link EventLoop#time()}) at which the callback is due. */
+    /**
+     * The loop time ({@link EventLoop#time()}) at which the callback is due.
+     *
+     * @return the deadline in the loop's seconds, as given to {@code callAt} or computed by {@code callLater}
+     */
     public double when() {
         return when;
     }

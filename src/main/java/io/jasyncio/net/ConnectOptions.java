@@ -44,6 +44,19 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     /** No TLS, no local address, asyncio's timeouts, addresses tried one after the other. */
     public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 60.0, 30.0, null);
 
+    /**
+     * Checks the options; see the class description for each component.
+     *
+     * @param ssl the TLS context, or null for a plain connection
+     * @param serverHostname the name for SNI and certificate checks, or null for the host connected to
+     * @param sslHandshakeTimeout seconds for the TLS handshake, finite and more than 0
+     * @param sslShutdownTimeout seconds to wait for the peer's close_notify, finite and more than 0
+     * @param localAddr the local address to bind before connecting, or null
+     * @param happyEyeballsDelay seconds between racing attempts, 0 or more, or null to try addresses in turn
+     * @param interleave addresses of the first family before the families alternate, 1 or more, or null
+     * @throws IllegalArgumentException if a timeout is not a positive finite number, the delay is
+     *     negative, NaN or infinite, or {@code interleave} is less than 1
+     */
     public ConnectOptions {
         checkTimeout(sslHandshakeTimeout, "sslHandshakeTimeout");
         checkTimeout(sslShutdownTimeout, "sslShutdownTimeout");
@@ -51,29 +64,76 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
         if (interleave != null) checkInterleave(interleave);
     }
 
-    /** The options without happy eyeballs or interleaving (the form before they existed). */
+    /**
+     * The options without happy eyeballs or interleaving (the form before they existed).
+     *
+     * @param ssl the TLS context, or null for a plain connection
+     * @param serverHostname the name for SNI and certificate checks, or null for the host connected to
+     * @param sslHandshakeTimeout seconds for the TLS handshake, finite and more than 0 (asyncio: 60)
+     * @param sslShutdownTimeout seconds to wait for the peer's close_notify, finite and more than 0 (asyncio: 30)
+     * @param localAddr the local address to bind before connecting, or null
+     * @throws IllegalArgumentException if a timeout is not a positive finite number
+     */
     public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
             SocketAddress localAddr) {
         this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null);
     }
 
+    /**
+     * These options with TLS: asyncio's {@code ssl=}. The handshake completes before the connection
+     * is returned. Default: null, a plain connection.
+     *
+     * @param context the TLS context (e.g. {@code SSLContext.getDefault()}), or null for plain TCP
+     * @return a copy with {@code ssl} replaced
+     */
     public ConnectOptions ssl(SSLContext context) {
         return new ConnectOptions(context, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr,
                 happyEyeballsDelay, interleave);
     }
 
+    /**
+     * These options with the name sent in SNI and checked against the server's certificate:
+     * asyncio's {@code server_hostname}. Default: null, meaning the host connected to; required for
+     * TLS over a Unix socket. Meaningful only with {@link #ssl(SSLContext)}.
+     *
+     * @param name the expected server name, or null for the host connected to
+     * @return a copy with {@code serverHostname} replaced
+     */
     public ConnectOptions serverHostname(String name) {
         return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
     }
 
+    /**
+     * These options with another TLS handshake timeout: asyncio's {@code ssl_handshake_timeout}.
+     * Default: 60 seconds. A handshake that takes longer fails the connection.
+     *
+     * @param seconds a finite number of seconds, more than 0
+     * @return a copy with {@code sslHandshakeTimeout} replaced
+     * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
+     */
     public ConnectOptions sslHandshakeTimeout(double seconds) {
         return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
     }
 
+    /**
+     * These options with another TLS shutdown timeout: asyncio's {@code ssl_shutdown_timeout}, how
+     * long closing waits for the peer's close_notify before aborting. Default: 30 seconds.
+     *
+     * @param seconds a finite number of seconds, more than 0
+     * @return a copy with {@code sslShutdownTimeout} replaced
+     * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
+     */
     public ConnectOptions sslShutdownTimeout(double seconds) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay, interleave);
     }
 
+    /**
+     * These options with a local address to bind the socket to before connecting: asyncio's {@code
+     * local_addr}. Default: null, an address and port the OS picks.
+     *
+     * @param address the local address (port 0 for any port), or null
+     * @return a copy with {@code localAddr} replaced
+     */
     public ConnectOptions localAddr(SocketAddress address) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, address, happyEyeballsDelay,
                 interleave);
@@ -82,8 +142,10 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     /**
      * Races the resolved addresses, starting the next one after {@code seconds} or as soon as the one
      * before it fails: asyncio's {@code happy_eyeballs_delay} (see the class notes). 0 starts them all
-     * at once; RFC 8305 recommends 0.25.
+     * at once; RFC 8305 recommends 0.25. Default: unset, the addresses tried one after the other.
      *
+     * @param seconds the stagger between attempts, finite and 0 or more
+     * @return a copy with {@code happyEyeballsDelay} set
      * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
      */
     public ConnectOptions happyEyeballsDelay(double seconds) {
@@ -94,8 +156,10 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     /**
      * Reorders the resolved addresses so that after the first {@code count} of the first family the
      * families alternate: asyncio's {@code interleave} (see the class notes). Applies with or without
-     * happy eyeballs.
+     * happy eyeballs. Default: unset, which means 1 with happy eyeballs and the resolver's order without.
      *
+     * @param count how many addresses of the first family come first, 1 or more
+     * @return a copy with {@code interleave} set
      * @throws IllegalArgumentException if {@code count} is less than 1
      */
     public ConnectOptions interleave(int count) {

@@ -8,23 +8,44 @@ import java.net.SocketAddress;
  */
 public interface DatagramTransport {
 
-    /** As {@link Transport#getExtraInfo(String)}: {@code "peername"}, {@code "sockname"}, {@code "socket"}. */
+    /**
+     * Information about the endpoint, as {@link Transport#getExtraInfo(String)}.
+     *
+     * @param name {@code "peername"} (the connected peer, or null), {@code "sockname"} (the bound
+     *     address) or {@code "socket"} (the {@link java.nio.channels.DatagramChannel})
+     * @return the value, or null if there is none by that name
+     */
     default Object getExtraInfo(String name) {
         return getExtraInfo(name, null);
     }
 
+    /**
+     * As {@link #getExtraInfo(String)}, with the value to return when there is none.
+     *
+     * @param name the key, e.g. {@code "sockname"}
+     * @param defaultValue returned when the endpoint has no information by that name
+     * @return the value, or {@code defaultValue}
+     */
     Object getExtraInfo(String name, Object defaultValue);
 
     /**
      * Sends one datagram to {@code addr}, or to the connected peer if {@code addr} is null;
      * buffered if the socket cannot take it now.
      *
+     * @param data the whole datagram; copied if it must be buffered
+     * @param addr where to send it, or null for the connected peer
      * @throws IllegalArgumentException if the endpoint is connected and {@code addr} is another
-     *     address, or it is not connected and {@code addr} is null
+     *     address, or it is not connected and {@code addr} is null or not a resolved
+     *     {@link java.net.InetSocketAddress}
      */
     void sendto(byte[] data, SocketAddress addr);
 
-    /** Sends one datagram to the connected peer. */
+    /**
+     * Sends one datagram to the connected peer.
+     *
+     * @param data the whole datagram
+     * @throws IllegalArgumentException if the endpoint is not connected
+     */
     default void sendto(byte[] data) {
         sendto(data, null);
     }
@@ -35,8 +56,17 @@ public interface DatagramTransport {
     /** Closes at once, dropping buffered datagrams. */
     void abort();
 
+    /**
+     * Whether {@link #close()} or {@link #abort()} was called, or an error closed the endpoint.
+     *
+     * @return true once closing has begun
+     */
     boolean isClosing();
 
-    /** How many bytes of datagrams are buffered. */
+    /**
+     * How many bytes of datagrams are buffered, waiting for the socket to take them.
+     *
+     * @return the total size of the unsent datagrams
+     */
     int getWriteBufferSize();
 }

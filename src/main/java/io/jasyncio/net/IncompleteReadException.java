@@ -10,10 +10,14 @@ import java.io.UncheckedIOException;
 public final class IncompleteReadException extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
 
+    /** The bytes read before the end of the stream; never handed out, only copies. */
     private final byte[] partial;
+    /** How many bytes were expected, or -1. */
     private final int expected;
 
     /**
+     * A read that the end of the stream cut short.
+     *
      * @param partial the bytes read before the end of the stream
      * @param expected how many bytes were expected, or -1 if that is not known (a separator was)
      */
@@ -23,12 +27,20 @@ public final class IncompleteReadException extends UncheckedIOException {
         this.expected = expected;
     }
 
-    /** The bytes read before the stream ended (a copy). */
+    /**
+     * The bytes read before the stream ended: asyncio's {@code partial}.
+     *
+     * @return a copy, maybe empty
+     */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** How many bytes were expected, or -1 for a read up to a separator. */
+    /**
+     * How many bytes were expected: asyncio's {@code expected} ({@code None} there is -1 here).
+     *
+     * @return the count a {@code readExactly} asked for, or -1 for a read up to a separator
+     */
     public int expected() {
         return expected;
     }

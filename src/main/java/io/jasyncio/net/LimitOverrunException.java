@@ -11,14 +11,25 @@ package io.jasyncio.net;
 public final class LimitOverrunException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** How many bytes were examined. */
     private final int consumed;
 
+    /**
+     * A separator search that passed the reader's limit.
+     *
+     * @param message whether the separator was found (beyond the limit) or not
+     * @param consumed how many bytes were examined: where the separator starts, or how far the search went
+     */
     public LimitOverrunException(String message, int consumed) {
         super(message);
         this.consumed = consumed;
     }
 
-    /** How many bytes were looked at before giving up. */
+    /**
+     * How many bytes were looked at before giving up: asyncio's {@code consumed}.
+     *
+     * @return the bytes examined, more than the reader's limit
+     */
     public int consumed() {
         return consumed;
     }

@@ -12,17 +12,27 @@ package io.jasyncio.net;
  */
 public interface Protocol {
 
-    /** Called when the connection is made; keep {@code transport} to write and close. */
+    /**
+     * Called when the connection is made; keep {@code transport} to write and close.
+     *
+     * @param transport the connection's transport, ready to write
+     */
     default void connectionMade(Transport transport) {
     }
 
-    /** Called with bytes received; the array is the protocol's to keep. */
+    /**
+     * Called with bytes received; the array is the protocol's to keep.
+     *
+     * @param data at least one byte, in the order the peer sent them (chunking is arbitrary)
+     */
     default void dataReceived(byte[] data) {
     }
 
     /**
      * Called when the peer sends end-of-file (half-closes). Return {@code true} to keep the
      * connection open for writing (close it yourself later); {@code false}, the default, closes it.
+     *
+     * @return whether to keep the transport open (ignored on TLS connections, which cannot half-close)
      */
     default boolean eofReceived() {
         return false;
@@ -31,6 +41,8 @@ public interface Protocol {
     /**
      * Called once when the connection is closed or lost: {@code exc} is null for a regular close
      * or end-of-file, else the error (for example a {@link java.net.SocketException} on a reset).
+     *
+     * @param exc null for a regular close, else why the connection was lost
      */
     default void connectionLost(Exception exc) {
     }

@@ -22,6 +22,11 @@ import java.util.List;
  */
 public interface Server extends AutoCloseable {
 
+    /**
+     * The loop the server accepts on: asyncio's {@code get_loop()}.
+     *
+     * @return the loop that runs its protocols
+     */
     EventLoop getLoop();
 
     /**
@@ -48,17 +53,27 @@ public interface Server extends AutoCloseable {
      */
     void serveForever();
 
+    /**
+     * Whether the server is accepting connections: asyncio's {@code is_serving()}.
+     *
+     * @return true after {@link #startServing()} (or creation with serving on) and before {@link #close()}
+     */
     boolean isServing();
 
     /** Suspends until the server is closed and every connection it accepted has ended. */
     void waitClosed();
 
-    /** The listening sockets; empty once closed. */
+    /**
+     * The listening sockets: asyncio's {@code sockets}.
+     *
+     * @return the server's channels, one per address listened on; empty once closed
+     */
     List<ServerSocketChannel> sockets();
 
     /**
      * The port the (first) listening socket is bound to, as chosen by the system for port 0.
      *
+     * @return the TCP port
      * @throws IllegalStateException for a Unix domain socket server
      */
     int port();

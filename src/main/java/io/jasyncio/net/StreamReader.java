@@ -42,22 +42,39 @@ public final class StreamReader {
     /** The loop of the connection feeding it, or null (then reads wait on the running loop). */
     EventLoop loop;
 
+    /** A reader with asyncio's default limit, {@link #DEFAULT_LIMIT} (64 KiB). */
     public StreamReader() {
         this(DEFAULT_LIMIT);
     }
 
-    /** @throws IllegalArgumentException if {@code limit <= 0} */
+    /**
+     * A reader whose lines and separated chunks may be at most {@code limit} bytes (see the class notes).
+     *
+     * @param limit the longest line {@link #readLine()} and {@link #readUntil} accept, in bytes; the
+     *     buffer pauses the transport past twice that
+     * @throws IllegalArgumentException if {@code limit <= 0}
+     */
     public StreamReader(int limit) {
         if (limit <= 0) throw new IllegalArgumentException("Limit cannot be <= 0, got " + limit);
         this.limit = limit;
     }
 
-    /** The error the stream failed with, or null. */
+    /**
+     * The error the stream failed with, or null: asyncio's {@code exception()}.
+     *
+     * @return what {@link #setException} stored (the connection's error), or null
+     */
     public Exception exception() {
         return exception;
     }
 
-    /** Fails the stream: the waiting read, and every later one, throws {@code exc}. */
+    /**
+     * Fails the stream: the waiting read, and every later one, throws {@code exc}. The protocol calls
+     * it when the connection is lost with an error.
+     *
+     * @param exc the error reads will throw: as it is if it is an {@link IOException} or unchecked,
+     *     else wrapped in an {@code IOException}
+     */
     public void setException(Exception exc) {
         this.exception = Objects.requireNonNull(exc, "exception is null");
         Future<Void> w = waiter;
@@ -67,7 +84,12 @@ public final class StreamReader {
         }
     }
 
-    /** Connects the reader to the transport it pauses under back-pressure; once. */
+    /**
+     * Connects the reader to the transport it pauses under back-pressure; once.
+     *
+     * @param transport the connection's transport
+     * @throws IllegalStateException if a transport was set already
+     */
     public void setTransport(Transport transport) {
         if (this.transport != null) throw new IllegalStateException("Transport already set");
         this.transport = Objects.requireNonNull(transport, "transport is null");
@@ -79,7 +101,11 @@ public final class StreamReader {
         wakeupWaiter();
     }
 
-    /** Whether the stream has ended and every byte was read. */
+    /**
+     * Whether the stream has ended and every byte was read: asyncio's {@code at_eof()}.
+     *
+     * @return true once {@link #feedEof()} was called and the buffer is empty
+     */
     public boolean atEof() {
         return eof && head == tail;
     }
@@ -87,6 +113,7 @@ public final class StreamReader {
     /**
      * Appends received bytes and wakes the waiting read; pauses the transport when over twice the limit.
      *
+     * @param data the bytes received (copied); an empty array does nothing
      * @throws IllegalStateException after {@link #feedEof()}
      */
     public void feedData(byte[] data) {
@@ -123,6 +150,9 @@ public final class StreamReader {
      * Reads one line, up to and including {@code '\n'}; at the end of the stream, what is left
      * (maybe no newline, maybe empty).
      *
+     * @return the line with its {@code '\n'}; at the end of the stream the last bytes without one, or
+     *     an empty array once everything was read
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      * @throws LimitOverrunException if the line is longer than the limit; the line (if complete) or
      *     the whole buffer is discarded, as asyncio does
      */
@@ -140,8 +170,11 @@ public final class StreamReader {
     }
 
     /**
-     * Reads up to and including {@code separator}.
+     * Reads up to and including {@code separator}: asyncio's {@code readuntil}.
      *
+     * @param separator the bytes that end the chunk, at least one
+     * @return the chunk, ending with {@code separator}
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      * @throws IncompleteReadException if the stream ends first (the buffer goes into {@code partial()})
      * @throws LimitOverrunException if no separator is found within the limit; the data stays buffered
      * @throws IllegalArgumentException if the separator is empty
@@ -173,7 +206,13 @@ public final class StreamReader {
         return chunk;
     }
 
-    /** Reads until the end of the stream and returns everything. */
+    /**
+     * Reads until the end of the stream and returns everything: asyncio's {@code read()}. Memory grows
+     * with the stream: for a peer that may send without end, read in pieces.
+     *
+     * @return every byte up to the end of the stream, maybe none
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
+     */
     public byte[] read() throws IOException {
         throwIfFailed();
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
@@ -187,6 +226,10 @@ public final class StreamReader {
     /**
      * Reads at most {@code n} bytes as soon as any are available; empty at the end of the stream.
      * {@code n = -1} reads to the end, as {@link #read()}.
+     *
+     * @param n the most bytes to return; 0 returns an empty array at once, a negative number reads to the end
+     * @return between 1 and {@code n} bytes, or an empty array at the end of the stream
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      */
     public byte[] read(int n) throws IOException {
         throwIfFailed();
@@ -199,8 +242,11 @@ public final class StreamReader {
     }
 
     /**
-     * Reads exactly {@code n} bytes.
+     * Reads exactly {@code n} bytes: asyncio's {@code readexactly}.
      *
+     * @param n how many bytes to read, 0 or more
+     * @return exactly {@code n} bytes
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      * @throws IncompleteReadException if the stream ends first, with the bytes that came
      * @throws IllegalArgumentException if {@code n < 0}
      */

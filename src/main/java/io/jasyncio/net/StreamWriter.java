@@ -34,25 +34,49 @@ public final class StreamWriter {
         this.loop = loop;
     }
 
-    /** The transport underneath. */
+    /**
+     * The transport underneath: asyncio's {@code transport} attribute.
+     *
+     * @return the connection's transport (a new one after {@link #startTls})
+     */
     public Transport transport() {
         return transport;
     }
 
-    /** Writes without blocking; follow with {@link #drain()} to respect flow control. */
+    /**
+     * Writes without blocking; follow with {@link #drain()} to respect flow control.
+     *
+     * @param data the bytes to send; what the socket does not take at once is copied into the buffer
+     * @throws IllegalStateException after {@link #writeEof()}
+     */
     public void write(byte[] data) {
         transport.write(data);
     }
 
+    /**
+     * Writes each array of {@code data} in order, without blocking; follow with {@link #drain()}.
+     *
+     * @param data the chunks to send
+     * @throws IllegalStateException after {@link #writeEof()}
+     */
     public void writelines(Iterable<byte[]> data) {
         transport.writelines(data);
     }
 
-    /** Half-closes: sends end-of-file after what is buffered. */
+    /**
+     * Half-closes: sends end-of-file after what is buffered; the peer can still send.
+     *
+     * @throws UnsupportedOperationException where the transport cannot half-close (TLS; see {@link #canWriteEof()})
+     */
     public void writeEof() {
         transport.writeEof();
     }
 
+    /**
+     * Whether {@link #writeEof()} is supported.
+     *
+     * @return false on TLS connections, which cannot half-close
+     */
     public boolean canWriteEof() {
         return transport.canWriteEof();
     }
@@ -62,6 +86,11 @@ public final class StreamWriter {
         transport.close();
     }
 
+    /**
+     * Whether the connection is closing or closed (by {@link #close()}, the peer, or an error).
+     *
+     * @return true once closing has begun
+     */
     public boolean isClosing() {
         return transport.isClosing();
     }
@@ -82,10 +111,23 @@ public final class StreamWriter {
         if (protocol.closedError != null) throw StreamReader.rethrow(protocol.closedError);
     }
 
+    /**
+     * Information about the connection; see {@link Transport#getExtraInfo(String)}.
+     *
+     * @param name e.g. {@code "peername"}, {@code "sockname"}, {@code "socket"}, {@code "peercert"}
+     * @return the value, or null if there is none by that name
+     */
     public Object getExtraInfo(String name) {
         return transport.getExtraInfo(name);
     }
 
+    /**
+     * As {@link #getExtraInfo(String)}, with the value to return when there is none.
+     *
+     * @param name the key, e.g. {@code "peername"}
+     * @param defaultValue returned when the connection has no information by that name
+     * @return the value, or {@code defaultValue}
+     */
     public Object getExtraInfo(String name, Object defaultValue) {
         return transport.getExtraInfo(name, defaultValue);
     }
@@ -112,13 +154,25 @@ public final class StreamWriter {
 
     /**
      * Upgrades the connection to TLS in place, after draining: asyncio's {@code start_tls}. On a
-     * connection accepted by {@link Streams#startServer} this end acts as the TLS server.
+     * connection accepted by {@link Streams#startServer} this end acts as the TLS server. No server
+     * name is checked and the handshake may take 60 seconds.
+     *
+     * @param context the TLS context
+     * @throws IOException the handshake failed or timed out (the connection is closed), or draining failed
      */
     public void startTls(SSLContext context) throws IOException {
         startTls(context, null, 60.0);
     }
 
-    /** As {@link #startTls(SSLContext)}, with the server name to check (client side) and a handshake timeout in seconds. */
+    /**
+     * As {@link #startTls(SSLContext)}, with the server name to check (client side) and a handshake timeout.
+     *
+     * @param context the TLS context
+     * @param serverHostname the name sent in SNI and checked against the certificate, or null for none
+     * @param sslHandshakeTimeout seconds the handshake may take, finite and more than 0 (asyncio: 60)
+     * @throws IOException the handshake failed or timed out (the connection is closed), or draining failed
+     * @throws IllegalArgumentException if the timeout is not a positive finite number
+     */
     public void startTls(SSLContext context, String serverHostname, double sslHandshakeTimeout) throws IOException {
         Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
         drain();

@@ -30,7 +30,12 @@ public final class Streams {
     private Streams() {
     }
 
-    /** The two ends of an open connection, as {@code open_connection}'s {@code (reader, writer)}. */
+    /**
+     * The two ends of an open connection, as {@code open_connection}'s {@code (reader, writer)}.
+     *
+     * @param reader what the peer sends
+     * @param writer what to send to the peer
+     */
     public record Connection(StreamReader reader, StreamWriter writer) {
     }
 
@@ -41,20 +46,55 @@ public final class Streams {
      */
     @FunctionalInterface
     public interface ClientConnectedCallback {
+        /**
+         * Serves one client, in a task of its own.
+         *
+         * @param reader what the client sends
+         * @param writer what to send to the client; the connection is not closed when this returns
+         *     normally (close it, as in asyncio)
+         * @throws Exception anything: reported to the loop's exception handler, then the connection is closed
+         */
         void run(StreamReader reader, StreamWriter writer) throws Exception;
     }
 
-    /** Connects to {@code host}:{@code port}; see {@link EventLoop#createConnection}. */
+    /**
+     * Connects to {@code host}:{@code port}; see {@link EventLoop#createConnection}. The reader's limit
+     * is {@link StreamReader#DEFAULT_LIMIT}.
+     *
+     * @param host a host name or an address literal
+     * @param port the TCP port
+     * @return the connection's reader and writer
+     * @throws IOException every address failed to connect, or the name did not resolve
+     * @throws IllegalStateException if no loop runs on this thread
+     */
     public static Connection openConnection(String host, int port) throws IOException {
         return openConnection(host, port, ConnectOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #openConnection(String, int)}, with TLS, a local address or happy eyeballs ({@link ConnectOptions}). */
+    /**
+     * As {@link #openConnection(String, int)}, with TLS, a local address or happy eyeballs.
+     *
+     * @param host a host name or an address literal
+     * @param port the TCP port
+     * @param options TLS, timeouts, local address and address racing; {@link ConnectOptions#DEFAULT} for none
+     * @return the connection's reader and writer
+     * @throws IOException every address failed to connect, the name did not resolve, or the TLS handshake failed
+     */
     public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
         return openConnection(host, port, options, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #openConnection(String, int)}, with the reader's {@code limit}. */
+    /**
+     * As {@link #openConnection(String, int, ConnectOptions)}, with the reader's {@code limit}.
+     *
+     * @param host a host name or an address literal
+     * @param port the TCP port
+     * @param options TLS, timeouts, local address and address racing; {@link ConnectOptions#DEFAULT} for none
+     * @param limit the reader's limit in bytes (see {@link StreamReader}), more than 0
+     * @return the connection's reader and writer
+     * @throws IOException every address failed to connect, the name did not resolve, or the TLS handshake failed
+     * @throws IllegalArgumentException if {@code limit} is 0 or less
+     */
     public static Connection openConnection(String host, int port, ConnectOptions options, int limit) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit);
@@ -62,11 +102,28 @@ public final class Streams {
         return new Connection(reader, new StreamWriter(pair.transport(), pair.protocol(), reader, loop));
     }
 
-    /** Connects to the Unix domain socket at {@code path}. */
+    /**
+     * Connects to the Unix domain socket at {@code path}: asyncio's {@code open_unix_connection}.
+     *
+     * @param path the socket file
+     * @return the connection's reader and writer
+     * @throws IOException the connection failed (no such socket, nobody listening)
+     */
     public static Connection openUnixConnection(Path path) throws IOException {
         return openUnixConnection(path, ConnectOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
     }
 
+    /**
+     * As {@link #openUnixConnection(Path)}, with TLS (which needs {@link ConnectOptions#serverHostname()})
+     * and the reader's limit.
+     *
+     * @param path the socket file
+     * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
+     * @param limit the reader's limit in bytes, more than 0
+     * @return the connection's reader and writer
+     * @throws IOException the connection or the TLS handshake failed
+     * @throws IllegalArgumentException if {@code limit} is 0 or less, or TLS lacks a server host name
+     */
     public static Connection openUnixConnection(Path path, ConnectOptions options, int limit) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit);
@@ -77,17 +134,44 @@ public final class Streams {
     /**
      * Listens on {@code host}:{@code port} (null for every interface, 0 for any free port) and runs
      * {@code clientConnected} as a task for each connection; see {@link EventLoop#createServer}.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param host the host or address to listen on; null or "" for every interface
+     * @param port the TCP port, 0 for a free one (see {@link Server#port()})
+     * @return the server, already accepting connections
+     * @throws IOException binding failed (the port is in use, the address is not local)
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port) throws IOException {
         return startServer(clientConnected, host, port, ServerOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
     }
 
+    /**
+     * As {@link #startServer(ClientConnectedCallback, String, int)}, with a backlog, reuse flags or TLS.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param host the host or address to listen on; null or "" for every interface
+     * @param port the TCP port, 0 for a free one
+     * @param options backlog, reuse flags, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @return the server
+     * @throws IOException binding failed
+     */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, ServerOptions options)
             throws IOException {
         return startServer(clientConnected, host, port, options, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #startServer(ClientConnectedCallback, String, int)}, with options and each reader's {@code limit}. */
+    /**
+     * As {@link #startServer(ClientConnectedCallback, String, int)}, with options and each reader's {@code limit}.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param host the host or address to listen on; null or "" for every interface
+     * @param port the TCP port, 0 for a free one
+     * @param options backlog, reuse flags, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @param limit each reader's limit in bytes (see {@link StreamReader}), more than 0
+     * @return the server
+     * @throws IOException binding failed
+     * @throws IllegalArgumentException if {@code limit} is 0 or less
+     */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, ServerOptions options,
             int limit) throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
@@ -96,11 +180,30 @@ public final class Streams {
         return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), host, port, options);
     }
 
-    /** Listens on the Unix domain socket at {@code path}. */
+    /**
+     * Listens on the Unix domain socket at {@code path} (a stale socket file is replaced): asyncio's
+     * {@code start_unix_server}.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param path the socket file to create
+     * @return the server, already accepting connections
+     * @throws IOException binding failed, or {@code path} exists and is not a socket
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
         return startUnixServer(clientConnected, path, ServerOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
     }
 
+    /**
+     * As {@link #startUnixServer(ClientConnectedCallback, Path)}, with options and each reader's limit.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param path the socket file to create
+     * @param options backlog, TLS and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @param limit each reader's limit in bytes, more than 0
+     * @return the server
+     * @throws IOException binding failed, or {@code path} exists and is not a socket
+     * @throws IllegalArgumentException if {@code limit} is 0 or less
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, ServerOptions options, int limit)
             throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");

@@ -29,7 +29,12 @@ import java.nio.ByteBuffer;
  */
 public interface Transport {
 
-    /** The write buffer's water marks, in bytes. */
+    /**
+     * The write buffer's water marks, in bytes: asyncio's {@code get_write_buffer_limits()} pair.
+     *
+     * @param low the size the buffer must drain to before {@link Protocol#resumeWriting()}
+     * @param high the size above which {@link Protocol#pauseWriting()} is called
+     */
     record WriteBufferLimits(int low, int high) {
     }
 
@@ -38,14 +43,28 @@ public interface Transport {
      * and {@code "sockname"} (a {@link java.net.SocketAddress}), {@code "socket"} (the channel); with
      * TLS also {@code "sslcontext"}, {@code "ssl_object"} (the {@link javax.net.ssl.SSLEngine}),
      * {@code "peercert"} (the peer's certificate chain), {@code "cipher"} and {@code "compression"}.
+     *
+     * @param name the key, as asyncio names it
+     * @return the value, or null
      */
     default Object getExtraInfo(String name) {
         return getExtraInfo(name, null);
     }
 
-    /** As {@link #getExtraInfo(String)}, with the value to return when there is none. */
+    /**
+     * As {@link #getExtraInfo(String)}, with the value to return when there is none.
+     *
+     * @param name the key, as asyncio names it
+     * @param defaultValue returned when the transport has no information by that name
+     * @return the value, or {@code defaultValue}
+     */
     Object getExtraInfo(String name, Object defaultValue);
 
+    /**
+     * Whether the transport is closing or closed (see the states above).
+     *
+     * @return true once {@link #close()}, end-of-file or an error began closing it
+     */
     boolean isClosing();
 
     /**
@@ -54,23 +73,49 @@ public interface Transport {
      */
     void close();
 
-    /** Replaces the protocol that receives the connection's events. */
+    /**
+     * Replaces the protocol that receives the connection's events; the new one gets no
+     * {@code connectionMade}.
+     *
+     * @param protocol the protocol for the events from now on
+     */
     void setProtocol(Protocol protocol);
 
+    /**
+     * The protocol that receives the connection's events.
+     *
+     * @return the current protocol (for TLS, the application's, not the TLS layer)
+     */
     Protocol getProtocol();
 
-    /** Whether data is being received (not paused, not closing). */
+    /**
+     * Whether data is being received (not paused, not closing).
+     *
+     * @return false after {@link #pauseReading()} until {@link #resumeReading()}, and once closing
+     */
     boolean isReading();
 
     /** Stops calling {@link Protocol#dataReceived} until {@link #resumeReading()}; idempotent. */
     void pauseReading();
 
+    /** Calls {@link Protocol#dataReceived} again after {@link #pauseReading()}; idempotent. */
     void resumeReading();
 
-    /** Sets the water marks: {@code high >= low >= 0}. */
+    /**
+     * Sets the water marks: {@code high >= low >= 0}. The protocol is paused at once if the buffer is
+     * already over {@code high}.
+     *
+     * @param high the size above which {@link Protocol#pauseWriting()} is called (default 64 KiB)
+     * @param low the size at which {@link Protocol#resumeWriting()} follows (default 16 KiB)
+     * @throws IllegalArgumentException unless {@code high >= low >= 0}
+     */
     void setWriteBufferLimits(int high, int low);
 
-    /** Sets the high-water mark, and the low one to a quarter of it. */
+    /**
+     * Sets the high-water mark, and the low one to a quarter of it.
+     *
+     * @param high the size above which {@link Protocol#pauseWriting()} is called, 0 or more
+     */
     default void setWriteBufferLimits(int high) {
         setWriteBufferLimits(high, high / 4);
     }
@@ -80,24 +125,42 @@ public interface Transport {
         setWriteBufferLimits(64 * 1024, 16 * 1024);
     }
 
+    /**
+     * The water marks in force: asyncio's {@code get_write_buffer_limits()}.
+     *
+     * @return the low and high marks, in bytes
+     */
     WriteBufferLimits getWriteBufferLimits();
 
-    /** How many bytes are buffered, waiting for the socket to take them. */
+    /**
+     * How many bytes are buffered, waiting for the socket to take them.
+     *
+     * @return the write buffer's size in bytes
+     */
     int getWriteBufferSize();
 
     /**
      * Writes {@code data} without blocking: sends what the socket takes now and buffers a copy of
      * the rest. After the connection is lost, writes are dropped (and logged after a few).
      *
+     * @param data the bytes to send
      * @throws IllegalStateException after {@link #writeEof()}, or while {@code loop.sendfile} sends
      *     a file on this transport zero-copy (await it first)
      */
     void write(byte[] data);
 
-    /** As {@link #write(byte[])}, with the buffer's remaining bytes (the buffer is consumed). */
+    /**
+     * As {@link #write(byte[])}, with the buffer's remaining bytes (the buffer is consumed).
+     *
+     * @param data the bytes from its position to its limit are sent; its position ends at its limit
+     */
     void write(ByteBuffer data);
 
-    /** Writes each of {@code data} in order. */
+    /**
+     * Writes each of {@code data} in order: asyncio's {@code writelines}.
+     *
+     * @param data the chunks to send
+     */
     default void writelines(Iterable<byte[]> data) {
         for (byte[] d : data) write(d);
     }
@@ -105,7 +168,11 @@ public interface Transport {
     /** Half-closes: sends end-of-file after the buffered data. Writing afterwards is an error. */
     void writeEof();
 
-    /** Whether {@link #writeEof()} is supported (TLS cannot half-close). */
+    /**
+     * Whether {@link #writeEof()} is supported.
+     *
+     * @return false for TLS, which cannot half-close
+     */
     boolean canWriteEof();
 
     /**

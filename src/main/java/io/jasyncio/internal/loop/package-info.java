@@ -3,6 +3,8 @@
  * with its {@link java.nio.channels.Selector} implementation.
  *
  * <p>The scheduler in {@code io.jasyncio.EventLoop} sees I/O only through {@link
- * io.jasyncio.internal.loop.IoBackend}; tests replace the backend with a fake. Depends on the JDK only.
+ * io.jasyncio.internal.loop.IoBackend}; tests replace the backend with a fake. {@code Signals} keeps
+ * the process's signal handlers for every loop ({@code sun.misc.Signal}, from the JDK's
+ * {@code jdk.unsupported}). Depends on the JDK only.
  */
 package io.jasyncio.internal.loop;
