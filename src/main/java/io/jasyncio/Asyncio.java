@@ -353,6 +353,7 @@ public final class Asyncio {
      * @return a future of the results, failing with the first exception
      */
     public static Future<List<Object>> gather(Future<?>... futures) {
+        Objects.requireNonNull(futures, "futures is null: pass the futures to gather, or none");
         return gather(Arrays.asList(futures), false);
     }
 
@@ -365,6 +366,8 @@ public final class Asyncio {
      */
     @SafeVarargs
     public static <T> Future<List<Object>> gather(Coroutine<? extends T>... coros) {
+        Objects.requireNonNull(coros, "coroutines is null: pass the coroutines to gather, or none");
+        for (Coroutine<? extends T> c : coros) Objects.requireNonNull(c, "null coroutine passed to gather()");
         EventLoop loop = getEventLoop();
         List<Future<?>> fs = new ArrayList<>(coros.length);
         for (Coroutine<? extends T> c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));
@@ -378,6 +381,8 @@ public final class Asyncio {
      * @return a future of a list of nulls, one per coroutine, failing with the first exception
      */
     public static Future<List<Object>> gather(AsyncRunnable... coros) {
+        Objects.requireNonNull(coros, "coroutines is null: pass the coroutines to gather, or none");
+        for (AsyncRunnable c : coros) Objects.requireNonNull(c, "null coroutine passed to gather()");
         EventLoop loop = getEventLoop();
         List<Future<?>> fs = new ArrayList<>(coros.length);
         for (AsyncRunnable c : coros) fs.add(loop.createTask(Objects.requireNonNull(c, "null coroutine passed to gather()")));

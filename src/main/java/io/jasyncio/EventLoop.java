@@ -34,8 +34,10 @@ import java.util.function.BiConsumer;
  *
  * <h2>Thread-safety</h2>
  * Everything a loop runs, runs on its thread. Only {@link #callSoonThreadsafe}, {@link #stop()},
- * {@link #isRunning()}, {@link #isClosed()} and {@link #time()} may be called from other threads;
- * in debug mode the others throw when called from a foreign thread while the loop runs.
+ * {@link #isRunning()}, {@link #isClosed()} and {@link #time()} may be called from other threads.
+ * The others, and the non-thread-safe methods of futures, tasks, primitives, queues and transports
+ * bound to the loop, throw at once when called from another thread while the loop runs (see
+ * {@link #checkThread}), before they change anything; before a run any thread may set the loop up.
  *
  * <h2>Implementation notes</h2>
  * {@link #runOnce()} is the only place callbacks are called; everything else appends to the ready
@@ -287,8 +289,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      */
     public Handle callSoon(Runnable callback) {
         checkClosed();
-        checkThread("callSoon");
-        Handle h = new Handle(this, callback, callerContext());
+        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon"));
         ready.add(h);
         return h;
     }
@@ -305,7 +306,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
      */
     public TimerHandle callLater(double delay, Runnable callback) {
         checkDelay(delay, "delay");
-        return callAt(time() + delay, callback);
+        checkClosed();
+        return schedule(time() + delay, callback, "EventLoop.callLater");
     }
 
     /**
@@ -321,8 +323,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public TimerHandle callAt(double when, Runnable callback) {
         checkDelay(when, "when");
         checkClosed();
-        checkThread("callAt");
-        TimerHandle h = new TimerHandle(this, when, callback, callerContext());
+        return schedule(when, callback, "EventLoop.callAt");
+    }
+
+    private TimerHandle schedule(double when, Runnable callback, String method) {
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method));
         h.scheduled = true;
         timers.add(h, when);
         return h;
@@ -391,7 +396,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         checkClosed();
-        checkThread("createTask");
+        checkThread("EventLoop.createTask");
         if (taskFactory != null) {
             Task<?> t = taskFactory.createTask(this, coro, name);
             if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
@@ -460,7 +465,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
-        checkThread("runInExecutor");
+        checkThread("EventLoop.runInExecutor");
         return executors.run(executor, context, fn);
     }
 
@@ -557,7 +562,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     // ---- debug ----
 
     /**
-     * Turns debug mode on or off: slow-callback logging, thread checks, creation tracebacks. Off by
+     * Turns debug mode on or off: slow-callback logging, monitor checks at each await, creation
+     * tracebacks. (Non-thread-safe calls from other threads are refused in either mode.) Off by
      * default, unless {@code -Djasyncio.debug=true} or {@code JASYNCIO_DEBUG=1} is set.
      *
      * @param enabled true to turn debug mode on
@@ -712,9 +718,16 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     // ---- package internals ----
 
-    /** The context a callback scheduled now runs in: what runs on the loop, or the idle caller's thread. */
-    private Context callerContext() {
-        return runningThread != null ? context : Context.current();
+    /**
+     * Checks the calling thread as {@link #checkThread} does, then returns the context a callback
+     * scheduled now runs in: what runs on the loop, or the idle caller's thread's. One read of the
+     * running thread serves both: this is callSoon's hot path.
+     */
+    private Context callerContext(String method) {
+        Thread owner = runningThread;
+        if (owner == null) return Context.current();
+        if (owner != Thread.currentThread() && RUNNING.get() != this) throw foreignThread(method, owner);
+        return context;
     }
 
     /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
@@ -830,14 +843,43 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         return new IllegalStateException("Event loop is closed; create a new one with Asyncio.newEventLoop() or use Asyncio.run()");
     }
 
-    /** In debug mode, rejects a non-thread-safe call from a thread other than the running loop's. */
+    /**
+     * Throws unless the calling thread may use this loop's non-thread-safe methods now: the loop's
+     * own thread (a callback, or a task on either engine), or any thread while the loop is not
+     * running (setting up before a run, or between runs). Each such method of the library calls it
+     * first, before it changes anything, so a refused call changes nothing; code built on the loop
+     * (a primitive, a transport) may call it the same way. Any thread.
+     *
+     * <p>Cost: a field read and a thread comparison, and a thread-local lookup inside a task of the
+     * portable engine (whose tasks run on threads of their own).
+     *
+     * @param method the public method the user called, as {@code "Queue.putNowait"}, for the message
+     * @throws IllegalStateException from another thread while the loop runs, naming {@code method},
+     *     both threads and the thread-safe ways to do it
+     */
     @Override
-    void checkThread(String op) {
-        if (debug && runningThread != null && RUNNING.get() != this) {
-            throw new IllegalStateException("Non-thread-safe operation " + op + "() invoked from thread '"
-                    + Thread.currentThread().getName() + "', not the event loop's; use loop.callSoonThreadsafe(...)"
-                    + " or Asyncio.runCoroutineThreadsafe(...)");
+    public void checkThread(String method) {
+        Thread owner = runningThread;
+        if (owner != null && owner != Thread.currentThread() && RUNNING.get() != this) {
+            throw foreignThread(method, owner);
         }
+    }
+
+    private IllegalStateException foreignThread(String method, Thread owner) {
+        String call = method + "()";
+        String instead;
+        if (method.equals("EventLoop.callSoon")) {
+            instead = "use loop.callSoonThreadsafe(callback) instead";
+        } else {
+            int dot = method.indexOf('.');
+            String receiver = dot < 0 ? "loop" : method.startsWith("EventLoop.") ? "loop"
+                    : Character.toLowerCase(method.charAt(0)) + method.substring(1, dot);
+            String name = dot < 0 ? method : method.substring(dot + 1);
+            instead = "use loop.callSoonThreadsafe(() -> " + receiver + "." + name + "(...)) to run it on the loop, or"
+                    + " Asyncio.runCoroutineThreadsafe(coro, loop) to run a coroutine there";
+        }
+        return new IllegalStateException(call + " called from thread '" + Thread.currentThread().getName()
+                + "', not the event loop's thread '" + owner.getName() + "': it is not thread-safe; " + instead);
     }
 
     private static void checkDelay(double d, String what) {

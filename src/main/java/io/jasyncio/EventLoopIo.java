@@ -48,7 +48,7 @@ abstract sealed class EventLoopIo permits EventLoop {
 
     abstract void checkClosed();
 
-    abstract void checkThread(String op);
+    abstract void checkThread(String method);
 
     /**
      * Whether {@link EventLoop#close()} has been called; once closed, a loop stays closed. Any thread.
@@ -75,7 +75,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
         checkClosed();
-        checkThread("addReader");
+        checkThread("EventLoop.addReader");
         watcher().addReader(channel, callback);
     }
 
@@ -87,7 +87,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public boolean removeReader(SelectableChannel channel) {
         if (isClosed()) return false;
-        checkThread("removeReader");
+        checkThread("EventLoop.removeReader");
         return watcher().removeReader(channel);
     }
 
@@ -102,7 +102,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
         checkClosed();
-        checkThread("addWriter");
+        checkThread("EventLoop.addWriter");
         watcher().addWriter(channel, callback);
     }
 
@@ -114,7 +114,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public boolean removeWriter(SelectableChannel channel) {
         if (isClosed()) return false;
-        checkThread("removeWriter");
+        checkThread("EventLoop.removeWriter");
         return watcher().removeWriter(channel);
     }
 
@@ -146,15 +146,17 @@ abstract sealed class EventLoopIo permits EventLoop {
     }
 
     /**
-     * Receives up to {@code n} bytes, suspending the current task until some arrive: asyncio's
-     * {@code sock_recv}.
+     * Receives up to {@code n} bytes (at most 1 MiB a call, as one read returns at most what the
+     * kernel holds), suspending the current task until some arrive: asyncio's {@code sock_recv}.
      *
      * @param <C> a selectable channel that can be read, such as a {@link SocketChannel} or a pipe's source
      * @param channel a non-blocking channel
      * @param n the most bytes to return; 0 returns an empty array at once
      * @return the bytes read, at least one, or an empty array at end of stream
      * @throws IOException the read failed (a reset peer)
+     * @throws java.nio.channels.ClosedChannelException (with a message) if the channel is closed
      * @throws IllegalArgumentException if {@code n} is negative or the channel is blocking
+     * @throws IllegalStateException if a socket or datagram channel is not connected
      */
     public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C channel, int n) throws IOException {
         return SockOps.recv(self(), channel, n);
@@ -304,7 +306,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public long sockSendfile(SocketChannel socket, FileChannel file, long offset, long count, boolean fallback) throws IOException {
         checkClosed();
-        checkThread("sockSendfile");
+        checkThread("EventLoop.sockSendfile");
         return Sendfile.sockSendfile(self(), socket, file, offset, count, fallback);
     }
 
@@ -575,7 +577,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public long sendfile(Transport transport, FileChannel file, long offset, long count, boolean fallback) throws IOException {
         checkClosed();
-        checkThread("sendfile");
+        checkThread("EventLoop.sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
     }
 
@@ -608,7 +610,7 @@ abstract sealed class EventLoopIo permits EventLoop {
         String sig = SignalNames.canonical(name);
         Objects.requireNonNull(callback, "callback is null: pass the Runnable to run when SIG" + sig + " arrives");
         checkClosed();
-        checkThread("addSignalHandler");
+        checkThread("EventLoop.addSignalHandler");
         EventLoop loop = self();
         Signals.global().add(loop, sig, () -> loop.callSoonThreadsafe(callback));
     }
@@ -623,7 +625,7 @@ abstract sealed class EventLoopIo permits EventLoop {
     public boolean removeSignalHandler(String name) {
         String sig = SignalNames.canonical(name);
         if (isClosed()) return false;
-        checkThread("removeSignalHandler");
+        checkThread("EventLoop.removeSignalHandler");
         return Signals.global().remove(this, sig);
     }
 

@@ -19,14 +19,27 @@ public class ExceptionGroup extends RuntimeException {
      *
      * @param message what failed, e.g. "unhandled errors in a TaskGroup"
      * @param exceptions the exceptions, at least one, in the order they were raised (copied)
-     * @throws IllegalArgumentException if {@code exceptions} is empty
+     * @throws IllegalArgumentException if {@code exceptions} is null, empty or holds a null
      */
     public ExceptionGroup(String message, List<? extends Throwable> exceptions) {
-        super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? "" : "s") + ")",
-                exceptions.isEmpty() ? null : exceptions.get(0));
-        if (exceptions.isEmpty()) throw new IllegalArgumentException("an ExceptionGroup needs at least one exception");
+        super(message + " (" + checked(exceptions).size() + " sub-exception" + (exceptions.size() == 1 ? "" : "s") + ")",
+                exceptions.get(0));
         this.exceptions = List.copyOf(exceptions);
         for (Throwable t : this.exceptions.subList(1, this.exceptions.size())) addSuppressed(t);
+    }
+
+    /** The list itself, once checked; a constructor's first statement can check only by calling. */
+    private static <L extends List<? extends Throwable>> L checked(L exceptions) {
+        if (exceptions == null || exceptions.isEmpty()) {
+            throw new IllegalArgumentException("an ExceptionGroup needs at least one exception, got "
+                    + (exceptions == null ? "null" : "an empty list"));
+        }
+        for (int i = 0; i < exceptions.size(); i++) {
+            if (exceptions.get(i) == null) {
+                throw new IllegalArgumentException("exceptions[" + i + "] is null: an ExceptionGroup holds only real exceptions");
+            }
+        }
+        return exceptions;
     }
 
     /**

@@ -27,8 +27,10 @@ import java.util.function.Consumer;
  * {@link ContextVar} context that was current when it was added.
  *
  * <h2>Thread-safety</h2>
- * Loop thread only (debug mode checks), except {@link #toCompletableFuture()}'s result, which
- * any thread may wait on.
+ * Loop thread only, except {@link #toCompletableFuture()}'s result, which any thread may wait on:
+ * {@code setResult}, {@code setException}, {@code cancel} and {@code addDoneCallback} called from
+ * another thread while the loop runs throw {@link IllegalStateException} before anything changes
+ * (use {@code loop.callSoonThreadsafe(() -> future.setResult(v))}).
  *
  * <h2>Differences from asyncio</h2>
  * {@link #result()} and {@link #await()} throw the stored exception object itself, so they declare
@@ -106,7 +108,7 @@ public class Future<T> {
      */
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
-        loop.checkThread("addDoneCallback");
+        loop.checkThread("Future.addDoneCallback");
         addCallback(new DoneCallback<>(this, fn, Context.current()));
     }
 
@@ -147,7 +149,7 @@ public class Future<T> {
      * @return true if it was pending and is cancelled now; false if it was already done
      */
     public boolean cancel(String msg) {
-        loop.checkThread("cancel");
+        loop.checkThread("Future.cancel");
         if (state != PENDING) return false;
         finishCancelled(msg);
         return true;
@@ -178,7 +180,7 @@ public class Future<T> {
      * @throws InvalidStateException if it is already done
      */
     public void setResult(T value) {
-        loop.checkThread("setResult");
+        loop.checkThread("Future.setResult");
         if (state != PENDING) throw invalidState("setResult");
         finishResult(value);
     }
@@ -192,7 +194,7 @@ public class Future<T> {
      */
     public void setException(Throwable exception) {
         Objects.requireNonNull(exception, "exception is null: pass the Throwable the future failed with");
-        loop.checkThread("setException");
+        loop.checkThread("Future.setException");
         if (state != PENDING) throw invalidState("setException");
         finishException(exception);
     }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
@@ -29,12 +30,26 @@ import java.util.Objects;
  */
 final class SockOps {
 
+    /**
+     * The most sockRecv allocates for one call: a read returns what the kernel holds, which the
+     * receive buffer bounds, so a huge n (Integer.MAX_VALUE) must not allocate gigabytes first.
+     */
+    static final int MAX_RECV = 1 << 20;
+
     private SockOps() {
     }
 
     static void connect(EventLoop loop, SocketChannel ch, SocketAddress address) throws IOException {
         Objects.requireNonNull(address, "address is null: pass the SocketAddress to connect to");
-        checkChannel(loop, ch);
+        checkChannel(loop, ch, "sockConnect");
+        if (ch.isConnected()) {
+            throw new IllegalStateException("sockConnect(): " + ch + " is already connected; use a new SocketChannel for"
+                    + " another connection");
+        }
+        if (ch.isConnectionPending()) {
+            throw new IllegalStateException("sockConnect(): " + ch + " is already connecting; await the first"
+                    + " sockConnect() instead of starting another");
+        }
         if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {
             address = new InetSocketAddress(resolve(loop, isa.getHostString()), isa.getPort());
         }
@@ -55,7 +70,10 @@ final class SockOps {
     }
 
     static SocketChannel accept(EventLoop loop, ServerSocketChannel ch) throws IOException {
-        checkChannel(loop, ch);
+        checkChannel(loop, ch, "sockAccept");
+        if (ch.getLocalAddress() == null) {
+            throw new IllegalStateException("sockAccept(): " + ch + " is not bound; call bind(address) on it first");
+        }
         SocketChannel conn = ch.accept();
         if (conn != null) return nonBlocking(conn);
         Future<SocketChannel> fut = loop.createFuture();
@@ -76,14 +94,20 @@ final class SockOps {
 
     static <C extends SelectableChannel & ReadableByteChannel> byte[] recv(EventLoop loop, C ch, int n) throws IOException {
         if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
-        ByteBuffer buf = ByteBuffer.allocate(n);
-        int got = recvInto(loop, ch, buf);
+        checkReadable(loop, ch, "sockRecv");
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(n, MAX_RECV));
+        int got = recvInto(loop, ch, buf, "sockRecv");
         return Arrays.copyOf(buf.array(), got);
     }
 
     static <C extends SelectableChannel & ReadableByteChannel> int recvInto(EventLoop loop, C ch, ByteBuffer buf) throws IOException {
+        return recvInto(loop, ch, buf, "sockRecvInto");
+    }
+
+    private static <C extends SelectableChannel & ReadableByteChannel> int recvInto(EventLoop loop, C ch, ByteBuffer buf,
+            String op) throws IOException {
         Objects.requireNonNull(buf, "buffer is null: pass the ByteBuffer to read into");
-        checkChannel(loop, ch);
+        checkReadable(loop, ch, op);
         if (buf.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
         if (!buf.hasRemaining()) return 0;
         int got = ch.read(buf);
@@ -106,7 +130,8 @@ final class SockOps {
 
     static <C extends SelectableChannel & WritableByteChannel> void sendall(EventLoop loop, C ch, ByteBuffer data) throws IOException {
         Objects.requireNonNull(data, "data is null: pass the bytes to send");
-        checkChannel(loop, ch);
+        checkChannel(loop, ch, "sockSendall");
+        checkConnected(ch, "sockSendall");
         while (data.hasRemaining()) {
             if (ch.write(data) == 0) break;
         }
@@ -130,7 +155,8 @@ final class SockOps {
 
     static SocketAddress recvfrom(EventLoop loop, DatagramChannel ch, ByteBuffer buf) throws IOException {
         Objects.requireNonNull(buf, "buffer is null: pass the ByteBuffer to receive into");
-        checkChannel(loop, ch);
+        checkChannel(loop, ch, "sockRecvfrom");
+        if (buf.isReadOnly()) throw new IllegalArgumentException("sockRecvfrom(): cannot receive into a read-only buffer");
         SocketAddress from = ch.receive(buf);
         if (from != null) return from;
         Future<SocketAddress> fut = loop.createFuture();
@@ -152,9 +178,14 @@ final class SockOps {
     static void sendto(EventLoop loop, DatagramChannel ch, ByteBuffer data, SocketAddress target) throws IOException {
         Objects.requireNonNull(data, "data is null: pass the datagram to send");
         Objects.requireNonNull(target, "address is null: pass where to send the datagram");
-        checkChannel(loop, ch);
+        checkChannel(loop, ch, "sockSendto");
         if (target instanceof InetSocketAddress isa && isa.isUnresolved()) {
             target = new InetSocketAddress(resolve(loop, isa.getHostString()), isa.getPort());
+        }
+        SocketAddress peer = ch.getRemoteAddress();
+        if (peer != null && !peer.equals(target)) {
+            throw new IllegalStateException("sockSendto(): " + ch + " is connected to " + peer + ", not " + target
+                    + "; send to its peer, or use an unconnected DatagramChannel");
         }
         SocketAddress to = target;
         if (ch.send(data, to) > 0 || !data.hasRemaining()) return;
@@ -211,12 +242,48 @@ final class SockOps {
         return c;
     }
 
-    private static void checkChannel(EventLoop loop, SelectableChannel ch) {
+    /**
+     * Checks what every operation needs, before it allocates or registers anything: a channel that
+     * is open (else a {@link ClosedChannelException} that says so: the JDK's has no message) and
+     * non-blocking, on an open loop.
+     */
+    private static void checkChannel(EventLoop loop, SelectableChannel ch, String op) throws ClosedChannelException {
         Objects.requireNonNull(ch, "channel is null: pass a non-blocking channel");
         loop.checkClosed();
+        if (!ch.isOpen()) throw new ClosedChannel(op + "(): " + ch + " is closed; pass an open channel");
         if (ch.isBlocking()) {
-            throw new IllegalArgumentException("the channel must be non-blocking: call configureBlocking(false) on "
+            throw new IllegalArgumentException(op + "(): the channel must be non-blocking: call configureBlocking(false) on "
                     + ch + " first");
+        }
+    }
+
+    private static void checkReadable(EventLoop loop, SelectableChannel ch, String op) throws ClosedChannelException {
+        checkChannel(loop, ch, op);
+        checkConnected(ch, op);
+    }
+
+    /** Reads and writes of a socket or datagram channel need a peer; the JDK's NotYetConnectedException has no message. */
+    private static void checkConnected(SelectableChannel ch, String op) {
+        boolean connected = ch instanceof SocketChannel sc ? sc.isConnected()
+                : !(ch instanceof DatagramChannel dc) || dc.isConnected();
+        if (!connected) {
+            throw new IllegalStateException(op + "(): " + ch + " is not connected; "
+                    + (ch instanceof SocketChannel ? "await sockConnect() first" : "connect() it first, or use sockRecvfrom/sockSendto"));
+        }
+    }
+
+    /** The JDK's exception for a closed channel, with a message that says which call met it and what to do. */
+    static final class ClosedChannel extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        ClosedChannel(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 }

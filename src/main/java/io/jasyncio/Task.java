@@ -143,7 +143,7 @@ public class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String msg) {
-        loop.checkThread("cancel");
+        loop.checkThread("Task.cancel");
         if (isDone()) return false;
         cancelRequests++;
         if (waiter != null && waiter.cancel(msg)) return true;

@@ -26,6 +26,7 @@ public final class TimerHandle extends Handle {
 
     @Override
     public void cancel() {
+        loop.checkThread("TimerHandle.cancel");   // the loop counts cancelled timers: loop thread only
         if (!cancelled) {
             cancelled = true;
             if (scheduled) loop.timerCancelled();

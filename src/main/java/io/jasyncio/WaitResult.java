@@ -16,8 +16,11 @@ public record WaitResult<T>(Set<Future<T>> done, Set<Future<T>> pending) {
      *
      * @param done the done futures
      * @param pending the futures still pending
+     * @throws NullPointerException (with a message) if either set is null
      */
     public WaitResult {
+        java.util.Objects.requireNonNull(done, "done is null: pass the set of done futures, maybe empty");
+        java.util.Objects.requireNonNull(pending, "pending is null: pass the set of pending futures, maybe empty");
         done = java.util.Collections.unmodifiableSet(done);
         pending = java.util.Collections.unmodifiableSet(pending);
     }

@@ -385,7 +385,7 @@ class ThreadsTest {
     void debugModeRejectsNonThreadsafeCallsFromOtherThreads() throws Exception {
         EventLoop loop = startLoopThread(true);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.callSoon(() -> { }));
-        assertTrue(e.getMessage().contains("Non-thread-safe operation callSoon()"), e.getMessage());
+        assertTrue(e.getMessage().contains("EventLoop.callSoon() called from thread"), e.getMessage());
         assertTrue(e.getMessage().contains("use loop.callSoonThreadsafe"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> loop.callLater(1, () -> { }));
         assertThrows(IllegalStateException.class, () -> loop.createTask(() -> "x"));

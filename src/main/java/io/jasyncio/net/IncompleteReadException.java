@@ -22,7 +22,7 @@ public final class IncompleteReadException extends UncheckedIOException {
      * @param expected how many bytes were expected, or -1 if that is not known (a separator was)
      */
     public IncompleteReadException(byte[] partial, int expected) {
-        super(message(partial.length, expected), new EOFException(message(partial.length, expected)));
+        super(message(checked(partial).length, expected), new EOFException(message(partial.length, expected)));
         this.partial = partial.clone();
         this.expected = expected;
     }
@@ -43,6 +43,10 @@ public final class IncompleteReadException extends UncheckedIOException {
      */
     public int expected() {
         return expected;
+    }
+
+    private static byte[] checked(byte[] partial) {
+        return java.util.Objects.requireNonNull(partial, "partial is null: pass the bytes read before the end, maybe none");
     }
 
     private static String message(int got, int expected) {

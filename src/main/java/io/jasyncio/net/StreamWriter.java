@@ -18,7 +18,8 @@ import javax.net.ssl.SSLContext;
  * writer.waitClosed();
  * }</pre>
  *
- * <p>Thread-safety: loop thread only.
+ * <p>Thread-safety: loop thread only; {@code write}, {@code writelines}, {@code writeEof} and
+ * {@code close} from another thread while the loop runs throw {@link IllegalStateException}.
  */
 public final class StreamWriter {
     /** Replaced by {@link #startTls}; loop thread only. */
@@ -50,6 +51,7 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #writeEof()}
      */
     public void write(byte[] data) {
+        loop.checkThread("StreamWriter.write");
         transport.write(data);
     }
 
@@ -60,6 +62,8 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #writeEof()}
      */
     public void writelines(Iterable<byte[]> data) {
+        Objects.requireNonNull(data, "data is null: pass an Iterable of byte arrays to write");
+        loop.checkThread("StreamWriter.writelines");
         transport.writelines(data);
     }
 
@@ -69,6 +73,7 @@ public final class StreamWriter {
      * @throws UnsupportedOperationException where the transport cannot half-close (TLS; see {@link #canWriteEof()})
      */
     public void writeEof() {
+        loop.checkThread("StreamWriter.writeEof");
         transport.writeEof();
     }
 
@@ -83,6 +88,7 @@ public final class StreamWriter {
 
     /** Closes the connection after flushing; see {@link #waitClosed()}. */
     public void close() {
+        loop.checkThread("StreamWriter.close");
         transport.close();
     }
 

@@ -25,7 +25,8 @@ import java.nio.ByteBuffer;
  * paused and resumed with {@link #pauseReading()}/{@link #resumeReading()}.
  *
  * <h2>Thread-safety</h2>
- * Loop thread only.
+ * Loop thread only: the state-changing methods (write, close, abort, pause and resume reading) called
+ * from another thread while the loop runs throw {@link IllegalStateException} before they change anything.
  */
 public interface Transport {
 
@@ -162,6 +163,7 @@ public interface Transport {
      * @param data the chunks to send
      */
     default void writelines(Iterable<byte[]> data) {
+        java.util.Objects.requireNonNull(data, "data is null: pass an Iterable of byte arrays to write");
         for (byte[] d : data) write(d);
     }
 

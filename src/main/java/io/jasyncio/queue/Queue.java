@@ -55,6 +55,8 @@ import java.util.Objects;
  *
  * <h2>Thread-safety</h2>
  * Loop thread only. A queue binds to the loop on which a task first waits in it (as asyncio 3.10+);
+ * once bound, its non-blocking methods called from another thread while that loop runs throw
+ * {@link IllegalStateException} before they change anything;
  * {@link #put}, {@link #get} and {@link #join} called from another loop's task throw
  * {@link IllegalStateException}. From another thread, use
  * {@code loop.callSoonThreadsafe(() -> queue.putNowait(item))}.
@@ -184,6 +186,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      */
     public void putNowait(E item) {
         checkItem(item);
+        checkThread("Queue.putNowait");
         if (isShutdown) throw shutDown("putNowait");
         if (isFull()) {
             throw new QueueFullException("putNowait() on a full " + this + "; use put() to wait for a free slot");
@@ -224,6 +227,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      * @throws QueueShutDownException if the queue is empty and shut down
      */
     public E getNowait() {
+        checkThread("Queue.getNowait");
         if (isEmpty()) {
             if (isShutdown) throw shutDown("getNowait");
             throw new QueueEmptyException("getNowait() on an empty " + this + "; use get() to wait for an item");
@@ -240,6 +244,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      * @throws IllegalStateException if called more times than items were put
      */
     public void taskDone() {
+        checkThread("Queue.taskDone");
         if (unfinishedTasks <= 0) {
             throw new IllegalStateException("taskDone() called too many times: " + this + " has no unfinished"
                     + " task; call it once per item taken with get() or getNowait()");
@@ -280,6 +285,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      * is allowed; a later immediate call still discards the items.
      */
     public void shutdown(boolean immediate) {
+        checkThread("Queue.shutdown");
         isShutdown = true;
         if (immediate) {
             unfinishedTasks -= Math.min(unfinishedTasks, storedSize());
@@ -316,6 +322,15 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     }
 
     // ---- private helpers ----
+
+    /**
+     * Refuses a call from another thread while the bound loop runs, before anything changes: it would
+     * race the loop, and a waiter it woke would never resume.
+     */
+    private void checkThread(String method) {
+        EventLoop bound = loop;
+        if (bound != null) bound.checkThread(method);
+    }
 
     /** The running loop, which must be the bound one if the queue is bound. */
     private EventLoop runningLoop(String op) {

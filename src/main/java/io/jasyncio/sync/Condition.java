@@ -35,7 +35,8 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Thread-safety</h2>
  * Loop thread only. The condition binds to the loop that first waits on it, and refuses use from
- * another running loop ({@link IllegalStateException}); so does its lock, separately.
+ * another running loop, and {@code signal}/{@code signalAll} from another thread while that loop
+ * runs ({@link IllegalStateException}, before anything changes); so does its lock, separately.
  *
  * <h2>Cancellation</h2>
  * {@code await()} always re-acquires the lock before it returns or throws, even when cancelled, and
@@ -171,7 +172,7 @@ public final class Condition {
      */
     public void signal(int n) {
         if (n < 0) throw new IllegalArgumentException("signal(n) needs n >= 0 tasks to wake, got " + n);
-        binding.checkNotForeign("signal");
+        binding.checkNotForeign("Condition.signal");
         checkHeld("signal");
         wakeUp(n);
     }
@@ -182,7 +183,7 @@ public final class Condition {
      * @throws IllegalStateException if the current task does not hold the lock
      */
     public void signalAll() {
-        binding.checkNotForeign("signalAll");
+        binding.checkNotForeign("Condition.signalAll");
         checkHeld("signalAll");
         wakeUp(waiters.size());
     }

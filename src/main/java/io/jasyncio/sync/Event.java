@@ -28,7 +28,9 @@ import java.util.ArrayDeque;
  * <h2>Thread-safety</h2>
  * Loop thread only; from another thread use {@code loop.callSoonThreadsafe(event::set)}. The event
  * binds to the loop that first waits on it and refuses use from another running loop
- * ({@link IllegalStateException}). {@code set()} and {@code clear()} also work before any loop runs.
+ * ({@link IllegalStateException}), and, once bound, {@code set()} and {@code clear()} from another
+ * thread while that loop runs ({@link IllegalStateException}, before anything changes).
+ * {@code set()} and {@code clear()} also work before any loop runs.
  *
  * <h2>Cancellation</h2>
  * A task cancelled in {@code await()} just stops waiting; the event is unchanged.
@@ -56,7 +58,7 @@ public final class Event {
 
     /** Raises the flag and wakes every waiting task; does nothing if it is already raised. Never suspends. */
     public void set() {
-        binding.checkNotForeign("set");
+        binding.checkNotForeign("Event.set");
         if (value) return;
         value = true;
         for (Future<Boolean> w : waiters) {
@@ -66,7 +68,7 @@ public final class Event {
 
     /** Lowers the flag, so that {@link #await()} suspends again until the next {@link #set()}. */
     public void clear() {
-        binding.checkNotForeign("clear");
+        binding.checkNotForeign("Event.clear");
         value = false;
     }
 

@@ -30,7 +30,8 @@ import java.util.ArrayDeque;
  *
  * <h2>Thread-safety</h2>
  * Loop thread only. The lock binds to the loop that first waits on it or acquires it, and refuses
- * use from another running loop ({@link IllegalStateException}). It is not a
+ * use from another running loop, and {@code release()} from another thread while that loop runs
+ * ({@link IllegalStateException}, before anything changes). It is not a
  * {@code java.util.concurrent} lock: it excludes tasks, not threads.
  *
  * <h2>Cancellation</h2>
@@ -112,7 +113,7 @@ public final class Lock {
      * @throws IllegalStateException if the lock is not locked
      */
     public void release() {
-        binding.checkNotForeign("release");
+        binding.checkNotForeign("Lock.release");
         if (!locked) {
             throw new IllegalStateException("Lock is not acquired: release() of an unlocked " + this
                     + "; release only what acquire() gave you");

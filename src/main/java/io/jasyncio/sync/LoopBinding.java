@@ -14,6 +14,9 @@ import io.jasyncio.Task;
  * any other running loop with {@link IllegalStateException}: its waiter futures belong to the first
  * loop, and completing them from another loop's thread would corrupt both.
  *
+ * <p>Once bound, the non-thread-safe operations of a primitive are refused from another thread
+ * while its loop runs ({@link EventLoop#checkThread}), before they change anything.
+ *
  * <p>Loop thread only, like the primitives: binding is a plain field write, not a race-free
  * publication (asyncio guards it with a global lock because its primitives may be created on one
  * thread and first used on another; here the first use happens on the loop thread, which then owns it).
@@ -42,19 +45,24 @@ final class LoopBinding {
         if (loop == null) {
             loop = running;
         } else if (loop != running) {
-            throw foreign(op, running);
+            throw foreign(name() + "." + op, running);
         }
         return running;
     }
 
     /**
-     * Checks an operation that needs no loop (release, set, signal): it may run before any loop
-     * runs, or on the bound loop, but not on another running loop.
+     * Checks an operation that needs no loop (release, set, signal), before it changes anything: it
+     * may run before any loop runs, or on the bound loop's thread, but not on another thread while
+     * the bound loop runs, nor on another running loop.
+     *
+     * @param method the public method called, as {@code "Event.set"}
      */
-    void checkNotForeign(String op) {
-        if (loop == null) return;
+    void checkNotForeign(String method) {
+        EventLoop bound = loop;
+        if (bound == null) return;
+        bound.checkThread(method);
         EventLoop running = runningLoopOrNull();
-        if (running != null && running != loop) throw foreign(op, running);
+        if (running != null && running != bound) throw foreign(method, running);
     }
 
     /**
@@ -99,9 +107,9 @@ final class LoopBinding {
         }
     }
 
-    private IllegalStateException foreign(String op, EventLoop running) {
+    private IllegalStateException foreign(String method, EventLoop running) {
         return new IllegalStateException(primitive + " is bound to a different event loop (" + loop + ") than the"
-                + " running one (" + running + "), so " + name() + "." + op + "() is refused: a primitive belongs"
+                + " running one (" + running + "), so " + method + "() is refused: a primitive belongs"
                 + " to the loop that first used it; create one per loop");
     }
 

@@ -28,7 +28,8 @@ import java.util.ArrayDeque;
  *
  * <h2>Thread-safety</h2>
  * Loop thread only. The semaphore binds to the loop that first acquires it and refuses use from
- * another running loop ({@link IllegalStateException}).
+ * another running loop, and {@code release()} from another thread while that loop runs
+ * ({@link IllegalStateException}, before anything changes).
  *
  * <h2>Cancellation</h2>
  * A task cancelled while it queues leaves the queue. If it was cancelled after {@code release()}
@@ -119,7 +120,7 @@ public sealed class Semaphore permits BoundedSemaphore {
 
     /** Gives a permit back and wakes the first queued task, if any. Never suspends. */
     public void release() {
-        binding.checkNotForeign("release");
+        binding.checkNotForeign("Semaphore.release");
         value++;
         wakeUpNext();
     }

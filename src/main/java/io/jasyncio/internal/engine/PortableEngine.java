@@ -36,7 +36,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A fiber's thread outlives its body: starting and ending a virtual thread costs about as much
  * as the rest of a short task (the JDK registers and deregisters each one), so a thread whose body
- * ended waits in a pool for the next fiber of any loop. It joins the pool before it hands the baton
+ * ended waits in a pool for the next fiber of any loop, and reaches nothing of the fiber it ran: not
+ * its body, nor through it the task, its result or its exception, which would otherwise outlive
+ * the task by as long as the thread idles (and a failure nobody retrieved would go unreported). It joins the pool before it hands the baton
  * back, so that the loop's next new fiber finds it; the code it runs after the hand-off touches
  * only the pool. The pool keeps at most {@code maxIdle} threads, the most recently used on top;
  * whenever a thread joins it, the one at the bottom ends if it has been idle for over
@@ -228,16 +230,22 @@ final class PortableEngine implements Engine {
                 Thread.interrupted();   // a stray interrupt from the previous body's days
                 thread.setContextClassLoader(fiber.loader);
                 fiber.awake = true;
+                Runnable body = fiber.body;
+                fiber.body = null;
                 try {
-                    fiber.body.run();
+                    body.run();
                 } catch (Throwable t) {
                     // the body broke its contract: end this thread as a fresh one would
                     engine.liveThreads.decrementAndGet();
                     fiber.end();
                     throw t;
                 }
+                body = null;
                 boolean pooled = engine.offer(this);
                 fiber.end();
+                // An idle worker must reach no task (see the class notes): a frame that a parked virtual
+                // thread keeps frozen holds its locals whether or not they are still used.
+                fiber = null;
                 if (!pooled) return;
                 fiber = awaitNext();
             }
@@ -263,7 +271,8 @@ final class PortableEngine implements Engine {
         private static final int LOOP = 0, FIBER = 1, DONE = 2;
 
         private final PortableEngine engine;
-        private final Runnable body;
+        /** What the fiber runs; taken (and dropped) by the thread that runs it, so that no idle thread reaches it. */
+        private Runnable body;
         /** Whose turn it is; written by the side that hands the baton over. */
         private volatile int turn = LOOP;
         /** Whether the fiber's thread has taken its turn, so runs on some carrier; reset by the loop. */

@@ -70,6 +70,7 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
     @Override
     public void sendto(byte[] data, SocketAddress addr) {
         Objects.requireNonNull(data, "data is null: pass the datagram to send");
+        loop.checkThread("DatagramTransport.sendto");
         if (address != null) {
             if (addr != null && !addr.equals(address)) {
                 throw new IllegalArgumentException("Invalid address: must be null or " + address);
@@ -107,6 +108,7 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
 
     @Override
     public void close() {
+        loop.checkThread("DatagramTransport.close");
         if (closing) return;
         closing = true;
         loop.removeReader(channel);
@@ -118,6 +120,7 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
 
     @Override
     public void abort() {
+        loop.checkThread("DatagramTransport.abort");
         forceClose(null);
     }
 

@@ -93,6 +93,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void close() {
+        loop.checkThread("Transport.close");
         if (closing) return;
         closing = true;
         loop.removeReader(channel);
@@ -122,6 +123,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void pauseReading() {
+        loop.checkThread("Transport.pauseReading");
         if (!isReading()) return;
         paused = true;
         loop.removeReader(channel);
@@ -129,6 +131,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void resumeReading() {
+        loop.checkThread("Transport.resumeReading");
         if (closing || !paused) return;
         paused = false;
         startReading();
@@ -136,6 +139,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
+        loop.checkThread("Transport.setWriteBufferLimits");
         setLimits(high, low);
     }
 
@@ -159,6 +163,7 @@ final class SocketTransport extends FlowControl implements Transport {
     @Override
     public void write(ByteBuffer data) {
         Objects.requireNonNull(data, "data is null: pass the bytes to write");
+        loop.checkThread("Transport.write");
         if (eof) throw new IllegalStateException("Cannot call write() after writeEof()");
         if (sendfileWaiter != null) throw sendfileInProgress("write()");
         if (!data.hasRemaining()) return;
@@ -203,6 +208,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void writeEof() {
+        loop.checkThread("Transport.writeEof");
         if (closing || eof) return;
         if (sendfileWaiter != null) throw sendfileInProgress("writeEof()");
         eof = true;
@@ -216,6 +222,7 @@ final class SocketTransport extends FlowControl implements Transport {
 
     @Override
     public void abort() {
+        loop.checkThread("Transport.abort");
         forceClose(null);
     }
 

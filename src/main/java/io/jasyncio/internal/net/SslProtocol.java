@@ -106,6 +106,10 @@ final class SslProtocol implements Protocol {
         this.callConnectionMade = callConnectionMade;
         // startTls: the application protocol is connected already and must hear if the handshake fails
         this.appConnected = !callConnectionMade;
+        if (serverHostname != null && serverHostname.isBlank()) {
+            throw new IllegalArgumentException("serverHostname is empty: pass the host name to check the certificate"
+                    + " against, or null to use none");
+        }
         this.engine = serverSide || serverHostname == null ? context.createSSLEngine() : context.createSSLEngine(serverHostname, port);
         engine.setUseClientMode(!serverSide);
         if (!serverSide && serverHostname != null) {
@@ -516,6 +520,7 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void close() {
+            loop.checkThread("Transport.close");
             if (appClosing) return;
             appClosing = true;
             if (app instanceof SendfileFallbackProtocol sendfile) sendfile.transportClosing();
@@ -546,12 +551,14 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void pauseReading() {
+            loop.checkThread("Transport.pauseReading");
             appReadingPaused = true;
             if (transport != null) transport.pauseReading();
         }
 
         @Override
         public void resumeReading() {
+            loop.checkThread("Transport.resumeReading");
             if (!appReadingPaused) return;
             appReadingPaused = false;
             if (transport != null) transport.resumeReading();
@@ -585,6 +592,7 @@ final class SslProtocol implements Protocol {
         @Override
         public void write(ByteBuffer data) {
             Objects.requireNonNull(data, "data is null: pass the bytes to write");
+            loop.checkThread("Transport.write");
             if (!data.hasRemaining()) return;
             if (appClosing || state == State.SHUTDOWN || state == State.UNWRAPPED) {
                 if (connLost++ >= 5) LOG.log(Level.WARNING, "TLS connection is closed");
@@ -615,6 +623,7 @@ final class SslProtocol implements Protocol {
 
         @Override
         public void abort() {
+            loop.checkThread("Transport.abort");
             state = State.UNWRAPPED;
             cancelTimers();
             if (transport != null) transport.abort();
