@@ -10,10 +10,12 @@ module io.jasyncio {
     requires java.management;
     // sun.misc.Signal, for EventLoop.addSignalHandler and Ctrl-C; without it those say what to add
     requires static jdk.unsupported;
+    requires static jdk.attach;   // only io.jasyncio.tools' ps/pstree command attaches to other JVMs
 
     exports io.jasyncio;
     exports io.jasyncio.net;
     exports io.jasyncio.queue;
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;
+    exports io.jasyncio.tools;
 }

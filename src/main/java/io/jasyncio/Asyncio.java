@@ -443,13 +443,13 @@ public final class Asyncio {
         if (inner.isDone()) return inner;
         EventLoop loop = inner.loop;
         Future<T> outer = loop.createFuture();
-        Consumer<Future<T>> innerDone = f -> {
+        Consumer<Future<T>> innerDone = new Awaiting<>(outer, f -> {
             if (outer.isCancelled()) {
                 if (!f.isCancelled()) f.exception();
                 return;
             }
             f.copyTo(outer);
-        };
+        });
         inner.addDoneCallback(innerDone);
         outer.addDoneCallback(o -> {
             if (!inner.isDone()) inner.removeDoneCallback(innerDone);
@@ -676,14 +676,14 @@ public final class Asyncio {
         TimerHandle timer = Double.isNaN(timeout) ? null : loop.callLater(timeout, () -> {
             if (!waiter.isDone()) waiter.finishResult(null);
         });
-        Consumer<Future<T>> onCompletion = f -> {
+        Consumer<Future<T>> onCompletion = new Awaiting<>(waiter, f -> {
             counter[0]--;
             if (counter[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
                     || (when == ReturnWhen.FIRST_EXCEPTION && !f.isCancelled() && f.exception() != null)) {
                 if (timer != null) timer.cancel();
                 if (!waiter.isDone()) waiter.finishResult(null);
             }
-        };
+        });
         for (Future<T> f : fs) f.addDoneCallback(onCompletion);
         try {
             waiter.await();
@@ -876,6 +876,63 @@ public final class Asyncio {
         return f;
     }
 
+    // ---- call graphs (asyncio 3.14's asyncio.graph) ----
+
+    /**
+     * The call graph of the current task: its current stack and who awaits it; null in a plain
+     * callback (no task runs), as asyncio's {@code capture_call_graph()}.
+     *
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static FutureCallGraph captureCallGraph() {
+        Task<?> current = getRunningLoop().currentTask;
+        return current == null ? null : CallGraphs.capture(current);
+    }
+
+    /**
+     * The call graph of {@code future}: its stack if it is a task ({@link Task#getStack()}), and,
+     * recursively, the graph of each future awaiting it: tasks suspended on it, gather's and
+     * shield's outer futures, a {@link TaskGroup}'s parent task, the tasks waiting in a lock or
+     * queue on its waiter future. asyncio 3.14's {@code capture_call_graph(future)}. Loop thread
+     * only; costs a stack walk per task in the graph.
+     */
+    public static FutureCallGraph captureCallGraph(Future<?> future) {
+        return CallGraphs.capture(future);
+    }
+
+    /** {@link #formatCallGraph(Future)} of the current task; empty in a plain callback. */
+    public static String formatCallGraph() {
+        FutureCallGraph g = captureCallGraph();
+        return g == null ? "" : CallGraphs.format(g);
+    }
+
+    /**
+     * The call graph of {@code future} as text, asyncio 3.14's layout: a line per future or task
+     * ({@code * Task(name='worker', id=0x1b6d3586)}), its stack under {@code + Call stack:}, and the
+     * futures awaiting it, indented, under {@code + Awaited by:}.
+     */
+    public static String formatCallGraph(Future<?> future) {
+        return CallGraphs.format(captureCallGraph(future));
+    }
+
+    /** Prints the current task's call graph to {@code System.out}; nothing in a plain callback. */
+    public static void printCallGraph() {
+        String text = formatCallGraph();
+        if (!text.isEmpty()) System.out.print(text);
+    }
+
+    /** Prints {@link #formatCallGraph(Future)} to {@code System.out}. */
+    public static void printCallGraph(Future<?> future) {
+        printCallGraph(future, System.out);
+    }
+
+    /** Prints {@link #formatCallGraph(Future)} to {@code out}. */
+    public static void printCallGraph(Future<?> future, java.io.PrintStream out) {
+        Objects.requireNonNull(out, "out is null: pass the PrintStream to print to, such as System.out");
+        out.print(formatCallGraph(future));
+        out.flush();
+    }
+
     // ---- task groups ----
 
     /**
@@ -925,7 +982,7 @@ public final class Asyncio {
             this.returnExceptions = returnExceptions;
             // A future listed twice gets one callback. A pending one shows whether it has ours; a done
             // one schedules it at once and keeps no trace, so only done ones need the (costly) map.
-            Consumer<Future<?>> onChildDone = this::childDone;
+            Consumer<Future<?>> onChildDone = new Awaiting<>(this, this::childDone);
             Map<Future<?>, Boolean> doneSeen = null;
             int n = 0;
             for (Future<?> f : children) {
@@ -979,6 +1036,11 @@ public final class Asyncio {
             }
             if (cancelRequested) finishException(child.cancelledError());
             else finishResult(results);
+        }
+
+        @Override
+        public String toString() {
+            return "GatheringFuture[" + stateString() + ", " + finished + " of " + distinct + " done]";
         }
     }
 }

@@ -13,6 +13,14 @@ abstract class Callback {
         return false;
     }
 
+    /**
+     * The future that waits on {@code on}, the future this callback is added to, for the call graph:
+     * a task's wake-up stands for the task, gather's callback for its outer future; null for others.
+     */
+    Future<?> awaiter(Future<?> on) {
+        return null;
+    }
+
     /** The exception-handler context key under which this callback is reported. */
     String contextKey() {
         return "handle";

@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
@@ -63,6 +64,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
+        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
     }
 
     final Engine engine;
@@ -100,6 +102,8 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     private TaskFactory taskFactory;
     /** runInExecutor's work and the default executor. */
     private final LoopExecutor executors = new LoopExecutor(this);
+    /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
+    LoopMBean mbean;
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -116,6 +120,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     /**
      * Runs until {@link #stop()} is called, or until the running thread is interrupted (the loop
      * then stops as if {@code stop()} had been called, and the thread stays interrupted).
+     *
+     * @throws VirtualMachineError thrown by a callback, a protocol or a task (an {@code
+     *     OutOfMemoryError}, a {@code StackOverflowError}): it is reported to the exception handler,
+     *     every socket and server of the loop is closed, and the loop stops and rethrows it, as
+     *     asyncio's loop lets {@code SystemExit} out. The loop can still be closed (or run again).
      */
     public void runForever() {
         checkClosed();
@@ -125,6 +134,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (RUNNING.get() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
         }
+        if (mbean == null) mbean = LoopMBean.register(this);
         engine.runLoop(this::loopBody);
     }
 
@@ -142,7 +152,12 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
                     break;
                 }
             }
+        } catch (VirtualMachineError fatal) {
+            // reported where it was caught (run); no connection may stay open with nobody serving it
+            backend.closeChannels();
+            throw fatal;
         } finally {
+            backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
             stopping = false;
             runningThread = null;
             context = Context.EMPTY;
@@ -168,7 +183,11 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         checkClosed();
         checkCanRunUntilComplete();
         if (future.loop != this) throw new IllegalArgumentException(future + " belongs to another event loop; run it on its own loop");
-        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        java.util.function.Consumer<Future<T>> stopper = f -> {
+            // a fatal error of the future itself has stopped the loop already; this callback, still
+            // queued then, must not stop the next run (asyncio's _run_until_complete_cb, bpo-22429)
+            if (!FatalErrors.isFatal(f.exceptionNow())) stop();
+        };
         future.addDoneCallback(stopper);
         try {
             runForever();
@@ -264,6 +283,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         executors.close();
         backend.close();
         removeSignalHandlers();
+        if (mbean != null) mbean.unregister();
     }
 
     /**
@@ -661,11 +681,17 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         try {
             cb.fire();
         } catch (Throwable t) {
+            boolean fatal = FatalErrors.isFatal(t);
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Exception in callback " + Future.safeString(cb));
+            ctx.put("message", (fatal ? "Fatal error in callback " : "Exception in callback ") + Future.safeString(cb)
+                    + (fatal ? ": the event loop stops and closes its connections" : ""));
             ctx.put("exception", t);
             ctx.put(cb.contextKey(), cb);
             callExceptionHandler(ctx);
+            if (fatal) {
+                currentCallback = null;
+                throw (VirtualMachineError) t;
+            }
         }
         currentCallback = null;
     }
@@ -717,6 +743,26 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
     }
 
     // ---- package internals ----
+
+    /** Callbacks waiting in the ready queue; loop thread only (the MBean reads it there). */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Timers scheduled and not cancelled; loop thread only. */
+    int timerCount() {
+        return timers.size() - cancelledTimers;
+    }
+
+    /** Tasks not done yet; loop thread only. */
+    int pendingCount() {
+        return pendingCount;
+    }
+
+    /** The thread running the loop, or null; any thread. */
+    Thread runningThread() {
+        return runningThread;
+    }
 
     /**
      * Checks the calling thread as {@link #checkThread} does, then returns the context a callback

@@ -3,6 +3,7 @@ package io.jasyncio;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -320,6 +321,11 @@ public class Future<T> {
         }
     }
 
+    /** The stored exception (null if none) without marking it retrieved; package use only (Task). */
+    final Throwable exceptionNow() {
+        return exception;
+    }
+
     /** The outcome without the retrieval check; package use only (gather, shield). */
     final T resultNow() {
         return result;
@@ -379,6 +385,28 @@ public class Future<T> {
         }
     }
 
+    /**
+     * The futures waiting on this one, in the order they began to: the tasks suspended on it and
+     * the futures built on it (gather, shield, a TaskGroup's parent task). Loop thread only.
+     */
+    final List<Future<?>> awaiters() {
+        Object cbs = callbacks;
+        if (cbs == null) return List.of();
+        List<Future<?>> out = new ArrayList<>(2);
+        if (cbs instanceof Callback cb) {
+            addAwaiter(out, cb);
+        } else {
+            for (Object cb : (ArrayList<?>) cbs) addAwaiter(out, (Callback) cb);
+        }
+        return out;
+    }
+
+    private void addAwaiter(List<Future<?>> out, Callback cb) {
+        Future<?> a = cb.awaiter(this);
+        // a done awaiter (gather failed fast) waits for nothing any more
+        if (a != null && a != this && !a.isDone() && !out.contains(a)) out.add(a);
+    }
+
     int callbackCount() {
         return callbacks == null ? 0 : callbacks instanceof ArrayList<?> l ? l.size() : 1;
     }
@@ -405,6 +433,11 @@ public class Future<T> {
         void fire() {
             future.loop.context = context;
             fn.accept(future);
+        }
+
+        @Override
+        Future<?> awaiter(Future<?> on) {
+            return fn instanceof Awaiting<?> a ? a.awaiter : null;
         }
 
         @Override

@@ -2,6 +2,9 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Fiber;
 import io.jasyncio.internal.engine.PinnedException;
+import io.jasyncio.internal.loop.FatalErrors;
+import java.io.PrintStream;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -189,6 +192,53 @@ public class Task<T> extends Future<T> {
         throw new IllegalStateException("a Task's outcome comes from its coroutine; setException() is not supported");
     }
 
+    /**
+     * The task's stack, innermost frame first: where it is suspended (the awaiting library call, such
+     * as {@code Future.await} or {@code Queue.get}, then the user's frames) down to the coroutine it
+     * runs, without the engine's frames; asyncio's {@code get_stack()}, but with the whole stack,
+     * which a stackful task keeps. The running task gets its current stack, from the caller of this
+     * method. Empty for a task that is done or has not started yet.
+     *
+     * <p>Thread-safety: loop thread only (debug mode checks): walking a suspended fiber races with
+     * resuming it. Costs a stack walk, nothing until called.
+     */
+    public List<StackTraceElement> getStack() {
+        loop.checkThread("getStack");
+        return stack();
+    }
+
+    /** {@link #getStack()} without the thread check: for the MBean's reads of a blocked or idle loop. */
+    List<StackTraceElement> stack() {
+        Fiber f = fiber;
+        if (isDone() || f == null) return List.of();
+        if (suspended) return TaskStacks.ofSuspended(f.suspendedStack());
+        if (loop.currentTask == this) return TaskStacks.ofRunning(Thread.currentThread().getStackTrace());
+        return List.of();   // stepping another task eagerly, inside its own step: not walkable from here
+    }
+
+    /** Prints {@link #getStack()} to {@code System.err}; see {@link #printStack(PrintStream)}. */
+    public void printStack() {
+        printStack(System.err);
+    }
+
+    /**
+     * Prints this task and its stack, innermost frame first, as Java prints a stack trace: asyncio's
+     * {@code print_stack()}. Loop thread only.
+     */
+    public void printStack(PrintStream out) {
+        Objects.requireNonNull(out, "out is null: pass the PrintStream to print to, such as System.err");
+        List<StackTraceElement> stack = getStack();
+        StringBuilder sb = new StringBuilder();
+        if (stack.isEmpty()) {
+            sb.append("No stack for ").append(this).append('\n');
+        } else {
+            sb.append("Stack for ").append(this).append(" (most recent call first):\n");
+            TaskStacks.appendFrames(sb, stack, "\t");
+        }
+        out.print(sb);
+        out.flush();
+    }
+
     // ---- the engine side ----
 
     /** Suspends the current task until {@code f} is done; the core of {@link Future#await()}. */
@@ -308,7 +358,11 @@ public class Task<T> extends Future<T> {
                 fiber = loop.engine.newFiber(this::body);
             }
             fiber.resume();
-            if (isDone()) fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
+            if (isDone()) {
+                fiber = null;  // a finished fiber is garbage, and a gathered task may outlive it long
+                // as asyncio's __step with SystemExit: the task holds the error and the loop stops with it
+                if (FatalErrors.isFatal(exceptionNow())) throw (VirtualMachineError) exception();
+            }
         } finally {
             loop.currentTask = prevTask;
             loop.context = prevContext;
@@ -381,6 +435,31 @@ public class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The stack of this task while it runs and holds the loop, read from another thread (the MBean,
+     * when the loop does not answer): the loop thread's on the fast engine, the task's own thread's
+     * on the portable one. Racy by nature: the step may end meanwhile.
+     */
+    List<StackTraceElement> stackWhileBlocking() {
+        Fiber f = fiber;
+        Thread loopThread = loop.runningThread();
+        if (f == null || isDone()) return List.of();
+        if (loop.engine.fibersOwnThreads()) return TaskStacks.ofRunning(f.suspendedStack());
+        return loopThread == null ? List.of() : TaskStacks.ofRunning(loopThread.getStackTrace());
+    }
+
+    /** The future this task is suspended on, or null; loop thread only (the call graph, ps). */
+    Future<?> awaiting() {
+        return waiter;
+    }
+
+    /** scheduled, running, suspended or done, with cancelling; loop thread only (ps). */
+    String phase() {
+        if (isDone()) return isCancelled() ? "cancelled" : "done";
+        String p = fiber == null ? "scheduled" : suspended ? "suspended" : "running";
+        return cancelRequests > 0 ? p + ", cancelling" : p;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(getName()).append(", ");
@@ -416,6 +495,11 @@ public class Task<T> extends Future<T> {
         @Override
         String contextKey() {
             return "task";
+        }
+
+        @Override
+        Future<?> awaiter(Future<?> on) {
+            return task.waiter == on ? task : null;   // else a wake-up already spent
         }
 
         @Override

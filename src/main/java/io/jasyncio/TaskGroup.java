@@ -82,7 +82,7 @@ public final class TaskGroup {
             onTaskDone(task);
         } else {
             tasks.add(task);
-            task.addDoneCallback(this::onTaskDone);
+            task.addDoneCallback(new Awaiting<>(parentTask, this::onTaskDone));
         }
         return task;
     }

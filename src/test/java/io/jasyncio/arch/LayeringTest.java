@@ -35,6 +35,8 @@ class LayeringTest {
             "io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop"),
             "io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop"),
             "io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop"),
+            // DESIGN.md §1: the ps/pstree command may use the core only (today it needs the JDK alone)
+            "io.jasyncio.tools", Set.of("io.jasyncio"),
             "io.jasyncio.internal.engine", Set.of(),
             "io.jasyncio.internal.loop", Set.of(),
             // the implementation of the net layer: transports, servers, TLS over the selector backend

@@ -357,4 +357,89 @@ class FaultTest {
         });
         assertEquals(List.of("factory failed", "bind refused", "unix refused", "udp bind refused"), log);
     }
+
+    // ---- fatal errors (issue 9): the loop stops with the error, and no connection stays half-open ----
+
+    /** Runs {@code protocol}'s server on a fresh loop, connects a blocking client that sends a byte, runs the loop. */
+    private static Throwable runUntilFatal(Protocol protocol, List<String> log) throws Exception {
+        return runUntilFatal(protocol, ServerOptions.DEFAULT, javax.net.SocketFactory.getDefault(), log);
+    }
+
+    /** As {@link #runUntilFatal(Protocol, List)}, the server with {@code options}, the client made by {@code clients}. */
+    static Throwable runUntilFatal(Protocol protocol, ServerOptions options, javax.net.SocketFactory clients, List<String> log)
+            throws Exception {
+        EventLoop loop = newEventLoop();
+        List<Object> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context.get("exception")));
+        try {
+            Server srv = loop.runUntilComplete(() -> loop.createServer(() -> protocol, "127.0.0.1", 0, options));
+            try (java.net.Socket client = clients.createSocket("127.0.0.1", srv.port())) {
+                Thread writer = Thread.ofVirtual().start(() -> {   // a TLS client's write waits for the handshake
+                    try {
+                        client.getOutputStream().write(1);
+                    } catch (IOException e) {
+                        // the server may close first (connectionMade): the read below sees the end
+                    }
+                });
+                Throwable fatal = assertThrows(VirtualMachineError.class, loop::runForever);
+                writer.join();
+                client.setSoTimeout(20_000);
+                log.add("client sees " + endOf(client));
+                log.add("server accepts " + !refused(srv.port()));
+                log.add("reported " + (reported.size() == 1 && reported.get(0) == fatal));
+                return fatal;
+            }
+        } finally {
+            loop.close();
+        }
+    }
+
+    /**
+     * "the end" if the peer closed (an end-of-file, or a reset: closed with bytes unread, or a TLS
+     * socket closed without close_notify), else what was read.
+     */
+    private static String endOf(java.net.Socket client) throws IOException {
+        try {
+            int b = client.getInputStream().read();
+            return b < 0 ? "the end" : "byte " + b;
+        } catch (SocketException | javax.net.ssl.SSLException e) {
+            return "the end";
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aStackOverflowInDataReceivedStopsTheLoopAndClosesTheConnectionAndTheServer() throws Exception {
+        StackOverflowError soe = new StackOverflowError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = runUntilFatal(new Protocol() {
+            @Override
+            public void dataReceived(byte[] data) {
+                throw soe;
+            }
+        }, log);
+        assertSame(soe, thrown);
+        assertEquals(List.of("client sees the end", "server accepts false", "reported true"), log);
+    }
+
+    @Test
+    void anOutOfMemoryErrorInConnectionMadeClosesTheSocketNotYetWatched() throws Exception {
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = runUntilFatal(new Protocol() {
+            @Override
+            public void connectionMade(Transport transport) {
+                throw oom;
+            }
+        }, log);
+        assertSame(oom, thrown);
+        assertEquals(List.of("client sees the end", "server accepts false", "reported true"), log);
+    }
 }

@@ -462,4 +462,47 @@ class TlsTest {
         assertEquals(List.of("made", "lost null", "closed in well under the shutdown timeout", "server made", "server eof",
                 "server lost null"), log);
     }
+
+    // Issue 9: 1,000 concurrent handshakes kept the loop busy for 1.9 s, the engines' delegated tasks
+    // (key exchange, signatures) running on it.
+    @Test
+    void theHandshakesDelegatedTasksRunOffTheLoopThread() throws Exception {
+        DelegatedTaskSpy serverSpy = new DelegatedTaskSpy(tls.server);
+        DelegatedTaskSpy clientSpy = new DelegatedTaskSpy(tls.client);
+        List<String> log = new ArrayList<>();
+        Thread[] loopThread = new Thread[1];
+        NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            loop.callSoon(() -> loopThread[0] = Thread.currentThread());
+            Server srv = Streams.startServer(StreamsTest::echoLines, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(serverSpy.context));
+            Streams.Connection c = Streams.openConnection("127.0.0.1", srv.port(),
+                    ConnectOptions.DEFAULT.ssl(clientSpy.context).serverHostname("localhost"));
+            c.writer().write(b("through\n"));
+            log.add(s(c.reader().readLine()));
+            c.writer().close();
+            c.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("through\n"), log);
+        for (DelegatedTaskSpy spy : List.of(serverSpy, clientSpy)) {
+            assertFalse(spy.ranOn.isEmpty(), "the handshake had delegated tasks");
+            assertFalse(spy.ranOn.contains(loopThread[0]), "a delegated task ran on the loop thread");
+        }
+    }
+
+    // Issue 9: a fatal error in the application's callback under TLS ends the loop and the connection.
+    @Test
+    void anOutOfMemoryErrorInATlsProtocolStopsTheLoopAndClosesTheConnection() throws Exception {
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = FaultTest.runUntilFatal(new Protocol() {
+            @Override
+            public void dataReceived(byte[] data) {
+                throw oom;
+            }
+        }, ServerOptions.DEFAULT.ssl(tls.server), tls.client.getSocketFactory(), log);
+        assertSame(oom, thrown);
+        assertEquals(List.of("client sees the end", "server accepts false", "reported true"), log);
+    }
 }

@@ -112,6 +112,11 @@ final class FastEngine implements Engine {
         }
 
         @Override
+        public StackTraceElement[] suspendedStack() {
+            return getStackTrace();
+        }
+
+        @Override
         protected void onPinned(Continuation.Pinned reason) {
             throw new PinnedException(reason.toString());
         }

@@ -21,4 +21,13 @@ public interface Fiber {
 
     /** Whether the body has ended. */
     boolean isDone();
+
+    /**
+     * The stack of the suspended body, innermost frame first, the engine's own frames included;
+     * empty before the first {@link #resume()}. Loop side only, while the fiber is suspended: the
+     * fast engine walks the unmounted continuation, which must not be resumed meanwhile. When
+     * {@link Engine#fibersOwnThreads()}, any thread may call it at any time: it is the stack of the
+     * fiber's thread, running or not.
+     */
+    StackTraceElement[] suspendedStack();
 }

@@ -320,6 +320,12 @@ final class PortableEngine implements Engine {
             return turn == DONE;
         }
 
+        @Override
+        public StackTraceElement[] suspendedStack() {
+            Thread t = thread;
+            return t == null || turn == DONE ? new StackTraceElement[0] : t.getStackTrace();
+        }
+
         /** Hands the baton back for good; the body has ended. */
         void end() {
             turn = DONE;

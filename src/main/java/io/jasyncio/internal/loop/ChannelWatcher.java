@@ -14,10 +14,10 @@ import java.util.Objects;
  * never as {@code OP_WRITE}, and a pending accept as {@code OP_ACCEPT}, so a writer waiting for a
  * connect and a reader waiting for a client both wake as they do on a POSIX selector.
  *
- * <p>Implementation notes: removing a channel's last callback deregisters its key at once (see
- * {@link SelectorBackend#deregister}), as asyncio unregisters the descriptor: otherwise NIO keeps
- * the descriptor of a channel closed right after open until the next poll, so a closed listening
- * socket would still accept connections for the rest of the iteration. A callback queued by a poll is
+ * <p>Implementation notes: removing a channel's last callback cancels its key, as asyncio
+ * unregisters the descriptor; {@link SelectorBackend#deregister} finishes that at once for a
+ * listening socket (which would otherwise go on accepting until the next poll) and in the next poll
+ * for a connection, so that closing many connections costs one select. A callback queued by a poll is
  * checked again when it runs, so a reader removed (or replaced) between the poll and its turn in
  * the ready queue does not run, as a cancelled asyncio handle does not. What a poll queues is the
  * channel's {@link Watch} itself, which remembers the callbacks found ready: a ready event allocates

@@ -22,6 +22,18 @@ public interface IoBackend extends AutoCloseable {
     /** Makes a {@link #poll} that is waiting, or the next one, return promptly. Any thread. */
     void wakeup();
 
+    /**
+     * Releases now what the backend would otherwise release in the next poll (a closed channel's
+     * descriptor); called when the loop stops running, so that an idle loop holds nothing closed.
+     */
+    void settle();
+
+    /**
+     * Closes every channel registered with the backend and releases their descriptors: what the
+     * loop does to its connections and servers when a fatal error ends it. Loop thread only.
+     */
+    void closeChannels();
+
     /** Whether anything is registered, so that a zero-timeout poll could find something. */
     boolean hasRegistrations();
 

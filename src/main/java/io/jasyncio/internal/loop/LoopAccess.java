@@ -10,12 +10,27 @@ import java.util.function.Function;
 public final class LoopAccess {
     /** Makes a loop; the argument says whether its clock is virtual. Set once by EventLoop. */
     private static volatile Function<Boolean, Object> factory;
+    /** Whether a loop's clock is virtual. Set once by EventLoop. */
+    private static volatile java.util.function.Predicate<Object> virtualTime;
 
     private LoopAccess() {
     }
 
     public static void setFactory(Function<Boolean, Object> f) {
         factory = f;
+    }
+
+    public static void setVirtualTimeTest(java.util.function.Predicate<Object> test) {
+        virtualTime = test;
+    }
+
+    /**
+     * Whether {@code loop}'s clock is virtual: its time jumps to the next timer whenever it would
+     * wait, so work it hands to another thread must not be waited for by a timer.
+     */
+    public static boolean isVirtualTime(Object loop) {
+        java.util.function.Predicate<Object> t = virtualTime;
+        return t != null && t.test(loop);
     }
 
     /** A new loop, virtual-time or not, typed as Object because this layer cannot name it. */

@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.FatalErrors;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,8 +41,11 @@ final class Io {
     /**
      * What a protocol callback threw, as the Exception that connectionLost takes: an Error (an
      * assertion, a cancellation) is wrapped, so that it too ends the connection instead of leaking it.
+     * A fatal error (see {@link FatalErrors}) is rethrown instead: it ends the loop, which closes
+     * every registered channel.
      */
     static Exception asException(Throwable t) {
+        FatalErrors.rethrowIfFatal(t);
         return t instanceof Exception e ? e : new IllegalStateException("protocol callback failed: " + t, t);
     }
 

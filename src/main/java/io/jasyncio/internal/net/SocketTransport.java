@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -289,7 +290,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             protocol.connectionMade(this);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.connectionMade() call failed.");
+            protocolFailed(e, "Fatal error: protocol.connectionMade() call failed.");
         }
     }
 
@@ -321,7 +322,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             protocol.dataReceived(data);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.dataReceived() call failed.");
+            protocolFailed(e, "Fatal error: protocol.dataReceived() call failed.");
         }
     }
 
@@ -341,7 +342,7 @@ final class SocketTransport extends FlowControl implements Transport {
             buf = bufferedProtocol.getBuffer(-1);
             if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.getBuffer() call failed.");
+            protocolFailed(e, "Fatal error: protocol.getBuffer() call failed.");
             return;
         }
         int n;
@@ -360,7 +361,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             bufferedProtocol.bufferUpdated(n);
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.bufferUpdated() call failed.");
+            protocolFailed(e, "Fatal error: protocol.bufferUpdated() call failed.");
         }
     }
 
@@ -369,7 +370,7 @@ final class SocketTransport extends FlowControl implements Transport {
         try {
             keepOpen = protocol.eofReceived();
         } catch (Throwable e) {
-            fatalError(Io.asException(e), "Fatal error: protocol.eofReceived() call failed.");
+            protocolFailed(e, "Fatal error: protocol.eofReceived() call failed.");
             return;
         }
         if (keepOpen) {
@@ -414,6 +415,28 @@ final class SocketTransport extends FlowControl implements Transport {
     }
 
     // ---- ending ----
+
+    /**
+     * A protocol callback threw: the connection ends with the error. A fatal one (see {@link
+     * FatalErrors}) closes the socket at once, the protocol hearing nothing more, and goes on to end
+     * the loop; the socket may not be registered yet (connectionMade) or any more (paused), so the
+     * loop closing what is registered would not be enough.
+     */
+    private void protocolFailed(Throwable e, String message) {
+        if (FatalErrors.isFatal(e)) {
+            connLost++;
+            closing = true;
+            channelClosed = true;
+            buffer.clear();
+            bufferSize = 0;
+            loop.removeReader(channel);
+            loop.removeWriter(channel);
+            Io.closeQuietly(channel);
+            if (server != null) server.detach(this);
+            FatalErrors.rethrowIfFatal(e);
+        }
+        fatalError(Io.asException(e), message);
+    }
 
     /** An error ends the connection: I/O errors quietly (the protocol hears), others reported too. */
     void fatalError(Exception e, String message) {

@@ -3,6 +3,7 @@ package io.jasyncio.internal.net;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
+import io.jasyncio.internal.loop.LoopAccess;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -45,8 +46,14 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *
  * <p>Implementation notes. Everything goes through {@link #pump()}: it runs the engine until it
  * needs bytes from the peer, sending what it produces, finishing the handshake when the engine says
- * so and handing plaintext to the application (unless it paused reading). Delegated tasks run
- * inline: they are short CPU work, as OpenSSL's are under asyncio. Flow control is the socket
+ * so and handing plaintext to the application (unless it paused reading). The handshake's
+ * delegated tasks (its key exchange and signatures: milliseconds of CPU each, which run inline
+ * kept a loop busy for seconds under 1,000 concurrent handshakes) run on the loop's default
+ * executor, a virtual thread each; meanwhile {@code tasksAside} is set, nothing touches the engine
+ * and the pump waits, bytes arriving meanwhile only being buffered; when they are done the pump
+ * resumes on the loop. Tasks after the handshake (rare), on a virtual-time loop (whose clock would
+ * jump to the handshake timeout while the loop waits for another thread) and once the default
+ * executor is shut down still run inline. Flow control is the socket
  * transport's: its pause/resume calls are passed on to the application protocol, since each
  * plaintext write is wrapped and handed down at once. A peer's close_notify (or a TCP end-of-file)
  * is the application's end-of-file, after which the connection is closed: TLS has no half-close.
@@ -81,6 +88,8 @@ final class SslProtocol implements Protocol {
     private boolean appLost;
     private boolean appReadingPaused;
     private boolean inPump;
+    /** The engine's delegated tasks run on another thread: leave the engine alone until they are done. */
+    private boolean tasksAside;
     /** The socket reached end-of-file; acted on once the plaintext before it is delivered. */
     private boolean rawEof;
     /** The engine saw close_notify while plaintext before it was still undelivered. */
@@ -147,7 +156,7 @@ final class SslProtocol implements Protocol {
         if (state == State.UNWRAPPED) return;
         if (netIn.capacity() - netIn.remaining() < data.length) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.remaining() + data.length)
-                    + engine.getSession().getPacketBufferSize());
+                    + netOut.capacity());   // a record's size; not the engine's word: a task aside may hold its lock
             bigger.put(netIn).flip();
             netIn = bigger;
         }
@@ -199,7 +208,7 @@ final class SslProtocol implements Protocol {
 
     /** Runs the engine as far as the bytes at hand allow; see the class notes. */
     private void pump() {
-        if (inPump) return;
+        if (inPump || tasksAside) return;
         inPump = true;
         try {
             pumpLoop();
@@ -217,6 +226,7 @@ final class SslProtocol implements Protocol {
             SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
             switch (hs) {
                 case NEED_TASK -> {
+                    if (state == State.HANDSHAKE && runTasksAside()) return;
                     for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
                 }
                 case NEED_WRAP -> {
@@ -240,6 +250,39 @@ final class SslProtocol implements Protocol {
                 }
             }
         }
+    }
+
+    /**
+     * Hands the engine's delegated tasks to the default executor and resumes the pump on the loop
+     * when they are done; false (nothing handed over) where they must run inline (see the class notes).
+     */
+    private boolean runTasksAside() {
+        if (LoopAccess.isVirtualTime(loop)) return false;
+        Runnable first = engine.getDelegatedTask();
+        if (first == null) return false;
+        Future<Void> done;
+        try {
+            done = loop.runInExecutor(null, () -> {
+                first.run();
+                for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+                return null;
+            });
+        } catch (IllegalStateException shutDown) {
+            first.run();   // the rest run inline too, when the pump loops
+            return false;
+        }
+        tasksAside = true;
+        done.addDoneCallback(f -> {
+            tasksAside = false;
+            if (f.isCancelled()) return;
+            Throwable e = f.exception();
+            if (e != null) {
+                handshakeFailed(Io.asException(e));
+                return;
+            }
+            pump();
+        });
+        return true;
     }
 
     /** Unwraps one record from netIn into appIn; false if more bytes are needed or the engine closed. */

@@ -1,0 +1,27 @@
+package io.jasyncio;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who awaits a future, and where: asyncio 3.14's {@code FutureCallGraph}, made by
+ * {@link Asyncio#captureCallGraph(Future)}.
+ *
+ * <p>{@code future} is the future or task described; {@code callStack} is a task's stack,
+ * innermost frame first, as {@link Task#getStack()} gives it (empty for a plain future);
+ * {@code awaitedBy} holds the graph of each future that waits on this one: the tasks suspended on
+ * it, gather's or shield's outer future built on it, a {@link TaskGroup}'s parent task for each of
+ * its tasks. A plain future that a task awaits through a lock, an event or a queue appears with
+ * that task in its {@code awaitedBy}.
+ *
+ * <p>Thread-safety: immutable (both lists are unmodifiable copies); the futures it names are
+ * loop-confined as usual.
+ */
+public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStack, List<FutureCallGraph> awaitedBy) {
+    /** Copies the lists; rejects nulls. */
+    public FutureCallGraph {
+        Objects.requireNonNull(future, "future is null: a call graph describes a future");
+        callStack = List.copyOf(Objects.requireNonNull(callStack, "callStack is null: pass an empty list for a plain future"));
+        awaitedBy = List.copyOf(Objects.requireNonNull(awaitedBy, "awaitedBy is null: pass an empty list if nothing awaits it"));
+    }
+}
