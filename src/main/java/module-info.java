@@ -14,6 +14,7 @@ module io.jasyncio {
 
     exports io.jasyncio;
     exports io.jasyncio.net;
+    exports io.jasyncio.process;
     exports io.jasyncio.queue;
     exports io.jasyncio.sync;
     exports io.jasyncio.testing;

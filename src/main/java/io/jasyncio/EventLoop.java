@@ -49,7 +49,7 @@ import java.util.function.BiConsumer;
  * faster than the loop drains must not keep it from ever running its own callbacks (asyncio bounds
  * each iteration the same way, by the length of its ready queue when the iteration starts).
  */
-public final class EventLoop extends EventLoopIo implements AutoCloseable {
+public final class EventLoop extends EventLoopProcesses implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     /** Seconds {@link Runner#close()} waits for the default executor's threads: asyncio's THREAD_JOIN_TIMEOUT. */
     public static final double THREAD_JOIN_TIMEOUT = 300;
@@ -276,6 +276,7 @@ public final class EventLoop extends EventLoopIo implements AutoCloseable {
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close {0}", this);
         destroyPendingTasks();
+        closeIo();
         closed = true;
         ready.clear();
         timers.clear();

@@ -1,8 +1,6 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.loop.ChannelWatcher;
-import io.jasyncio.internal.loop.SignalNames;
-import io.jasyncio.internal.loop.Signals;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Networking;
 import io.jasyncio.internal.net.Sendfile;
@@ -32,14 +30,14 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * The I/O half of {@link EventLoop}'s public API: readiness callbacks, socket operations, transports
- * and servers, sendfile (asyncio's {@code add_reader}, {@code sock_*}, {@code create_connection},
- * {@code create_server}, {@code sendfile}, {@code add_signal_handler}). Every method is public and documented as a member of
- * {@code EventLoop}; this class only keeps the loop's scheduling core and its I/O delegations in
- * files of a readable size. It holds no state of its own, and delegates
- * to {@code internal.net}, which does the work.
+ * The network half of {@link EventLoop}'s public API: readiness callbacks, socket operations,
+ * transports and servers, sendfile (asyncio's {@code add_reader}, {@code sock_*}, {@code
+ * create_connection}, {@code create_server}, {@code sendfile}). Every method is public and documented
+ * as a member of {@code EventLoop}; this class and {@link EventLoopProcesses} (pipes, children,
+ * signals) only keep the loop's scheduling core and its I/O delegations in files of a readable size.
+ * It holds no state; it delegates to {@code internal.net}, which does the work.
  */
-abstract sealed class EventLoopIo permits EventLoop {
+abstract sealed class EventLoopIo permits EventLoopProcesses {
     EventLoopIo() {
     }
 
@@ -57,7 +55,7 @@ abstract sealed class EventLoopIo permits EventLoop {
      */
     public abstract boolean isClosed();
 
-    private EventLoop self() {
+    final EventLoop self() {
         return (EventLoop) this;
     }
 
@@ -579,58 +577,5 @@ abstract sealed class EventLoopIo permits EventLoop {
         checkClosed();
         checkThread("EventLoop.sendfile");
         return Sendfile.sendfile(self(), transport, file, offset, count, fallback);
-    }
-
-    // ---- signals ----
-
-    /**
-     * Runs {@code callback} on this loop each time the process receives signal {@code name}:
-     * asyncio's {@code add_signal_handler} (Unix). Names are given with or without {@code SIG}
-     * ({@code "TERM"} and {@code "SIGTERM"} are one signal). Each loop holds at most one handler per
-     * signal (the last set wins); every loop holding one for a signal runs its own when it arrives.
-     * The first handler for a signal replaces the JVM's (for TERM, HUP and INT: running the shutdown
-     * hooks and exiting), which comes back when no loop holds one any more; a loop's handlers are
-     * removed when it closes. A SIGINT handler also turns off {@link Runner}'s Ctrl-C cancellation
-     * while this loop holds it.
-     *
-     * <p>Signals arrive on a JVM thread; the callback is posted with {@link EventLoop#callSoonThreadsafe},
-     * so it runs on the loop thread in a later iteration, once per signal the JVM saw (the OS merges
-     * signals sent faster than they are taken). A signal the JVM was started with ignored ({@code nohup}
-     * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so.
-     *
-     * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
-     * JFR's sampler, BUS reports faults on mapped files): handle those only knowing that.
-     *
-     * @throws IllegalArgumentException an unknown name, or a signal no program may handle in a JVM:
-     *     KILL, STOP, QUIT, and those HotSpot keeps for itself, which {@code sun.misc.Signal.handle}
-     *     refuses (SEGV, ILL, FPE; HUP, INT and TERM under {@code -Xrs}); the message names the signal and why
-     * @throws IllegalStateException the loop is closed, or the JDK module {@code jdk.unsupported} is absent
-     */
-    public void addSignalHandler(String name, Runnable callback) {
-        String sig = SignalNames.canonical(name);
-        Objects.requireNonNull(callback, "callback is null: pass the Runnable to run when SIG" + sig + " arrives");
-        checkClosed();
-        checkThread("EventLoop.addSignalHandler");
-        EventLoop loop = self();
-        Signals.global().add(loop, sig, () -> loop.callSoonThreadsafe(callback));
-    }
-
-    /**
-     * Removes this loop's handler of signal {@code name} ({@code "TERM"} or {@code "SIGTERM"}) and
-     * returns whether there was one: asyncio's {@code remove_signal_handler}. When no loop holds a
-     * handler for the signal any more, the JVM's own comes back. A closed loop holds none.
-     *
-     * @throws IllegalArgumentException an unknown name
-     */
-    public boolean removeSignalHandler(String name) {
-        String sig = SignalNames.canonical(name);
-        if (isClosed()) return false;
-        checkThread("EventLoop.removeSignalHandler");
-        return Signals.global().remove(this, sig);
-    }
-
-    /** Removes every signal handler of this loop; called as it closes. */
-    final void removeSignalHandlers() {
-        Signals.global().removeAll(this);
     }
 }

@@ -21,7 +21,13 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
     /** Copies the lists; rejects nulls. */
     public FutureCallGraph {
         Objects.requireNonNull(future, "future is null: a call graph describes a future");
-        callStack = List.copyOf(Objects.requireNonNull(callStack, "callStack is null: pass an empty list for a plain future"));
-        awaitedBy = List.copyOf(Objects.requireNonNull(awaitedBy, "awaitedBy is null: pass an empty list if nothing awaits it"));
+        callStack = noNulls(callStack, "callStack", "pass an empty list for a plain future");
+        awaitedBy = noNulls(awaitedBy, "awaitedBy", "pass an empty list if nothing awaits it");
+    }
+
+    private static <E> List<E> noNulls(List<E> list, String name, String what) {
+        Objects.requireNonNull(list, () -> name + " is null: " + what);
+        for (E e : list) if (e == null) throw new IllegalArgumentException(name + " holds a null element: " + what + ", without nulls");
+        return List.copyOf(list);
     }
 }

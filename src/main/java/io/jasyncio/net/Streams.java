@@ -132,6 +132,27 @@ public final class Streams {
     }
 
     /**
+     * A {@link StreamWriter} over an open {@code transport} that Streams did not make, such as the
+     * write end of a pipe ({@code loop.connectWritePipe}, a child's stdin): asyncio's {@code
+     * StreamWriter(transport, protocol, None, loop)}. The writer takes the transport over: its
+     * protocol becomes the writer's, which follows the write buffer for {@link StreamWriter#drain()}
+     * and the end of the connection for {@link StreamWriter#waitClosed()}. Loop thread only.
+     *
+     * @param transport an open transport of the running loop, typically a write pipe's
+     * @return a writer whose {@code drain()} follows the transport's water marks
+     * @throws IllegalArgumentException if {@code transport} is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static StreamWriter writer(Transport transport) {
+        if (transport == null) throw new IllegalArgumentException("transport is null: pass the open transport to write to");
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReaderProtocol protocol = new StreamReaderProtocol(loop, null, null);
+        transport.setProtocol(protocol);
+        protocol.connectionMade(transport);
+        return new StreamWriter(transport, protocol, null, loop);
+    }
+
+    /**
      * Listens on {@code host}:{@code port} (null for every interface, 0 for any free port) and runs
      * {@code clientConnected} as a task for each connection; see {@link EventLoop#createServer}.
      *

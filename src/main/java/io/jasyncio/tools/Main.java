@@ -25,7 +25,7 @@ public final class Main {
 
     /** Runs the command, printing to {@code out} and {@code err}; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length != 2 || !(args[0].equals("ps") || args[0].equals("pstree"))) {
+        if (args == null || args.length != 2 || !(args[0].equals("ps") || args[0].equals("pstree"))) {
             err.println("usage: java -jar jasyncio.jar ps PID      (the event loops and tasks of a running JVM)");
             err.println("       java -jar jasyncio.jar pstree PID  (who awaits whom, with each task's stack)");
             return 2;

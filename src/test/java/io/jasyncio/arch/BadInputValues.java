@@ -19,6 +19,9 @@ import io.jasyncio.net.DatagramTransport;
 import io.jasyncio.net.IncompleteReadException;
 import io.jasyncio.net.LimitOverrunException;
 import io.jasyncio.net.Protocol;
+import io.jasyncio.process.Subprocess;
+import io.jasyncio.process.SubprocessProtocol;
+import io.jasyncio.process.SubprocessTransport;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.StreamReader;
@@ -57,6 +60,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -113,7 +117,8 @@ final class BadInputValues implements AutoCloseable {
         return c == EventLoop.class || Future.class.isAssignableFrom(c) || Handle.class.isAssignableFrom(c)
                 || Queue.class.isAssignableFrom(c) || c == Lock.class || c == Event.class || c == Condition.class
                 || Semaphore.class.isAssignableFrom(c) || c == Barrier.class || c == Transport.class
-                || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class;
+                || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class
+                || c == Subprocess.class || c == SubprocessTransport.class;
     }
 
     /** A fresh receiver for an instance method of {@code exe}'s class; null for constructors and static methods. */
@@ -131,6 +136,8 @@ final class BadInputValues implements AutoCloseable {
         if (c == Transport.class) return connection().writer().transport();
         if (c == Streams.Connection.class) return connection();
         if (c == DatagramTransport.class) return datagram().transport();
+        if (c == Subprocess.class) return child();
+        if (c == SubprocessTransport.class) return childTransport();
         if (c == io.jasyncio.sync.Held.class) return new Lock().hold();
         if (c == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (c == Runner.class) return perCall(new Runner());
@@ -259,6 +266,8 @@ final class BadInputValues implements AutoCloseable {
         if (t == Path.class) return file();
         if (t == SocketAddress.class || t == InetSocketAddress.class) return server().sockets().get(0).getLocalAddress();
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
+        if (t == Pipe.SourceChannel.class) return pipe().source();
+        if (t == Pipe.SinkChannel.class) return pipe().sink();
         if (t == InputStream.class) return new ByteArrayInputStream(new byte[] {1, 2, 3});
         if (t == OutputStream.class) return new ByteArrayOutputStream();
         if (t == SSLContext.class) return sslContext();
@@ -295,6 +304,7 @@ final class BadInputValues implements AutoCloseable {
         if (made == EventLoop.class) return (Supplier<EventLoop>) Asyncio::newEventLoop;
         if (made == DatagramProtocol.class) return (Supplier<DatagramProtocol>) () -> new DatagramProtocol() { };
         if (Protocol.class.isAssignableFrom(made)) return (Supplier<Protocol>) () -> new Protocol() { };
+        if (made == SubprocessProtocol.class) return (Supplier<SubprocessProtocol>) () -> new SubprocessProtocol() { };
         return (Supplier<Object>) () -> "v";
     }
 
@@ -380,6 +390,28 @@ final class BadInputValues implements AutoCloseable {
         DatagramPair<DatagramProtocol> p = loop.createDatagramEndpoint(() -> new DatagramProtocol() { },
                 new InetSocketAddress("127.0.0.1", 0), null);
         perCall.add(() -> p.transport().abort());
+        return p;
+    }
+
+    /** A running `cat` with every stream piped, killed after the call. */
+    private Subprocess child() throws IOException {
+        Subprocess p = Subprocess.exec(List.of("cat"), Subprocess.PIPE, Subprocess.PIPE, Subprocess.PIPE);
+        perCall.add(p::kill);
+        return p;
+    }
+
+    private SubprocessTransport childTransport() throws IOException {
+        SubprocessTransport t = loop.subprocessExec(() -> new SubprocessProtocol() { }, List.of("cat"),
+                Subprocess.PIPE, Subprocess.PIPE, Subprocess.PIPE).transport();
+        perCall.add(t::close);
+        return t;
+    }
+
+    /** A fresh java.nio Pipe, both ends closed after the call. */
+    private Pipe pipe() throws IOException {
+        Pipe p = Pipe.open();
+        perCall.add(p.source());
+        perCall.add(p.sink());
         return p;
     }
 

@@ -56,18 +56,21 @@ class BadInputWalkTest {
     /**
      * Types whose methods are not walked, and why. Everything else in the list is walked.
      */
-    private static final Map<String, String> SKIPPED = Map.of(
+    private static final Map<String, String> SKIPPED = Map.ofEntries(
             // implemented by the user and called by the library, not the other way round
-            "io.jasyncio.AsyncRunnable", "implemented by the user",
-            "io.jasyncio.Coroutine", "implemented by the user",
-            "io.jasyncio.TaskFactory", "implemented by the user",
-            "io.jasyncio.TaskGroup$Body", "implemented by the user",
-            "io.jasyncio.net.Protocol", "implemented by the user; its defaults do nothing",
-            "io.jasyncio.net.BufferedProtocol", "implemented by the user",
-            "io.jasyncio.net.DatagramProtocol", "implemented by the user; its defaults do nothing",
-            "io.jasyncio.net.Streams$ClientConnectedCallback", "implemented by the user",
+            Map.entry("io.jasyncio.AsyncRunnable", "implemented by the user"),
+            Map.entry("io.jasyncio.Coroutine", "implemented by the user"),
+            Map.entry("io.jasyncio.TaskFactory", "implemented by the user"),
+            Map.entry("io.jasyncio.TaskGroup$Body", "implemented by the user"),
+            Map.entry("io.jasyncio.net.Protocol", "implemented by the user; its defaults do nothing"),
+            Map.entry("io.jasyncio.net.BufferedProtocol", "implemented by the user"),
+            Map.entry("io.jasyncio.net.DatagramProtocol", "implemented by the user; its defaults do nothing"),
+            Map.entry("io.jasyncio.net.Streams$ClientConnectedCallback", "implemented by the user"),
+            Map.entry("io.jasyncio.process.SubprocessProtocol", "implemented by the user; its defaults do nothing"),
             // JUnit calls it, with JUnit's own contexts
-            "io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only");
+            Map.entry("io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only"),
+            // a command line: main exits the JVM; PsTest checks its usage errors in-process
+            Map.entry("io.jasyncio.tools.Main", "a command whose main exits the JVM"));
 
     /** Messages the JVM or the JDK make, which say nothing about the call. */
     private static final Pattern JVM_MESSAGE = Pattern.compile("(?s)^(null|Cannot (read|invoke|load|store|assign|throw|enter|exit)\\b.*"

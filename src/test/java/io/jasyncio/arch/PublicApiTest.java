@@ -61,7 +61,7 @@ class PublicApiTest {
                 for (Method m : c.getDeclaredMethods()) {
                     if (isApi(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) lines.add(type + " : " + m.toGenericString());
                 }
-                // a package-private superclass (EventLoopIo) lends its public methods to c: they are c's API
+                // package-private superclasses (EventLoopIo, EventLoopProcesses) lend their public methods to c: they are c's API
                 for (Class<?> s = c.getSuperclass(); s != null && !Modifier.isPublic(s.getModifiers()); s = s.getSuperclass()) {
                     for (Method m : s.getDeclaredMethods()) {
                         if (Modifier.isPublic(m.getModifiers()) && !Modifier.isAbstract(m.getModifiers()) && !m.isSynthetic()) {
