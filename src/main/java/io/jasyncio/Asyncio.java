@@ -41,6 +41,11 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safety: everything here concerns the running loop of the calling thread, except
  * {@link #runCoroutineThreadsafe} and the loop-management functions.
+ *
+ * <p>Size: this file is over 1,000 lines because it is the whole {@code asyncio} module as one
+ * static facade, where an asyncio user looks for each function; nearly every method is a short
+ * delegation with its Javadoc, and the work lives in the classes it names (gather's, timeouts',
+ * the call graph's and the executors' own).
  */
 public final class Asyncio {
     /** The loop set for each thread with {@link #setEventLoop}, or made by {@link #getEventLoop}. */

@@ -25,7 +25,7 @@ final class CallGraphs {
     /** The graph of {@code future}: its stack if a task, and the graph of each future awaiting it. */
     static FutureCallGraph capture(Future<?> future) {
         Objects.requireNonNull(future, "future is null: pass the Future or Task to describe");
-        future.loop.checkThread("captureCallGraph");
+        future.loop.checkThread("Asyncio.captureCallGraph");
         return build(future, new IdentityHashMap<>());
     }
 

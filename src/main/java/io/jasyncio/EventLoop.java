@@ -48,6 +48,12 @@ import java.util.function.BiConsumer;
  * sees the callback. A tick drains at most {@link #MAX_INCOMING_PER_TICK} of them: threads that post
  * faster than the loop drains must not keep it from ever running its own callbacks (asyncio bounds
  * each iteration the same way, by the length of its ready queue when the iteration starts).
+ *
+ * <p>Size: this file is over 1,000 lines, most of it the Javadoc that is the public contract. The
+ * I/O methods live in the package-private superclasses {@link EventLoopIo} (network) and
+ * {@link EventLoopProcesses} (pipes, children, signals); the watchdog, failure reports and
+ * deadlock check in {@link LoopDiagnostics}; the executors in {@link LoopExecutor}. What remains
+ * is the tick, scheduling and the state they share through private fields.
  */
 public final class EventLoop extends EventLoopProcesses implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");

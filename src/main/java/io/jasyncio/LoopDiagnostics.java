@@ -247,15 +247,16 @@ final class LoopDiagnostics {
     }
 
     /**
-     * A task with what it runs (its name alone may be a default "Task-N") and, where its stack can be
-     * read (the portable engine: its own thread's), the user's line it is suspended at.
+     * A task with what it runs (its name alone may be a default "Task-N") and the user's line it is
+     * suspended at ({@link Task#getStack()}, on either engine). Loop thread, or the loop's owner
+     * while it is not running.
      */
     static String describe(Task<?> t) {
         Object body = t.getCoro() instanceof Asyncio.VoidCoroutine v ? v.body() : t.getCoro();
         String coro = body.getClass().getName();
         int lambda = coro.indexOf("$$Lambda");
-        Thread own = t.fiberThread();
-        StackTraceElement at = own == null ? null : ThreadInspector.firstUserFrame(own.getStackTrace(), LoopDiagnostics.class.getClassLoader());
+        StackTraceElement at = ThreadInspector.firstUserFrame(t.stack().toArray(StackTraceElement[]::new),
+                body.getClass().getClassLoader() != null ? body.getClass().getClassLoader() : LoopDiagnostics.class.getClassLoader());
         return Future.safeString(t) + " running " + (lambda > 0 ? "a lambda of " + coro.substring(0, lambda) : coro)
                 + (at != null ? ", suspended at " + at : "");
     }

@@ -41,7 +41,7 @@ import javax.management.openmbean.SimpleType;
  * {@code pstree} ({@code io.jasyncio.tools.Main}) and JMX consoles read of a running JVM.
  *
  * <p>Attributes (all read-only, all from one {@link LoopSnapshot} per {@code getAttributes} call):
- * {@code Name}, {@code Thread}, {@code Engine}, {@code State} (running, idle, closed), {@code Ready}
+ * {@code Name}, {@code Thread}, {@code Engine}, {@code State} (running, idle, closed), {@code Ticks} (loop iterations), {@code Ready}
  * (callbacks queued), {@code Timers} (live timers), {@code TaskCount}, {@code Tasks} (a
  * {@link CompositeData} per pending task: {@code id}, {@code name}, {@code state}, {@code awaits},
  * {@code where}, {@code stack}, {@code awaitedBy}) and {@code Note} (why something is missing).
@@ -106,6 +106,7 @@ final class LoopMBean implements DynamicMBean {
                 attr("Thread", "the thread running the loop; empty when it does not run", SimpleType.STRING),
                 attr("Engine", "the coroutine engine: fast or portable", SimpleType.STRING),
                 attr("State", "running, idle or closed", SimpleType.STRING),
+                attr("Ticks", "loop iterations since the loop was made", SimpleType.LONG),
                 attr("Ready", "callbacks in the ready queue", SimpleType.INTEGER),
                 attr("Timers", "timers scheduled and not cancelled", SimpleType.INTEGER),
                 attr("TaskCount", "tasks not done yet", SimpleType.INTEGER),
@@ -244,7 +245,7 @@ final class LoopMBean implements DynamicMBean {
         EventLoop l = loop.get();
         if (l == null) {
             unregister();
-            return new LoopSnapshot(name, "", "", "closed", 0, 0, 0, List.of(), "the loop was dropped without close()");
+            return new LoopSnapshot(name, "", "", "closed", 0, 0, 0, 0, List.of(), "the loop was dropped without close()");
         }
         if (l.isRunningOnThisThread()) return LoopSnapshot.take(l, name, true, null, "");
         String note = "";
@@ -276,7 +277,7 @@ final class LoopMBean implements DynamicMBean {
         try {
             return LoopSnapshot.take(l, name, l.engine.fibersOwnThreads(), running, note);
         } catch (RuntimeException changedMeanwhile) {
-            return new LoopSnapshot(name, "", l.engine(), l.isClosed() ? "closed" : "running", 0, 0, 0, List.of(),
+            return new LoopSnapshot(name, "", l.engine(), l.isClosed() ? "closed" : "running", l.ticks, 0, 0, 0, List.of(),
                     note + "; its tasks changed while read (" + changedMeanwhile + "): try again");
         }
     }
@@ -314,6 +315,7 @@ final class LoopMBean implements DynamicMBean {
             case "Engine" -> s.engine();
             case "State" -> s.state();
             case "Ready" -> s.ready();
+            case "Ticks" -> s.ticks();
             case "Timers" -> s.timers();
             case "TaskCount" -> s.taskCount();
             case "Tasks" -> tasks(s);

@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Thread-safety: immutable once taken. {@link #take} reads loop-confined state: call it on the
  * loop thread, or (see {@link LoopMBean}) knowingly racily from another one.
  */
-record LoopSnapshot(String name, String thread, String engine, String state, int ready, int timers, int taskCount,
+record LoopSnapshot(String name, String thread, String engine, String state, long ticks, int ready, int timers, int taskCount,
         List<TaskRow> tasks, String note) {
 
     /** One task; {@code stack} innermost first, as {@link Task#getStack()}. */
@@ -49,7 +49,7 @@ record LoopSnapshot(String name, String thread, String engine, String state, int
                     where == null ? "" : where.toString(), stack.stream().map(StackTraceElement::toString).toList(),
                     awaitedBy(task, ids)));
         }
-        return new LoopSnapshot(name, t == null ? "" : t.getName(), loop.engine(), state, loop.readyCount(),
+        return new LoopSnapshot(name, t == null ? "" : t.getName(), loop.engine(), state, loop.ticks, loop.readyCount(),
                 loop.timerCount(), loop.pendingCount(), List.copyOf(rows), note);
     }
 

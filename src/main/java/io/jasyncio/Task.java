@@ -206,7 +206,7 @@ public class Task<T> extends Future<T> {
      * @return the frames, innermost first; an empty list for a task that is done or not started
      */
     public List<StackTraceElement> getStack() {
-        loop.checkThread("getStack");
+        loop.checkThread("Task.getStack");
         return stack();
     }
 

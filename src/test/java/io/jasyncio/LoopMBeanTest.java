@@ -84,6 +84,7 @@ class LoopMBeanTest {
         // the portable engine runs the loop on a virtual thread of its own
         assertEquals(loop.engine().equals("fast") ? "bean-loop" : "jasyncio-loop", SERVER.getAttribute(name, "Thread"));
         assertEquals(1, SERVER.getAttribute(name, "Timers"));
+        assertTrue((Long) SERVER.getAttribute(name, "Ticks") >= 2, "the loop has run its tasks' first steps");
         assertEquals("", SERVER.getAttribute(name, "Note"));
         CompositeData waiter = row(tasks, "waiter"), boss = row(tasks, "boss");
         assertEquals("suspended", waiter.get("state"));

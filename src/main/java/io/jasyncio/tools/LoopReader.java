@@ -32,7 +32,7 @@ final class LoopReader {
      */
     static final long WAIT_MILLIS = 3000;
     private static final long POLL_MILLIS = 100;
-    private static final String[] ATTRIBUTES = {"Name", "Thread", "Engine", "State", "Ready", "Timers", "TaskCount", "Tasks", "Note"};
+    private static final String[] ATTRIBUTES = {"Name", "Thread", "Engine", "State", "Ticks", "Ready", "Timers", "TaskCount", "Tasks", "Note"};
 
     private LoopReader() {
     }
@@ -118,7 +118,7 @@ final class LoopReader {
             }
         }
         return new LoopView(str(a.get("Name")), str(a.get("Thread")), str(a.get("Engine")), str(a.get("State")),
-                num(a.get("Ready")), num(a.get("Timers")), num(a.get("TaskCount")), List.copyOf(tasks), str(a.get("Note")));
+                a.get("Ticks") instanceof Long n ? n : 0, num(a.get("Ready")), num(a.get("Timers")), num(a.get("TaskCount")), List.copyOf(tasks), str(a.get("Note")));
     }
 
     /** loop-2 before loop-10. */

@@ -112,7 +112,7 @@ final class PsFormat {
     private static void header(StringBuilder sb, LoopView loop) {
         sb.append(loop.name()).append(": ").append(loop.state());
         if (!loop.thread().isEmpty()) sb.append(" on thread ").append(loop.thread());
-        sb.append(", engine ").append(loop.engine()).append(", ready ").append(loop.ready()).append(", timers ")
+        sb.append(", engine ").append(loop.engine()).append(", ticks ").append(loop.ticks()).append(", ready ").append(loop.ready()).append(", timers ")
                 .append(loop.timers()).append(", tasks ").append(loop.taskCount()).append('\n');
         if (!loop.note().isEmpty()) sb.append("  note: ").append(loop.note()).append('\n');
     }

@@ -48,7 +48,7 @@ class PsTest {
         assertEquals(0, r.status, r.err);
         assertEquals("", r.err);
         List<String> lines = r.out.lines().toList();
-        assertTrue(lines.get(0).matches("loop-\\d+: running on thread \\S+, engine " + engine() + ", ready \\d+, timers 1, tasks 5"),
+        assertTrue(lines.get(0).matches("loop-\\d+: running on thread \\S+, engine " + engine() + ", ticks \\d+, ready \\d+, timers 1, tasks 5"),
                 lines.get(0));
         assertTrue(lines.get(1).matches(" +id +name +state +awaits +where"), lines.get(1));
         assertRow(lines, "sleeper", "suspended", "Asyncio.sleep()", "PsChild.napping(PsChild.java:");
