@@ -144,8 +144,9 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      *
      * @throws VirtualMachineError thrown by a callback, a protocol or a task (an {@code
      *     OutOfMemoryError}, a {@code StackOverflowError}): it is reported to the exception handler,
-     *     every socket and server of the loop is closed, and the loop stops and rethrows it, as
-     *     asyncio's loop lets {@code SystemExit} out. The loop can still be closed (or run again).
+     *     every transport (paused for reading or not) and server of the loop is closed, and the loop
+     *     stops and rethrows it, as asyncio's loop lets {@code SystemExit} out. The loop can still be
+     *     closed (or run again).
      */
     public void runForever() {
         checkClosed();
