@@ -77,9 +77,9 @@ final class SocketTransport extends FlowControl implements Transport {
         this.extra = Extras.forSocket(channel, extra);
         this.server = server;
         this.openTransports = OpenTransports.of(loop);
-        openTransports.add(channel);
         setProtocol(protocol);
         if (server != null) server.attach(this);
+        openTransports.add(channel);
         loop.callSoon(this::callConnectionMade);
         loop.callSoon(this::startReading);
         if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
