@@ -71,6 +71,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
         io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
+        io.jasyncio.internal.loop.OpenTransports.setLookup(loop -> ((EventLoop) loop).openTransports);
     }
 
     final Engine engine;
@@ -128,6 +129,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     /** Set before a poll without timeout when only another thread could end it; written by the loop thread, read racily. */
     boolean idleWithoutWaker;
     final LoopDiagnostics diagnostics = new LoopDiagnostics(this);
+    /** What the open transports hold, closed when a fatal error ends the loop; loop thread only. */
+    final io.jasyncio.internal.loop.OpenTransports openTransports = new io.jasyncio.internal.loop.OpenTransports();
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
@@ -147,8 +150,9 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      *
      * @throws VirtualMachineError thrown by a callback, a protocol or a task (an {@code
      *     OutOfMemoryError}, a {@code StackOverflowError}): it is reported to the exception handler,
-     *     every socket and server of the loop is closed, and the loop stops and rethrows it, as
-     *     asyncio's loop lets {@code SystemExit} out. The loop can still be closed (or run again).
+     *     every transport (paused for reading or not) and server of the loop is closed, and the loop
+     *     stops and rethrows it, as asyncio's loop lets {@code SystemExit} out. The loop can still be
+     *     closed (or run again).
      */
     public void runForever() {
         checkClosed();
@@ -178,7 +182,9 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
                 }
             }
         } catch (VirtualMachineError fatal) {
-            // reported where it was caught (run); no connection may stay open with nobody serving it
+            // reported where it was caught (run); no connection may stay open with nobody serving it,
+            // watched or not (paused): transports first, then whatever else the selector watches
+            openTransports.closeAll();
             backend.closeChannels();
             throw fatal;
         } finally {

@@ -442,4 +442,53 @@ class FaultTest {
         assertSame(oom, thrown);
         assertEquals(List.of("client sees the end", "server accepts false", "reported true"), log);
     }
+
+    @Test
+    void aFatalErrorClosesAConnectionPausedForReadingThoughNoSelectorWatchesIt() throws Exception {
+        StackOverflowError soe = new StackOverflowError("simulated");
+        List<String> log = new ArrayList<>();
+        pausedConnectionThenFatal(soe, log);   // warms up what the JDK opens once and keeps
+        int before = NetTesting.openFds();
+        pausedConnectionThenFatal(soe, log);
+        assertEquals(before, NetTesting.openFds(), "descriptors open after the second run: " + NetTesting.fdTargets());
+        assertEquals(List.of("paused client sees the end", "paused client sees the end"), log);
+    }
+
+    /**
+     * A first connection whose protocol pauses reading in connectionMade (so its socket is registered
+     * with no selector), then a second whose dataReceived throws {@code fatal}; logs what the first
+     * client reads once the loop has stopped with the error.
+     */
+    private static void pausedConnectionThenFatal(VirtualMachineError fatal, List<String> log) throws Exception {
+        EventLoop loop = newEventLoop();
+        loop.setExceptionHandler((l, context) -> { });
+        Future<Void> pausedMade = loop.createFuture();
+        try {
+            Server srv = loop.runUntilComplete(() -> loop.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    if (pausedMade.isDone()) return;
+                    transport.pauseReading();
+                    pausedMade.setResult(null);
+                }
+
+                @Override
+                public void dataReceived(byte[] data) {
+                    throw fatal;
+                }
+            }, "127.0.0.1", 0));
+            try (java.net.Socket paused = new java.net.Socket("127.0.0.1", srv.port())) {
+                loop.runUntilComplete(pausedMade);
+                paused.getOutputStream().write(1);   // never read: the server is paused
+                try (java.net.Socket other = new java.net.Socket("127.0.0.1", srv.port())) {
+                    other.getOutputStream().write(1);
+                    assertSame(fatal, assertThrows(VirtualMachineError.class, loop::runForever));
+                }
+                paused.setSoTimeout(20_000);
+                log.add("paused client sees " + endOf(paused));
+            }
+        } finally {
+            loop.close();
+        }
+    }
 }

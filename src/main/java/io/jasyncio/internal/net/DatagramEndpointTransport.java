@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.OpenTransports;
 import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.DatagramTransport;
 import java.io.IOException;
@@ -32,6 +33,8 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
     }
 
     private final DatagramChannel channel;
+    /** The loop's open transports, which hold the channel until it is closed. */
+    private final OpenTransports openTransports;
     /** The connected peer, or null. */
     private final SocketAddress address;
     private final Map<String, Object> extra;
@@ -47,6 +50,8 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
             Future<Void> waiter) {
         super(loop);
         this.channel = channel;
+        this.openTransports = OpenTransports.of(loop);
+        openTransports.add(channel);
         this.protocol = protocol;
         this.address = address;
         this.extra = Extras.forSocket(channel, null);
@@ -238,6 +243,7 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
             loop.removeReader(channel);
             loop.removeWriter(channel);
             Io.closeQuietly(channel);
+            openTransports.remove(channel);
         }
     }
 

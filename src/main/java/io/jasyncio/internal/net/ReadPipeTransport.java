@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.OpenTransports;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -38,6 +39,13 @@ final class ReadPipeTransport implements Transport {
     private final Map<String, Object> extra;
     /** Told after connectionLost, with its argument; may be null. */
     private final Consumer<Exception> onLost;
+    /**
+     * Closes the pipe without the protocol hearing ({@code release}), held by the loop's open
+     * transports from construction until the connection is lost, so that a fatal error ending the
+     * loop closes the pipe too.
+     */
+    private final AutoCloseable releaser = this::release;
+    private final OpenTransports openTransports;
     /** All fields below: loop thread only. */
     private Protocol protocol;
     private boolean closing;
@@ -59,6 +67,8 @@ final class ReadPipeTransport implements Transport {
         this.pump = stream == null ? null : new ReadPump(loop, stream, this);
         this.extra = Map.of("pipe", channel != null ? channel : stream);
         this.onLost = onLost;
+        this.openTransports = OpenTransports.of(loop);
+        openTransports.add(releaser);
         setProtocol(protocol);
         loop.callSoon(this::callConnectionMade);
         loop.callSoon(this::startReading);
@@ -319,6 +329,7 @@ final class ReadPipeTransport implements Transport {
             closed = true;
             if (pump != null) pump.closeSource();
             else Io.closeQuietly(channel);
+            openTransports.remove(releaser);
             if (onLost != null) onLost.accept(e);
         }
     }

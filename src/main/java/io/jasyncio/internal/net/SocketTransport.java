@@ -3,6 +3,7 @@ package io.jasyncio.internal.net;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.internal.loop.FatalErrors;
+import io.jasyncio.internal.loop.OpenTransports;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -42,6 +43,8 @@ final class SocketTransport extends FlowControl implements Transport {
     private final Map<String, Object> extra;
     /** The server that accepted this connection, or null; told when the connection ends. */
     private final SelectorServer server;
+    /** The loop's open transports, which hold the channel until it is closed. */
+    private final OpenTransports openTransports;
     /** All fields below: loop thread only. */
     private Protocol protocol;
     private BufferedProtocol bufferedProtocol;
@@ -73,8 +76,10 @@ final class SocketTransport extends FlowControl implements Transport {
         this.channel = channel;
         this.extra = Extras.forSocket(channel, extra);
         this.server = server;
+        this.openTransports = OpenTransports.of(loop);
         setProtocol(protocol);
         if (server != null) server.attach(this);
+        openTransports.add(channel);
         loop.callSoon(this::callConnectionMade);
         loop.callSoon(this::startReading);
         if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
@@ -432,6 +437,7 @@ final class SocketTransport extends FlowControl implements Transport {
             loop.removeReader(channel);
             loop.removeWriter(channel);
             Io.closeQuietly(channel);
+            openTransports.remove(channel);
             if (server != null) server.detach(this);
             FatalErrors.rethrowIfFatal(e);
         }
@@ -477,6 +483,7 @@ final class SocketTransport extends FlowControl implements Transport {
             } catch (IOException ignored) {
                 // nothing more can be done for a socket that fails to close
             }
+            openTransports.remove(channel);
             if (server != null) server.detach(this);
             if (sendfileWaiter != null && !sendfileWaiter.isDone()) {
                 sendfileWaiter.setException(e != null ? e : new SocketException("Connection closed during sendfile"));

@@ -2,6 +2,7 @@ package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.loop.OpenTransports;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
@@ -37,6 +38,13 @@ final class WritePipeTransport extends FlowControl implements Transport {
     private final Map<String, Object> extra;
     /** Told after connectionLost, with its argument; may be null. */
     private final Consumer<Exception> onLost;
+    /**
+     * Closes the pipe without the protocol hearing ({@code release}), held by the loop's open
+     * transports from construction until the connection is lost, so that a fatal error ending the
+     * loop closes the pipe too.
+     */
+    private final AutoCloseable releaser = this::release;
+    private final OpenTransports openTransports;
     /** All fields below: loop thread only. */
     private Protocol protocol;
     /** The selector path's unsent bytes (the pump keeps its own queue). */
@@ -56,6 +64,8 @@ final class WritePipeTransport extends FlowControl implements Transport {
         this.pump = stream == null ? null : new WritePump(loop, stream, this);
         this.extra = Map.of("pipe", channel != null ? channel : stream);
         this.onLost = onLost;
+        this.openTransports = OpenTransports.of(loop);
+        openTransports.add(releaser);
         setProtocol(protocol);
         loop.callSoon(this::callConnectionMade);
         if (waiter != null) loop.callSoon(() -> { if (!waiter.isDone()) waiter.setResult(null); });
@@ -263,6 +273,7 @@ final class WritePipeTransport extends FlowControl implements Transport {
                 loop.removeWriter(channel);
                 Io.closeQuietly(channel);
             }
+            openTransports.remove(releaser);
             if (onLost != null) onLost.accept(e);
         }
     }
