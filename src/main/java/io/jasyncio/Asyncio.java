@@ -889,6 +889,7 @@ public final class Asyncio {
      * The call graph of the current task: its current stack and who awaits it; null in a plain
      * callback (no task runs), as asyncio's {@code capture_call_graph()}.
      *
+     * @return the current task's graph, or null outside a task
      * @throws IllegalStateException if no loop runs on this thread
      */
     public static FutureCallGraph captureCallGraph() {
@@ -902,12 +903,21 @@ public final class Asyncio {
      * shield's outer futures, a {@link TaskGroup}'s parent task, the tasks waiting in a lock or
      * queue on its waiter future. asyncio 3.14's {@code capture_call_graph(future)}. Loop thread
      * only; costs a stack walk per task in the graph.
+     *
+     * @param future a future or task of the running loop
+     * @return the graph rooted at {@code future}: its stack (empty for a plain future or a done
+     *     task) and the graphs of what awaits it
      */
     public static FutureCallGraph captureCallGraph(Future<?> future) {
         return CallGraphs.capture(future);
     }
 
-    /** {@link #formatCallGraph(Future)} of the current task; empty in a plain callback. */
+    /**
+     * {@link #formatCallGraph(Future)} of the current task; empty in a plain callback.
+     *
+     * @return the text, or "" outside a task
+     * @throws IllegalStateException if no loop runs on this thread
+     */
     public static String formatCallGraph() {
         FutureCallGraph g = captureCallGraph();
         return g == null ? "" : CallGraphs.format(g);
@@ -917,6 +927,9 @@ public final class Asyncio {
      * The call graph of {@code future} as text, asyncio 3.14's layout: a line per future or task
      * ({@code * Task(name='worker', id=0x1b6d3586)}), its stack under {@code + Call stack:}, and the
      * futures awaiting it, indented, under {@code + Awaited by:}.
+     *
+     * @param future a future or task of the running loop
+     * @return the graph as lines of text, each ending with a newline
      */
     public static String formatCallGraph(Future<?> future) {
         return CallGraphs.format(captureCallGraph(future));
@@ -928,12 +941,21 @@ public final class Asyncio {
         if (!text.isEmpty()) System.out.print(text);
     }
 
-    /** Prints {@link #formatCallGraph(Future)} to {@code System.out}. */
+    /**
+     * Prints {@link #formatCallGraph(Future)} to {@code System.out}.
+     *
+     * @param future a future or task of the running loop
+     */
     public static void printCallGraph(Future<?> future) {
         printCallGraph(future, System.out);
     }
 
-    /** Prints {@link #formatCallGraph(Future)} to {@code out}. */
+    /**
+     * Prints {@link #formatCallGraph(Future)} to {@code out}, then flushes it.
+     *
+     * @param future a future or task of the running loop
+     * @param out where to print, e.g. {@code System.err} or a log's stream
+     */
     public static void printCallGraph(Future<?> future, java.io.PrintStream out) {
         Objects.requireNonNull(out, "out is null: pass the PrintStream to print to, such as System.out");
         out.print(formatCallGraph(future));

@@ -627,6 +627,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * A snapshot of this loop's load: pending tasks, ready callbacks, live timers, watched channels,
      * iterations so far and the largest timer lateness seen (see {@link LoopStatistics}). Loop thread,
      * or any thread while the loop is not running.
+     *
+     * @return a snapshot; later changes do not affect it
      */
     public LoopStatistics statistics() {
         return new LoopStatistics(pendingCount, ready.size(), Math.max(0, timers.size() - cancelledTimers),
@@ -640,6 +642,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * time triggers the idle checks (README "Debugging"). {@code 0} turns all of that off. The
      * default is 2 s, or {@code -Djasyncio.watchdog=SECONDS}. Any thread.
      *
+     * @param seconds the threshold, finite and 0 or more; 0 turns the watchdog off for this loop
      * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
      */
     public void setWatchdog(double seconds) {
@@ -650,7 +653,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         Watchdog.rescan();
     }
 
-    /** The watchdog's threshold in seconds; 0 when it is off. Any thread. */
+    /**
+     * The watchdog's threshold. Any thread.
+     *
+     * @return seconds; 0 when it is off
+     */
     public double getWatchdog() {
         return watchdogSeconds;
     }

@@ -220,6 +220,9 @@ abstract sealed class EventLoopProcesses extends EventLoopIo permits EventLoop {
      * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
      * JFR's sampler, BUS reports faults on mapped files): handle those only knowing that.
      *
+     * @param name the signal's name, e.g. {@code "TERM"}, {@code "SIGTERM"} or {@code "hup"}
+     * @param callback run on the loop thread once per signal the JVM saw; an exception it throws goes
+     *     to the loop's exception handler
      * @throws IllegalArgumentException an unknown name, or a signal no program may handle in a JVM:
      *     KILL, STOP, QUIT, and those HotSpot keeps for itself, which {@code sun.misc.Signal.handle}
      *     refuses (SEGV, ILL, FPE; HUP, INT and TERM under {@code -Xrs}); the message names the signal and why
@@ -239,6 +242,8 @@ abstract sealed class EventLoopProcesses extends EventLoopIo permits EventLoop {
      * returns whether there was one: asyncio's {@code remove_signal_handler}. When no loop holds a
      * handler for the signal any more, the JVM's own comes back. A closed loop holds none.
      *
+     * @param name the signal's name, with or without {@code SIG}
+     * @return whether this loop had a handler for the signal (false on a closed loop)
      * @throws IllegalArgumentException an unknown name
      */
     public boolean removeSignalHandler(String name) {

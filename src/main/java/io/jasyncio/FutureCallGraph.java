@@ -16,9 +16,20 @@ import java.util.Objects;
  *
  * <p>Thread-safety: immutable (both lists are unmodifiable copies); the futures it names are
  * loop-confined as usual.
+ *
+ * @param future the future or task this graph describes
+ * @param callStack the task's stack, innermost frame first; empty for a plain future or a done task
+ * @param awaitedBy the graphs of the futures and tasks that wait on {@code future}
  */
 public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStack, List<FutureCallGraph> awaitedBy) {
-    /** Copies the lists; rejects nulls. */
+    /**
+     * Copies the lists; rejects nulls.
+     *
+     * @param future the future or task described
+     * @param callStack its stack, innermost frame first; an empty list for a plain future
+     * @param awaitedBy the graphs of what waits on it; an empty list if nothing does
+     * @throws IllegalArgumentException if a list holds a null
+     */
     public FutureCallGraph {
         Objects.requireNonNull(future, "future is null: a call graph describes a future");
         callStack = noNulls(callStack, "callStack", "pass an empty list for a plain future");

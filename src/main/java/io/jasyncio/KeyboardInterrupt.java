@@ -21,7 +21,11 @@ public class KeyboardInterrupt extends Error {
         super();
     }
 
-    /** A KeyboardInterrupt that says {@code message}. */
+    /**
+     * A KeyboardInterrupt that says {@code message}.
+     *
+     * @param message the detail message, e.g. what the interrupt stopped
+     */
     public KeyboardInterrupt(String message) {
         super(message);
     }

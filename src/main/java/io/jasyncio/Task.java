@@ -200,8 +200,10 @@ public class Task<T> extends Future<T> {
      * which a stackful task keeps. The running task gets its current stack, from the caller of this
      * method. Empty for a task that is done or has not started yet.
      *
-     * <p>Thread-safety: loop thread only (debug mode checks): walking a suspended fiber races with
+     * <p>Thread-safety: loop thread only (checked): walking a suspended fiber races with
      * resuming it. Costs a stack walk, nothing until called.
+     *
+     * @return the frames, innermost first; an empty list for a task that is done or not started
      */
     public List<StackTraceElement> getStack() {
         loop.checkThread("Task.getStack");
@@ -225,6 +227,8 @@ public class Task<T> extends Future<T> {
     /**
      * Prints this task and its stack, innermost frame first, as Java prints a stack trace: asyncio's
      * {@code print_stack()}. Loop thread only.
+     *
+     * @param out where to print, e.g. {@code System.err}
      */
     public void printStack(PrintStream out) {
         Objects.requireNonNull(out, "out is null: pass the PrintStream to print to, such as System.err");

@@ -94,7 +94,8 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     /**
      * These options with the name sent in SNI and checked against the server's certificate:
      * asyncio's {@code server_hostname}. Default: null, meaning the host connected to; required for
-     * TLS over a Unix socket. Meaningful only with {@link #ssl(SSLContext)}.
+     * TLS over a Unix socket. Only with {@link #ssl(SSLContext)}: without TLS, connecting throws
+     * {@link IllegalArgumentException}.
      *
      * @param name the expected server name, or null for the host connected to
      * @return a copy with {@code serverHostname} replaced

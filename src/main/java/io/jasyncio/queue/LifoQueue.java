@@ -19,7 +19,11 @@ public final class LifoQueue<E> extends Queue<E> {
         this(0);
     }
 
-    /** A LIFO queue holding at most {@code maxsize} items; 0 or less means unbounded. */
+    /**
+     * A LIFO queue holding at most {@code maxsize} items.
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less means unbounded
+     */
     public LifoQueue(int maxsize) {
         super(maxsize, new ArrayDeque<>());
     }

@@ -35,7 +35,12 @@ public final class PriorityQueue<E> extends Queue<E> {
         this(0);
     }
 
-    /** A queue in natural order holding at most {@code maxsize} items; 0 or less means unbounded. */
+    /**
+     * A queue in natural order (smallest first) holding at most {@code maxsize} items; the items
+     * must be {@link Comparable}.
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less means unbounded
+     */
     public PriorityQueue(int maxsize) {
         super(maxsize, null);
         this.heap = new PriorityHeap<>(null);
@@ -44,6 +49,9 @@ public final class PriorityQueue<E> extends Queue<E> {
     /**
      * A queue ordered by {@code comparator} holding at most {@code maxsize} items; 0 or less means
      * unbounded.
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less means unbounded
+     * @param comparator orders the items: {@code get} returns the least
      */
     public PriorityQueue(int maxsize, Comparator<? super E> comparator) {
         super(maxsize, null);

@@ -118,6 +118,8 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
 
     /**
      * A queue holding at most {@code maxsize} items; 0 or less means unbounded, as in asyncio.
+     *
+     * @param maxsize the most items it holds before {@code put} waits and {@code putNowait} throws
      */
     public Queue(int maxsize) {
         this(maxsize, new ArrayDeque<>());
@@ -131,22 +133,38 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
 
     // ---- asyncio's Queue API, in CPython's order ----
 
-    /** The number of items in the queue. */
+    /**
+     * The number of items in the queue: asyncio's {@code qsize()}.
+     *
+     * @return the items put and not yet taken
+     */
     public int qsize() {
         return storedSize();
     }
 
-    /** The maximum number of items, as given to the constructor; 0 or less means unbounded. */
+    /**
+     * The maximum number of items: asyncio's {@code maxsize}.
+     *
+     * @return the value given to the constructor; 0 or less means unbounded
+     */
     public int maxsize() {
         return maxsize;
     }
 
-    /** Whether the queue holds no item. */
+    /**
+     * Whether the queue holds no item: asyncio's {@code empty()}.
+     *
+     * @return true when {@link #qsize()} is 0
+     */
     public boolean isEmpty() {
         return storedSize() == 0;
     }
 
-    /** Whether the queue holds {@link #maxsize()} items; never true for an unbounded queue. */
+    /**
+     * Whether the queue holds {@link #maxsize()} items: asyncio's {@code full()}.
+     *
+     * @return true when a {@code put} would wait; never true for an unbounded queue
+     */
     public boolean isFull() {
         return maxsize > 0 && storedSize() >= maxsize;
     }
@@ -154,6 +172,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     /**
      * Puts {@code item} at the end of the queue, first waiting while it is full.
      *
+     * @param item the item to add
      * @throws QueueShutDownException if the queue is shut down, also while waiting
      * @throws NullPointerException if {@code item} is null
      * @throws IllegalStateException outside a running loop, or from a loop other than the bound one
@@ -178,8 +197,10 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     }
 
     /**
-     * Puts {@code item} at the end of the queue without waiting.
+     * Puts {@code item} at the end of the queue without waiting; it never suspends, so it also works
+     * outside a task (in a callback, or before the loop runs).
      *
+     * @param item the item to add
      * @throws QueueFullException if the queue holds {@link #maxsize()} items
      * @throws QueueShutDownException if the queue is shut down
      * @throws NullPointerException if {@code item} is null
@@ -199,6 +220,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     /**
      * Removes and returns the first item, first waiting while the queue is empty.
      *
+     * @return the first item (for a {@link LifoQueue} the last put, for a {@link PriorityQueue} the least)
      * @throws QueueShutDownException if the queue is shut down and empty, also while waiting
      * @throws IllegalStateException outside a running loop, or from a loop other than the bound one
      * @throws CancelledError if the task is cancelled while waiting; no item was taken
@@ -223,6 +245,7 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
     /**
      * Removes and returns the first item without waiting.
      *
+     * @return the first item (for a {@link LifoQueue} the last put, for a {@link PriorityQueue} the least)
      * @throws QueueEmptyException if the queue is empty and not shut down
      * @throws QueueShutDownException if the queue is empty and shut down
      */
@@ -283,6 +306,8 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      * items left are discarded, each counted as done for {@link #join()} (which is released unless
      * items already taken are still unfinished), so waiting getters throw at once. Calling it again
      * is allowed; a later immediate call still discards the items.
+     *
+     * @param immediate true to discard the items left, false to let getters drain them
      */
     public void shutdown(boolean immediate) {
         checkThread("Queue.shutdown");

@@ -7,6 +7,11 @@ package io.jasyncio.queue;
 public class QueueFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The exception, with a message naming the queue, and that {@code put()} waits instead.
+     *
+     * @param message the detail message
+     */
     public QueueFullException(String message) {
         super(message);
     }

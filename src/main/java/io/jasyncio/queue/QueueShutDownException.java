@@ -7,6 +7,11 @@ package io.jasyncio.queue;
 public class QueueShutDownException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The exception, with a message naming which operation was refused, and on which queue.
+     *
+     * @param message the detail message
+     */
     public QueueShutDownException(String message) {
         super(message);
     }

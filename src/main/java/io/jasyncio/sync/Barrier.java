@@ -74,6 +74,7 @@ public final class Barrier {
     /**
      * A barrier that trips when {@code parties} tasks wait at it.
      *
+     * @param parties how many tasks must call {@link #await()} for all of them to pass, 1 or more
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties) {
@@ -87,6 +88,7 @@ public final class Barrier {
      * Waits until {@code parties} tasks wait here, then returns this task's arrival index,
      * {@code 0..parties-1}. A task arriving while the barrier drains or resets waits for the next round.
      *
+     * @return the order in which this task arrived in its round, 0 for the first
      * @throws BrokenBarrierException if the barrier is broken on arrival, or is reset or aborted
      *     while this task waits
      * @throws CancelledError if the task is cancelled meanwhile; it leaves the barrier
@@ -145,17 +147,29 @@ public final class Barrier {
         }
     }
 
-    /** The number of tasks needed to trip the barrier. */
+    /**
+     * The number of tasks needed to trip the barrier: asyncio's {@code parties}.
+     *
+     * @return the value given to the constructor
+     */
     public int parties() {
         return parties;
     }
 
-    /** The number of tasks waiting for the barrier to trip (0 unless it is filling). */
+    /**
+     * The number of tasks waiting for the barrier to trip: asyncio's {@code n_waiting}.
+     *
+     * @return 0 to {@code parties - 1}; 0 unless it is filling
+     */
     public int nWaiting() {
         return state == State.FILLING ? count : 0;
     }
 
-    /** Whether the barrier is broken (by {@link #abort()}), until {@link #reset()}. */
+    /**
+     * Whether the barrier is broken (by {@link #abort()}), until {@link #reset()}: asyncio's {@code broken}.
+     *
+     * @return true while broken: every {@link #await()} throws {@link BrokenBarrierException}
+     */
     public boolean isBroken() {
         return state == State.BROKEN;
     }

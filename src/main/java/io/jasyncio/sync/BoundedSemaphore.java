@@ -26,6 +26,7 @@ public final class BoundedSemaphore extends Semaphore {
     /**
      * A bounded semaphore with {@code value} free permits, which is also its bound.
      *
+     * @param value the free permits at the start, and the most it may ever have, 0 or more
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public BoundedSemaphore(int value) {
@@ -52,7 +53,11 @@ public final class BoundedSemaphore extends Semaphore {
         super.release();
     }
 
-    /** The initial value, the most free permits this semaphore may have. */
+    /**
+     * The most free permits this semaphore may have.
+     *
+     * @return the initial value
+     */
     public int bound() {
         return bound;
     }

@@ -9,6 +9,11 @@ package io.jasyncio.sync;
 public class BrokenBarrierException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A barrier that could not be passed.
+     *
+     * @param message why: the barrier was broken on arrival, or was reset or aborted while waiting
+     */
     public BrokenBarrierException(String message) {
         super(message);
     }

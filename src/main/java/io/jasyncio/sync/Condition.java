@@ -69,17 +69,30 @@ public final class Condition {
         this(new Lock());
     }
 
-    /** A condition over {@code lock}, which other conditions or code may share. */
+    /**
+     * A condition over {@code lock}, which other conditions or code may share.
+     *
+     * @param lock the lock that guards the state the condition is about; {@link #await()} releases it
+     *     while waiting
+     */
     public Condition(Lock lock) {
         this.lock = Objects.requireNonNull(lock, "lock is null: pass a Lock, or use new Condition() for a new one");
     }
 
-    /** The lock this condition uses. */
+    /**
+     * The lock this condition uses.
+     *
+     * @return the lock given to the constructor, or the one it made
+     */
     public Lock lock() {
         return lock;
     }
 
-    /** Whether the lock is held. */
+    /**
+     * Whether the lock is held: asyncio's {@code locked()}.
+     *
+     * @return {@code lock().isLocked()}
+     */
     public boolean isLocked() {
         return lock.isLocked();
     }
@@ -94,7 +107,12 @@ public final class Condition {
         lock.release();
     }
 
-    /** Acquires the lock and returns a {@link Held} that releases it; see {@link Lock#hold()}. */
+    /**
+     * Acquires the lock and returns a {@link Held} that releases it; see {@link Lock#hold()}.
+     * {@code try (var held = cond.hold()) { ... }} is asyncio's {@code async with cond:}.
+     *
+     * @return a handle whose {@code close()} releases the lock
+     */
     public Held hold() {
         acquire();
         return new Held(this, lock::release);
@@ -144,6 +162,7 @@ public final class Condition {
      * overload taking a {@code Coroutine<Boolean>} was rejected because {@code () -> ready} would be
      * ambiguous between the two, and a predicate that awaits could not run with the lock's state stable.
      *
+     * @param predicate the state to wait for, re-checked after every wake-up
      * @throws CancelledError as {@link #await()}
      * @throws IllegalStateException as {@link #await()}, once the predicate is false
      */
@@ -167,6 +186,7 @@ public final class Condition {
     /**
      * Wakes up to {@code n} of the tasks in {@link #await()}, longest-waiting first; 0 wakes none.
      *
+     * @param n how many waiting tasks to wake, 0 or more
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws IllegalStateException if the current task does not hold the lock
      */
@@ -188,12 +208,21 @@ public final class Condition {
         wakeUp(waiters.size());
     }
 
-    /** A snapshot of the condition's state, for diagnosis. */
+    /**
+     * A snapshot of the condition's state, for diagnosis.
+     *
+     * @return the lock's state and the number of waiting tasks, as of now
+     */
     public Statistics statistics() {
         return new Statistics(lock.statistics(), waiters.size());
     }
 
-    /** The state of a {@link Condition}: its lock's, and how many tasks are in {@code await()}. */
+    /**
+     * The state of a {@link Condition}: its lock's, and how many tasks are in {@code await()}.
+     *
+     * @param lock the state of the condition's lock
+     * @param waiters how many tasks wait in {@code await()}
+     */
     public record Statistics(Lock.Statistics lock, int waiters) {
     }
 

@@ -51,7 +51,11 @@ public final class Event {
     public Event() {
     }
 
-    /** Whether the flag is raised. */
+    /**
+     * Whether the flag is raised: asyncio's {@code is_set()}.
+     *
+     * @return true after {@code set()} until {@code clear()}
+     */
     public boolean isSet() {
         return value;
     }

@@ -40,7 +40,11 @@ public final class Held implements AutoCloseable {
         released = true;
     }
 
-    /** Whether {@link #close()} has released the primitive. */
+    /**
+     * Whether {@link #close()} has released the primitive.
+     *
+     * @return true once closed
+     */
     public boolean isReleased() {
         return released;
     }

@@ -67,7 +67,11 @@ public final class Lock {
     public Lock() {
     }
 
-    /** Whether some task holds the lock. */
+    /**
+     * Whether some task holds the lock: asyncio's {@code locked()}.
+     *
+     * @return true from a successful {@code acquire()} until the matching {@code release()}
+     */
     public boolean isLocked() {
         return locked;
     }
@@ -127,6 +131,7 @@ public final class Lock {
      * Acquires the lock and returns a {@link Held} whose {@code close()} releases it:
      * {@code try (var held = lock.hold()) { ... }} is asyncio's {@code async with lock:}.
      *
+     * @return a handle whose {@code close()} releases the lock
      * @throws CancelledError if the task is cancelled while waiting; nothing is held then
      * @throws IllegalStateException as {@link #acquire()}
      */
@@ -135,7 +140,11 @@ public final class Lock {
         return new Held(this, this::release);
     }
 
-    /** A snapshot of the lock's state, for diagnosis. */
+    /**
+     * A snapshot of the lock's state, for diagnosis.
+     *
+     * @return whether it is locked, by whom, and how many tasks wait, as of now
+     */
     public Statistics statistics() {
         return new Statistics(locked, owner == null ? null : owner.getName(), waiters.size());
     }
@@ -143,6 +152,10 @@ public final class Lock {
     /**
      * The state of a {@link Lock}: whether it is locked, the name of the task that acquired it
      * ({@code null} when unlocked or acquired in a plain callback), and how many tasks wait for it.
+     *
+     * @param locked whether the lock is held
+     * @param owner the name of the task holding it, or null
+     * @param waiters how many tasks wait in {@code acquire()}
      */
     public record Statistics(boolean locked, String owner, int waiters) {
     }

@@ -60,6 +60,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * A semaphore with {@code value} free permits.
      *
+     * @param value the free permits at the start, 0 or more
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public Semaphore(int value) {
@@ -74,7 +75,12 @@ public sealed class Semaphore permits BoundedSemaphore {
         this(1);
     }
 
-    /** Whether {@link #acquire()} would wait: no free permit, or tasks already queue for one. */
+    /**
+     * Whether {@link #acquire()} would wait: no free permit, or tasks already queue for one.
+     * asyncio's {@code locked()}.
+     *
+     * @return true if an {@code acquire()} now would suspend
+     */
     public final boolean isLocked() {
         if (value == 0) return true;
         for (Future<Boolean> w : waiters) {
@@ -129,6 +135,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * Takes a permit and returns a {@link Held} whose {@code close()} gives it back:
      * {@code try (var held = sem.hold()) { ... }} is asyncio's {@code async with sem:}.
      *
+     * @return a handle whose {@code close()} gives the permit back
      * @throws CancelledError if the task is cancelled while waiting; nothing is held then
      * @throws IllegalStateException as {@link #acquire()}
      */
@@ -137,17 +144,30 @@ public sealed class Semaphore permits BoundedSemaphore {
         return new Held(this, this::release);
     }
 
-    /** The number of free permits that no task has been given yet. */
+    /**
+     * The number of free permits that no task has been given yet: asyncio's {@code _value}.
+     *
+     * @return 0 or more
+     */
     public final int value() {
         return value;
     }
 
-    /** A snapshot of the semaphore's state, for diagnosis. */
+    /**
+     * A snapshot of the semaphore's state, for diagnosis.
+     *
+     * @return the free permits and the number of waiting tasks, as of now
+     */
     public final Statistics statistics() {
         return new Statistics(value, waiters.size());
     }
 
-    /** The state of a {@link Semaphore}: free permits, and how many tasks queue for one. */
+    /**
+     * The state of a {@link Semaphore}: free permits, and how many tasks queue for one.
+     *
+     * @param value the free permits not yet given to a task
+     * @param waiters how many tasks wait in {@code acquire()}
+     */
     public record Statistics(int value, int waiters) {
     }
 

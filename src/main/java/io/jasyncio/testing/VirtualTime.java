@@ -30,7 +30,11 @@ public final class VirtualTime {
     private VirtualTime() {
     }
 
-    /** A new, idle virtual-time loop on the default engine, not set for any thread. */
+    /**
+     * A new, idle virtual-time loop on the default engine, not set for any thread.
+     *
+     * @return a loop whose {@link EventLoop#time()} starts at 0.0 and jumps to each due timer; close it when done
+     */
     public static EventLoop newEventLoop() {
         try {
             MethodHandles.lookup().ensureInitialized(EventLoop.class);
@@ -40,14 +44,29 @@ public final class VirtualTime {
         return (EventLoop) LoopAccess.newLoop(true);
     }
 
-    /** {@code Asyncio.run(coro)} on a virtual-time loop. */
+    /**
+     * {@code Asyncio.run(coro)} on a virtual-time loop: runs {@code coro} as the main task, then
+     * cancels what is left and closes the loop.
+     *
+     * @param <T> the result's type
+     * @param coro the main task's body
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
     public static <T> T run(Coroutine<T> coro) throws Exception {
         try (Runner runner = new Runner(false, VirtualTime::newEventLoop)) {
             return runner.run(coro);
         }
     }
 
-    /** {@code Asyncio.run(coro)} on a virtual-time loop, for a coroutine without a value. */
+    /**
+     * {@code Asyncio.run(coro)} on a virtual-time loop, for a coroutine without a value.
+     *
+     * @param coro the main task's body
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if a loop is already running on this thread
+     */
     public static void run(AsyncRunnable coro) throws Exception {
         try (Runner runner = new Runner(false, VirtualTime::newEventLoop)) {
             runner.run(coro);

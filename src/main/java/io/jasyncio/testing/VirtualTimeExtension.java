@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class VirtualTimeExtension implements ParameterResolver, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(VirtualTimeExtension.class);
 
+    /** Made by JUnit for {@code @ExtendWith(VirtualTimeExtension.class)}; tests do not call it. */
+    public VirtualTimeExtension() {
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
         return pc.getParameter().getType() == EventLoop.class;

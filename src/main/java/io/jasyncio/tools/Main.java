@@ -18,7 +18,11 @@ public final class Main {
     private Main() {
     }
 
-    /** Runs the command and exits with its status. */
+    /**
+     * Runs the command and exits the JVM with its status (see the class description).
+     *
+     * @param args {@code ps PID} or {@code pstree PID}
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }

@@ -8,24 +8,41 @@ package io.jasyncio.internal.engine;
  */
 public interface Engine {
 
-    /** {@code "fast"} or {@code "portable"}. */
+    /**
+     * The engine's name, as {@code -Djasyncio.engine} takes it.
+     *
+     * @return {@code "fast"} or {@code "portable"}
+     */
     String name();
 
-    /** A fiber that runs {@code body} on its first {@link Fiber#resume()}. */
+    /**
+     * A fiber that runs {@code body} on its first {@link Fiber#resume()}.
+     *
+     * @param body the computation; it must not let an exception escape
+     * @return a new fiber, not started
+     */
     Fiber newFiber(Runnable body);
 
     /**
      * Runs an event loop's body so that its fibers can switch with it cheaply: the portable engine
      * moves it onto a virtual thread when called from a platform thread. Rethrows what the body throws.
+     *
+     * @param loopBody the loop's run, from start to stop
      */
     void runLoop(Runnable loopBody);
 
-    /** Whether each fiber runs on a thread of its own, which then needs the loop's thread state. */
+    /**
+     * Whether each fiber runs on a thread of its own, which then needs the loop's thread state.
+     *
+     * @return true for the portable engine (a virtual thread per fiber), false for the fast one
+     */
     boolean fibersOwnThreads();
 
     /**
      * Whether a suspension here would happen while holding a monitor or under a native frame.
      * Costs 0.1 µs to tens of µs on the fast engine (see FastEngine): debug mode only.
+     *
+     * @return true if the current fiber could not suspend here without blocking its carrier
      */
     boolean isPinned();
 }

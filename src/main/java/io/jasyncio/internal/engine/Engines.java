@@ -14,12 +14,24 @@ public final class Engines {
     private Engines() {
     }
 
-    /** The engine every new loop uses. */
+    /**
+     * The engine every new loop uses.
+     *
+     * @return the engine chosen when this class was initialized
+     */
     public static Engine defaultEngine() {
         return DEFAULT;
     }
 
-    /** The engine called {@code name} ("fast" or "portable"), or an error that says how to get it. */
+    /**
+     * The engine called {@code name}, or an error that says how to get it.
+     *
+     * @param name "fast" or "portable"
+     * @return a new engine of that kind
+     * @throws IllegalStateException if the fast engine is asked for and unavailable (the message says
+     *     which flag the JVM needs)
+     * @throws IllegalArgumentException for any other name
+     */
     public static Engine named(String name) {
         return switch (name) {
             case "portable" -> new PortableEngine();

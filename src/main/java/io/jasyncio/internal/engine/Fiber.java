@@ -19,7 +19,11 @@ public interface Fiber {
      */
     void suspend();
 
-    /** Whether the body has ended. */
+    /**
+     * Whether the body has ended.
+     *
+     * @return true once the body returned; {@link #resume()} must not be called again
+     */
     boolean isDone();
 
     /**
@@ -28,12 +32,16 @@ public interface Fiber {
      * fast engine walks the unmounted continuation, which must not be resumed meanwhile. When
      * {@link Engine#fibersOwnThreads()}, any thread may call it at any time: it is the stack of the
      * fiber's thread, running or not.
+     *
+     * @return the frames, innermost first; empty before the first resume
      */
     StackTraceElement[] suspendedStack();
 
     /**
      * The thread the body runs on while resumed, if it has one of its own (the portable engine's
      * virtual thread), else null: it runs on the thread that resumed it. Any thread may ask.
+     *
+     * @return the fiber's own thread, or null
      */
     default Thread thread() {
         return null;

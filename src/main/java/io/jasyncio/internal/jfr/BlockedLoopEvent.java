@@ -14,6 +14,10 @@ import jdk.jfr.Timespan;
 @Description("A callback or task step has held its event loop longer than the watchdog threshold")
 @StackTrace(false)
 public final class BlockedLoopEvent extends jdk.jfr.Event {
+    /** An event with no field set yet: {@link Jfr} sets them and commits it. */
+    public BlockedLoopEvent() {
+    }
+
     @Label("Loop")
     String loop;
     @Label("Callback")

@@ -45,17 +45,32 @@ public final class Jfr {
         recording = recorder.getRecordings().stream().anyMatch(r -> r.getState() == RecordingState.RUNNING);
     }
 
-    /** Whether a recording runs, so that events may be wanted: one volatile read. */
+    /**
+     * Whether a recording runs, so that events may be wanted: one volatile read.
+     *
+     * @return true while at least one recording is in the RUNNING state
+     */
     public static boolean recording() {
         return recording;
     }
 
-    /** Whether a recording wants slow-callback events. */
+    /**
+     * Whether a recording wants slow-callback events.
+     *
+     * @return whether the event type is enabled (this loads the event class)
+     */
     public static boolean slowCallbackEnabled() {
         return new SlowCallbackEvent().isEnabled();
     }
 
-    /** Records a callback or task step that took {@code nanos}, as the watchdog measured it. */
+    /**
+     * Records a callback or task step that took {@code nanos}, as the watchdog measured it.
+     *
+     * @param loop the loop's name: {@code EventLoop@} and its identity hash in hex
+     * @param callback what held the loop: the callback or task, described
+     * @param slowAt the first frame of the user's code where the step was sampled, or null
+     * @param nanos how long the step held the loop
+     */
     public static void slowCallback(String loop, String callback, String slowAt, long nanos) {
         SlowCallbackEvent e = new SlowCallbackEvent();
         if (!e.shouldCommit()) return;
@@ -66,7 +81,14 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Records a step that the watchdog found holding its loop for {@code nanos} so far. */
+    /**
+     * Records a step that the watchdog found holding its loop for {@code nanos} so far.
+     *
+     * @param loop the loop's name: {@code EventLoop@} and its identity hash in hex
+     * @param callback what held the loop: the callback or task, described
+     * @param blockedAt the first frame of the user's code in the blocked step's stack, or null
+     * @param nanos how long the step has held the loop so far
+     */
     public static void blockedLoop(String loop, String callback, String blockedAt, long nanos) {
         BlockedLoopEvent e = new BlockedLoopEvent();
         if (!e.shouldCommit()) return;
@@ -77,12 +99,21 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Whether a recording wants task created/ended events (off unless a recording enables them). */
+    /**
+     * Whether a recording wants task created/ended events (off unless a recording enables them).
+     *
+     * @return whether either event type is enabled
+     */
     public static boolean taskEventsEnabled() {
         return new TaskCreatedEvent().isEnabled() || new TaskEndedEvent().isEnabled();
     }
 
-    /** Records a new task. */
+    /**
+     * Records a new task.
+     *
+     * @param loop the loop's name: {@code EventLoop@} and its identity hash in hex
+     * @param task the task's name
+     */
     public static void taskCreated(String loop, String task) {
         TaskCreatedEvent e = new TaskCreatedEvent();
         if (!e.shouldCommit()) return;
@@ -91,7 +122,13 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Records a task that finished, failed or was cancelled. */
+    /**
+     * Records a task that finished, failed or was cancelled.
+     *
+     * @param loop the loop's name: {@code EventLoop@} and its identity hash in hex
+     * @param task the task's name
+     * @param outcome "finished", "cancelled" or "failed: " and the exception
+     */
     public static void taskEnded(String loop, String task, String outcome) {
         TaskEndedEvent e = new TaskEndedEvent();
         if (!e.shouldCommit()) return;
@@ -101,12 +138,26 @@ public final class Jfr {
         e.commit();
     }
 
-    /** Whether a recording wants the loop statistics event. */
+    /**
+     * Whether a recording wants the loop statistics event.
+     *
+     * @return whether the event type is enabled
+     */
     public static boolean loopStatisticsEnabled() {
         return new LoopStatisticsEvent().isEnabled();
     }
 
-    /** Records one loop's statistics. */
+    /**
+     * Records one loop's statistics, as {@code loop.statistics()} gives them.
+     *
+     * @param loop the loop's name: {@code EventLoop@} and its identity hash in hex
+     * @param tasks pending tasks
+     * @param ready callbacks in the ready queue
+     * @param timers live (not cancelled) timers
+     * @param ioRegistrations channels registered with the selector
+     * @param ticks loop iterations so far
+     * @param maxLagSeconds the largest lateness of a timer seen, in seconds (recorded in nanoseconds)
+     */
     public static void loopStatistics(String loop, int tasks, int ready, int timers, int ioRegistrations, long ticks,
             double maxLagSeconds) {
         LoopStatisticsEvent e = new LoopStatisticsEvent();

@@ -14,6 +14,10 @@ import jdk.jfr.Timespan;
 @Description("loop.statistics() of each running event loop")
 @StackTrace(false)
 public final class LoopStatisticsEvent extends jdk.jfr.Event {
+    /** An event with no field set yet: {@link Jfr} sets them and commits it. */
+    public LoopStatisticsEvent() {
+    }
+
     @Label("Loop")
     String loop;
     @Label("Pending Tasks")

@@ -18,6 +18,10 @@ import jdk.jfr.Timespan;
 @Description("A callback or task step that held its event loop longer than loop.getSlowCallbackDuration()")
 @StackTrace(false)
 public final class SlowCallbackEvent extends jdk.jfr.Event {
+    /** An event with no field set yet: {@link Jfr} sets them and commits it. */
+    public SlowCallbackEvent() {
+    }
+
     @Label("Loop")
     String loop;
     @Label("Callback")

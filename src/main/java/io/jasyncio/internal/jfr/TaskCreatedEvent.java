@@ -13,6 +13,10 @@ import jdk.jfr.StackTrace;
 @Enabled(false)
 @StackTrace(true)
 public final class TaskCreatedEvent extends jdk.jfr.Event {
+    /** An event with no field set yet: {@link Jfr} sets them and commits it. */
+    public TaskCreatedEvent() {
+    }
+
     @Label("Loop")
     String loop;
     @Label("Task")

@@ -13,6 +13,10 @@ import jdk.jfr.StackTrace;
 @Enabled(false)
 @StackTrace(false)
 public final class TaskEndedEvent extends jdk.jfr.Event {
+    /** An event with no field set yet: {@link Jfr} sets them and commits it. */
+    public TaskEndedEvent() {
+    }
+
     @Label("Loop")
     String loop;
     @Label("Task")

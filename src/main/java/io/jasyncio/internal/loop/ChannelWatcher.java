@@ -32,31 +32,64 @@ public final class ChannelWatcher {
 
     private final SelectorBackend backend;
 
+    /**
+     * A watcher with no callbacks yet.
+     *
+     * @param backend the selector the channels are registered with, and whose polls queue the callbacks
+     */
     public ChannelWatcher(SelectorBackend backend) {
         this.backend = backend;
     }
 
-    /** Calls {@code callback} whenever {@code channel} is readable, replacing any earlier reader. */
+    /**
+     * Calls {@code callback} whenever {@code channel} is readable, replacing any earlier reader.
+     *
+     * @param channel a non-blocking, open channel
+     * @param callback queued on the loop at each poll that finds the channel readable
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
     public void addReader(SelectableChannel channel, Runnable callback) {
         watch(channel, callback, true);
     }
 
-    /** Calls {@code callback} whenever {@code channel} is writable, replacing any earlier writer. */
+    /**
+     * Calls {@code callback} whenever {@code channel} is writable, replacing any earlier writer.
+     *
+     * @param channel a non-blocking, open channel
+     * @param callback queued on the loop at each poll that finds the channel writable
+     * @throws IllegalArgumentException if the channel is blocking or closed
+     */
     public void addWriter(SelectableChannel channel, Runnable callback) {
         watch(channel, callback, false);
     }
 
-    /** Stops calling the reader of {@code channel}; returns whether there was one. */
+    /**
+     * Stops calling the reader of {@code channel}; a callback already queued does not run.
+     *
+     * @param channel the watched channel
+     * @return whether it had a reader
+     */
     public boolean removeReader(SelectableChannel channel) {
         return unwatch(channel, true);
     }
 
-    /** Stops calling the writer of {@code channel}; returns whether there was one. */
+    /**
+     * Stops calling the writer of {@code channel}; a callback already queued does not run.
+     *
+     * @param channel the watched channel
+     * @return whether it had a writer
+     */
     public boolean removeWriter(SelectableChannel channel) {
         return unwatch(channel, false);
     }
 
-    /** Whether {@code channel} has a reader (or, if {@code !reader}, a writer). */
+    /**
+     * Whether {@code channel} has a reader (or, if {@code !reader}, a writer).
+     *
+     * @param channel any channel
+     * @param reader true to ask about the reader, false about the writer
+     * @return whether that callback is registered
+     */
     public boolean isWatched(SelectableChannel channel, boolean reader) {
         SelectionKey key = backend.keyFor(channel);
         if (key == null || !key.isValid() || !(key.attachment() instanceof Watch w)) return false;

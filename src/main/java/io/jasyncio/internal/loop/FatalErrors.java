@@ -18,12 +18,21 @@ public final class FatalErrors {
     private FatalErrors() {
     }
 
-    /** Whether {@code t} must end the loop (see the class notes); false for null. */
+    /**
+     * Whether {@code t} must end the loop (see the class notes).
+     *
+     * @param t a throwable a callback or task step raised, or null
+     * @return true for a {@link VirtualMachineError}; false for anything else and for null
+     */
     public static boolean isFatal(Throwable t) {
         return t instanceof VirtualMachineError;
     }
 
-    /** Rethrows {@code t} if it must end the loop; returns otherwise. */
+    /**
+     * Rethrows {@code t} if it must end the loop; returns otherwise.
+     *
+     * @param t a throwable a callback or task step raised
+     */
     public static void rethrowIfFatal(Throwable t) {
         if (t instanceof VirtualMachineError e) throw e;
     }

@@ -34,10 +34,18 @@ public interface IoBackend extends AutoCloseable {
      */
     void closeChannels();
 
-    /** Whether anything is registered, so that a zero-timeout poll could find something. */
+    /**
+     * Whether anything is registered, so that a zero-timeout poll could find something.
+     *
+     * @return false when a poll can only time out or be woken
+     */
     boolean hasRegistrations();
 
-    /** How many channels are registered (a closed channel may count until the next poll). */
+    /**
+     * How many channels are registered (a closed channel may count until the next poll).
+     *
+     * @return the number of registered channels, for the loop's statistics
+     */
     int registrations();
 
     @Override
@@ -49,6 +57,10 @@ public interface IoBackend extends AutoCloseable {
      * then allocates nothing. The backend must not hand it again before it has run.
      */
     abstract class ReadyCallback implements Runnable {
+        /** For subclasses: the entry slot starts empty. */
+        public ReadyCallback() {
+        }
+
         /** The loop's queue entry for this callback, made on first use; loop thread only. */
         public Object queueEntry;
     }

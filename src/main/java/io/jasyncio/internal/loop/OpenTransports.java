@@ -22,7 +22,15 @@ public final class OpenTransports {
     /** The resources of transports not closed yet, by identity; loop thread only. */
     private final Set<AutoCloseable> open = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    /** Installs how {@link #of} finds a loop's instance; called once by {@code EventLoop}. */
+    /** An empty set; each loop makes one as it is created. */
+    public OpenTransports() {
+    }
+
+    /**
+     * Installs how {@link #of} finds a loop's instance; called once by {@code EventLoop}.
+     *
+     * @param f maps a loop to its instance
+     */
     public static void setLookup(Function<Object, OpenTransports> f) {
         lookup = f;
     }
@@ -30,6 +38,10 @@ public final class OpenTransports {
     /**
      * The instance of {@code loop} (an {@code io.jasyncio.EventLoop}, typed as Object because this
      * layer cannot name it).
+     *
+     * @param loop an {@code io.jasyncio.EventLoop}
+     * @return that loop's instance
+     * @throws IllegalStateException if {@code EventLoop} has not been initialized yet
      */
     public static OpenTransports of(Object loop) {
         Function<Object, OpenTransports> f = lookup;
@@ -37,17 +49,29 @@ public final class OpenTransports {
         return f.apply(loop);
     }
 
-    /** Remembers {@code resource}, which a transport just opened holds, until {@link #remove}. */
+    /**
+     * Remembers {@code resource}, which a transport just opened holds, until {@link #remove}.
+     *
+     * @param resource the transport's channel or stream
+     */
     public void add(AutoCloseable resource) {
         open.add(resource);
     }
 
-    /** Forgets {@code resource}: its transport closed it, or is about to. */
+    /**
+     * Forgets {@code resource}: its transport closed it, or is about to.
+     *
+     * @param resource what {@link #add} was given
+     */
     public void remove(AutoCloseable resource) {
         open.remove(resource);
     }
 
-    /** How many resources are open. */
+    /**
+     * How many resources are open.
+     *
+     * @return the resources added and not removed or closed since
+     */
     public int size() {
         return open.size();
     }

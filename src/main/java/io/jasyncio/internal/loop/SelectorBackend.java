@@ -42,7 +42,12 @@ public final class SelectorBackend implements IoBackend {
 
     /** What a registered channel does when the selector reports it ready. */
     public interface Interest {
-        /** Called in the poll with the ready operations; returns a callback to queue, or null. */
+        /**
+         * Called in the poll with the ready operations; must not run loop callbacks itself.
+         *
+         * @param readyOps the {@link SelectionKey} operations the selector found ready
+         * @return a callback to queue on the loop, or null for none
+         */
         Runnable ready(int readyOps);
     }
 
@@ -82,6 +87,12 @@ public final class SelectorBackend implements IoBackend {
     /** Selects made so far, polls and deregistrations alike; loop thread only (tests read it). */
     private long selects;
 
+    /**
+     * A backend on a new {@link Selector}.
+     *
+     * @param sink receives each callback a poll finds ready: the loop's ready queue
+     * @throws UncheckedIOException if no selector can be opened (out of file descriptors)
+     */
     public SelectorBackend(Consumer<Runnable> sink) {
         this.sink = sink;
         try {
@@ -94,6 +105,12 @@ public final class SelectorBackend implements IoBackend {
     /**
      * Registers (or re-registers) {@code channel} for {@code ops}; loop thread only. A key of the
      * channel cancelled since the last poll is deregistered first, since NIO refuses to reuse it.
+     *
+     * @param channel a non-blocking channel
+     * @param ops the {@link SelectionKey} operations to watch
+     * @param interest what to do when the channel is ready; the key's attachment
+     * @return the channel's key with this backend's selector
+     * @throws ClosedChannelException if the channel is closed
      */
     public SelectionKey register(SelectableChannel channel, int ops, Interest interest) throws ClosedChannelException {
         if (cancelledPending) {
@@ -103,7 +120,12 @@ public final class SelectorBackend implements IoBackend {
         return channel.register(selector, ops, interest);
     }
 
-    /** The key of {@code channel} with this backend's selector, or null if it is not registered. */
+    /**
+     * The key of {@code channel} with this backend's selector.
+     *
+     * @param channel any channel
+     * @return its key, or null if it is not registered
+     */
     public SelectionKey keyFor(SelectableChannel channel) {
         return channel.keyFor(selector);
     }
@@ -112,6 +134,9 @@ public final class SelectorBackend implements IoBackend {
      * Cancels {@code key}. A connected socket's key is deregistered by the next poll; any other is
      * deregistered now, so that closing its channel right after takes effect at once (see the class
      * notes). Loop thread only.
+     *
+     * @param key a key of this backend's selector
+     * @throws UncheckedIOException if the selector fails
      */
     public void deregister(SelectionKey key) {
         key.cancel();

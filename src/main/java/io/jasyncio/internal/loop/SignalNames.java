@@ -29,6 +29,8 @@ public final class SignalNames {
     /**
      * The name without {@code SIG}, upper case ({@code "TERM"}).
      *
+     * @param name a signal name in any case, with or without {@code SIG}, surrounding blanks ignored
+     * @return the canonical name, which the platform knows
      * @throws IllegalArgumentException if the platform has no signal of that name
      * @throws IllegalStateException if the {@code jdk.unsupported} module is absent
      */
@@ -46,6 +48,8 @@ public final class SignalNames {
     /**
      * The platform's number of the signal {@code name} (15 for {@code "TERM"} on Linux).
      *
+     * @param name a signal name, as {@link #canonical} takes it
+     * @return the signal's number on this platform
      * @throws IllegalArgumentException if the platform has no signal of that name
      * @throws IllegalStateException if the {@code jdk.unsupported} module is absent
      */
@@ -54,7 +58,12 @@ public final class SignalNames {
         return number0(n, name);
     }
 
-    /** Why a program may not handle the signal {@code canonical}, or null if it may. */
+    /**
+     * Why a program may not handle the signal {@code canonical} (KILL, STOP and QUIT are refused by name).
+     *
+     * @param canonical a name as {@link #canonical} returns it
+     * @return the reason, for an error message, or null if the name is not refused up front
+     */
     public static String reservedReason(String canonical) {
         return RESERVED.get(canonical);
     }

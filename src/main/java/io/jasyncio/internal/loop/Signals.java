@@ -33,7 +33,11 @@ public final class Signals {
     private Signals() {
     }
 
-    /** The process's registry. */
+    /**
+     * The process's registry.
+     *
+     * @return the one instance, shared by every loop
+     */
     public static Signals global() {
         return GLOBAL;
     }
@@ -42,6 +46,9 @@ public final class Signals {
      * Runs {@code delivery} whenever signal {@code canonical} arrives, for {@code owner}, replacing
      * the owner's earlier delivery for that signal.
      *
+     * @param owner the loop the delivery belongs to
+     * @param canonical the signal, as {@link SignalNames#canonical} returns it
+     * @param delivery run on the JVM's signal thread; it should only post work to the owner's loop
      * @throws IllegalArgumentException if no program may handle the signal (KILL, STOP, QUIT), or the
      *     JVM refuses it
      */
@@ -51,7 +58,14 @@ public final class Signals {
         slot(canonical).handlers.put(owner, delivery);
     }
 
-    /** Removes {@code owner}'s delivery for signal {@code canonical}; returns whether it had one. */
+    /**
+     * Removes {@code owner}'s delivery for signal {@code canonical}; the JVM's handler comes back when
+     * nothing else needs the slot.
+     *
+     * @param owner the loop the delivery belongs to
+     * @param canonical the signal, as {@link SignalNames#canonical} returns it
+     * @return whether the owner had a delivery for the signal
+     */
     public synchronized boolean remove(Object owner, String canonical) {
         Slot slot = slots.get(canonical);
         if (slot == null || slot.handlers.remove(owner) == null) return false;
@@ -59,7 +73,11 @@ public final class Signals {
         return true;
     }
 
-    /** Removes every delivery of {@code owner} (a loop that closes). */
+    /**
+     * Removes every delivery of {@code owner} (a loop that closes).
+     *
+     * @param owner the loop the delivery belongs to
+     */
     public synchronized void removeAll(Object owner) {
         if (slots.isEmpty()) return;
         for (Slot slot : List.copyOf(slots.values())) {
@@ -67,7 +85,13 @@ public final class Signals {
         }
     }
 
-    /** Whether {@code owner} holds a delivery for signal {@code canonical}. */
+    /**
+     * Whether {@code owner} holds a delivery for signal {@code canonical}.
+     *
+     * @param owner the loop the delivery belongs to
+     * @param canonical the signal, as {@link SignalNames#canonical} returns it
+     * @return true if {@link #add} put one there and it was not removed since
+     */
     public synchronized boolean holds(Object owner, String canonical) {
         Slot slot = slots.get(canonical);
         return slot != null && slot.handlers.containsKey(owner);
@@ -77,6 +101,10 @@ public final class Signals {
      * Makes {@code fallback} run when signal {@code canonical} arrives while no owner holds a
      * handler for it. Returns false, and installs nothing, when the signal is ignored (the JVM was
      * started with it ignored), the JVM refuses it (-Xrs), or another fallback is set.
+     *
+     * @param canonical the signal, as {@link SignalNames#canonical} returns it
+     * @param fallback run on the JVM's signal thread while no owner holds a delivery
+     * @return whether the fallback is installed
      */
     public synchronized boolean setFallback(String canonical, Runnable fallback) {
         Slot slot = slots.get(canonical);
@@ -95,7 +123,13 @@ public final class Signals {
         return true;
     }
 
-    /** Removes {@code fallback} if it is signal {@code canonical}'s; restores the JVM's handler if nothing else needs it. */
+    /**
+     * Removes {@code fallback} if it is signal {@code canonical}'s; restores the JVM's handler if
+     * nothing else needs it.
+     *
+     * @param canonical the signal, as {@link SignalNames#canonical} returns it
+     * @param fallback the one given to {@link #setFallback}; another one is left in place
+     */
     public synchronized void clearFallback(String canonical, Runnable fallback) {
         Slot slot = slots.get(canonical);
         if (slot == null || slot.fallback != fallback) return;

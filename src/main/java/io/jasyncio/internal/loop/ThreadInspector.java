@@ -29,6 +29,11 @@ public final class ThreadInspector {
      * What {@code t} waits for, with the holder where the JDK can tell, or null if it runs.
      * {@code loopThread} is the thread of the loop being reported: a lock held by it is held by one
      * of its tasks that suspended while holding it.
+     *
+     * @param t the thread to inspect (the loop's, or a portable-engine task's virtual thread)
+     * @param loopThread the reported loop's thread, or null
+     * @return a sentence such as "blocked entering the monitor of ..., held by thread ...", or null
+     *     if {@code t} is runnable
      */
     public static String describeWait(Thread t, Thread loopThread) {
         Thread.State state = t.getState();
@@ -66,6 +71,10 @@ public final class ThreadInspector {
     /**
      * The first frame of {@code stack} in neither the JDK nor this library: the user's line that is
      * running (or blocked); null if there is none.
+     *
+     * @param stack a thread's or task's stack, innermost frame first
+     * @param loader the class loader of the user's code, to tell it from the library's
+     * @return the innermost user frame, or null
      */
     public static StackTraceElement firstUserFrame(StackTraceElement[] stack, ClassLoader loader) {
         for (StackTraceElement e : stack) {

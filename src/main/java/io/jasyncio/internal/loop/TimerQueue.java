@@ -25,30 +25,63 @@ public final class TimerQueue<E> {
     private int size;
     private long nextSeq;
 
+    /** An empty heap. */
+    public TimerQueue() {
+    }
+
+    /**
+     * How many timers the heap holds, cancelled ones included until purged.
+     *
+     * @return the number of elements
+     */
     public int size() {
         return size;
     }
 
+    /**
+     * Whether the heap holds no timer.
+     *
+     * @return true when {@link #size()} is 0
+     */
     public boolean isEmpty() {
         return size == 0;
     }
 
+    /**
+     * Adds a timer; it comes after every timer already there with the same deadline.
+     *
+     * @param element the timer
+     * @param when its deadline, in loop time
+     */
     public void add(E element, double when) {
         if (size == elements.length) grow();
         siftUp(size++, element, when, nextSeq++);
     }
 
-    /** The earliest deadline; the heap must not be empty. */
+    /**
+     * The earliest deadline; the heap must not be empty.
+     *
+     * @return the deadline of the timer {@link #peek()} returns
+     */
     public double peekWhen() {
         return whens[0];
     }
 
+    /**
+     * The earliest timer, without removing it; the heap must not be empty.
+     *
+     * @return the timer {@link #poll()} would return
+     */
     @SuppressWarnings("unchecked")
     public E peek() {
         return (E) elements[0];
     }
 
-    /** Removes and returns the earliest timer; the heap must not be empty. */
+    /**
+     * Removes and returns the earliest timer; the heap must not be empty.
+     *
+     * @return the timer with the earliest deadline, the first scheduled among equals
+     */
     @SuppressWarnings("unchecked")
     public E poll() {
         E head = (E) elements[0];
@@ -61,7 +94,12 @@ public final class TimerQueue<E> {
         return head;
     }
 
-    /** Drops every timer {@code dead} accepts and rebuilds the heap; returns how many were dropped. */
+    /**
+     * Drops every timer {@code dead} accepts and rebuilds the heap.
+     *
+     * @param dead accepts the timers to drop (the cancelled ones)
+     * @return how many were dropped
+     */
     @SuppressWarnings("unchecked")
     public int purge(Predicate<? super E> dead) {
         int kept = 0;
@@ -80,6 +118,7 @@ public final class TimerQueue<E> {
         return dropped;
     }
 
+    /** Drops every timer. */
     public void clear() {
         Arrays.fill(elements, 0, size, null);
         size = 0;

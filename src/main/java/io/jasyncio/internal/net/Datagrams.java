@@ -25,7 +25,16 @@ public final class Datagrams {
 
     /**
      * Opens a UDP endpoint bound to {@code localAddr} and/or connected to {@code remoteAddr} (at least
-     * one); unresolved host names are looked up off the loop.
+     * one); unresolved host names are looked up off the loop. See {@code EventLoop.createDatagramEndpoint}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the endpoint's protocol
+     * @param localAddr the address to bind, or null
+     * @param remoteAddr the peer to connect to, or null
+     * @param options port reuse and broadcast
+     * @return the endpoint's transport and protocol, after {@code connectionMade}
+     * @throws IOException binding or connecting failed, or a name did not resolve
      */
     public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(EventLoop loop, Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr, DatagramOptions options) throws IOException {

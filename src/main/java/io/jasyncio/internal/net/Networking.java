@@ -43,6 +43,18 @@ public final class Networking {
     private Networking() {
     }
 
+    /**
+     * Resolves {@code host} off the loop and connects to its addresses: {@code EventLoop.createConnection}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the connection's protocol
+     * @param host a host name or an address literal
+     * @param port the TCP port
+     * @param options TLS, local address, happy eyeballs and interleaving
+     * @return the transport and protocol, after {@code connectionMade} (and the TLS handshake)
+     * @throws IOException every address failed, the name did not resolve, or the handshake failed
+     */
     public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
             String host, int port, ConnectOptions options) throws IOException {
         checkConnectArguments(protocolFactory, port, options);
@@ -55,6 +67,16 @@ public final class Networking {
      * addresses} already resolved (reordered by {@code options.interleave()} as a resolver's answer
      * would be); {@code host} is only the name TLS checks. Tests use it to connect to addresses of
      * their choice without a resolver.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the connection's protocol
+     * @param host the name TLS checks (SNI and certificate)
+     * @param addresses the addresses to try, at least one
+     * @param port the TCP port
+     * @param options TLS, local address, happy eyeballs and interleaving
+     * @return the transport and protocol, after {@code connectionMade} (and the TLS handshake)
+     * @throws IOException every address failed, or the handshake failed
      */
     public static <P extends Protocol> TransportPair<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
             String host, List<InetAddress> addresses, int port, ConnectOptions options) throws IOException {
@@ -105,6 +127,17 @@ public final class Networking {
         return ordered;
     }
 
+    /**
+     * Connects to the Unix domain socket at {@code path}: {@code EventLoop.createUnixConnection}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the connection's protocol
+     * @param path the socket file
+     * @param options TLS (which needs a server host name here) and its timeouts
+     * @return the transport and protocol, after {@code connectionMade} (and the TLS handshake)
+     * @throws IOException the connection or the handshake failed
+     */
     public static <P extends Protocol> TransportPair<P> createUnixConnection(EventLoop loop, Supplier<P> protocolFactory,
             Path path, ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
@@ -126,6 +159,17 @@ public final class Networking {
         return makeConnection(loop, ch, protocolFactory, options, null, 0);
     }
 
+    /**
+     * Binds a listening socket per address of {@code hosts} and serves them: {@code EventLoop.createServer}.
+     *
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called for each accepted connection's protocol
+     * @param hosts the hosts to listen on; null, empty, or only null or "" entries for every interface
+     * @param port the TCP port, 0 for a free one
+     * @param options backlog, reuse flags, TLS, whether to start serving
+     * @return the server
+     * @throws IOException binding an address failed; every socket opened so far is closed
+     */
     public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, List<String> hosts,
             int port, ServerOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
@@ -169,6 +213,17 @@ public final class Networking {
         return startServer(loop, sockets, protocolFactory, options, null);
     }
 
+    /**
+     * Listens on the Unix domain socket at {@code path}, replacing a stale socket file:
+     * {@code EventLoop.createUnixServer}.
+     *
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called for each accepted connection's protocol
+     * @param path the socket file to create
+     * @param options backlog, TLS, whether to start serving
+     * @return the server
+     * @throws IOException binding failed, or {@code path} exists and is not a socket
+     */
     public static Server createUnixServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, Path path,
             ServerOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
@@ -191,6 +246,16 @@ public final class Networking {
      * Upgrades the open {@code transport} to TLS, with {@code protocol} (already connected) receiving
      * plaintext from now on; returns the new transport once the handshake is done: asyncio's
      * {@code start_tls}.
+     *
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param transport a plain socket transport, not closing
+     * @param protocol the connection's protocol
+     * @param context the TLS context
+     * @param serverSide whether this end is the TLS server
+     * @param serverHostname the name to send and verify (client side), or null
+     * @param handshakeTimeout seconds the handshake may take, finite and more than 0
+     * @return the TLS transport, bound to {@code protocol}
+     * @throws IOException the handshake failed or timed out; the connection is closed
      */
     public static Transport startTls(EventLoop loop, Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
             String serverHostname, double handshakeTimeout) throws IOException {

@@ -22,7 +22,19 @@ public final class Pipes {
     private Pipes() {
     }
 
-    /** Connects {@code protocolFactory}'s protocol to the read end {@code source}; suspends until connectionMade ran. */
+    /**
+     * Connects {@code protocolFactory}'s protocol to the read end {@code source}; suspends until
+     * connectionMade ran. See {@code loop.connectReadPipe}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the pipe's protocol
+     * @param source a {@link Pipe.SourceChannel} (made non-blocking and selected) or an {@link InputStream}
+     *     (pumped by a virtual thread)
+     * @return the read transport and its protocol
+     * @throws IOException the transport failed before its connectionMade ran
+     * @throws IllegalArgumentException if the pipe is closed or cannot be made non-blocking, or is of another type
+     */
     public static <P extends Protocol> TransportPair<P> connectReadPipe(EventLoop loop, Supplier<P> protocolFactory, Object source)
             throws IOException {
         if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the protocol");
@@ -38,7 +50,19 @@ public final class Pipes {
         return connected(t, protocol, waiter);
     }
 
-    /** Connects {@code protocolFactory}'s protocol to the write end {@code sink}; suspends until connectionMade ran. */
+    /**
+     * Connects {@code protocolFactory}'s protocol to the write end {@code sink}; suspends until
+     * connectionMade ran. See {@code loop.connectWritePipe}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param protocolFactory called once for the pipe's protocol
+     * @param sink a {@link Pipe.SinkChannel} (made non-blocking and selected) or an {@link OutputStream}
+     *     (written by a virtual thread)
+     * @return the write transport and its protocol
+     * @throws IOException the transport failed before its connectionMade ran
+     * @throws IllegalArgumentException if the pipe is closed or cannot be made non-blocking, or is of another type
+     */
     public static <P extends Protocol> TransportPair<P> connectWritePipe(EventLoop loop, Supplier<P> protocolFactory, Object sink)
             throws IOException {
         if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the protocol");
@@ -57,23 +81,47 @@ public final class Pipes {
     /**
      * A read transport over a child's output, for a subprocess transport: {@code onLost} is told
      * after the protocol's connectionLost. Starts reading after connectionMade, on the loop.
+     *
+     * @param loop the loop the transport runs on
+     * @param stream the child's stdout or stderr
+     * @param protocol receives the bytes and the end of the stream
+     * @param onLost told, with the error or null, once the protocol's connectionLost has run
+     * @return a new transport; its connectionMade is scheduled on the loop
      */
     public static Transport readTransport(EventLoop loop, InputStream stream, Protocol protocol, Consumer<Exception> onLost) {
         return new ReadPipeTransport(loop, null, stream, protocol, null, onLost);
     }
 
-    /** A write transport over a child's stdin, for a subprocess transport; see {@link #readTransport}. */
+    /**
+     * A write transport over a child's stdin, for a subprocess transport; see {@link #readTransport}.
+     *
+     * @param loop the loop the transport runs on
+     * @param stream the child's stdin
+     * @param protocol told of flow control and of the end of the pipe
+     * @param onLost told, with the error or null, once the protocol's connectionLost has run
+     * @return a new transport; its connectionMade is scheduled on the loop
+     */
     public static Transport writeTransport(EventLoop loop, OutputStream stream, Protocol protocol, Consumer<Exception> onLost) {
         return new WritePipeTransport(loop, null, stream, protocol, null, onLost);
     }
 
-    /** Closes a transport of {@link #readTransport}/{@link #writeTransport} at once, without its protocol: the loop is closing. */
+    /**
+     * Closes a transport of {@link #readTransport}/{@link #writeTransport} at once, without its
+     * protocol: the loop is closing.
+     *
+     * @param transport a pipe transport; any other is left alone
+     */
     public static void release(Transport transport) {
         if (transport instanceof ReadPipeTransport r) r.release();
         else if (transport instanceof WritePipeTransport w) w.release();
     }
 
-    /** The reader of a {@link #writeTransport} went away (its child exited): the transport closes, as asyncio's sees it. */
+    /**
+     * The reader of a {@link #writeTransport} went away (its child exited): the transport closes, as
+     * asyncio's sees it.
+     *
+     * @param transport a write pipe transport; any other is left alone
+     */
     public static void readerGone(Transport transport) {
         if (transport instanceof WritePipeTransport w) w.readerGone();
     }
@@ -81,12 +129,20 @@ public final class Pipes {
     /**
      * Waits up to {@code millis} until no pipe pump thread runs in this JVM (each ends when its
      * stream does); returns whether none does. For tests of leaks.
+     *
+     * @param millis the most milliseconds to wait
+     * @return true if no pump thread runs any more
+     * @throws InterruptedException if the waiting thread is interrupted
      */
     public static boolean awaitNoPumps(long millis) throws InterruptedException {
         return PumpCount.awaitZero(millis);
     }
 
-    /** The most bytes a pumped read pipe holds that its protocol has not been handed yet. */
+    /**
+     * The most bytes a pumped read pipe holds that its protocol has not been handed yet.
+     *
+     * @return the bound on a pump's buffered bytes, which flow control keeps
+     */
     public static int maxPumpedBytes() {
         return ReadPump.maxHeldBytes();
     }

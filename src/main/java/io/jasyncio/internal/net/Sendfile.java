@@ -47,7 +47,19 @@ public final class Sendfile {
     private Sendfile() {
     }
 
-    /** asyncio's {@code sock_sendfile}; {@code count} {@link Long#MAX_VALUE} sends to the end of the file. */
+    /**
+     * asyncio's {@code sock_sendfile}; {@code count} {@link Long#MAX_VALUE} sends to the end of the file.
+     * See {@code EventLoop.sockSendfile} for the contract.
+     *
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param sock a connected, non-blocking socket
+     * @param file a file open for reading
+     * @param offset where in the file to start
+     * @param count the most bytes to send
+     * @param fallback whether to read and send when zero-copy is unavailable
+     * @return how many bytes were sent
+     * @throws IOException the socket failed; the file's position tells what was sent
+     */
     public static long sockSendfile(EventLoop loop, SocketChannel sock, FileChannel file, long offset, long count, boolean fallback)
             throws IOException {
         checkSocket(sock);
@@ -62,7 +74,17 @@ public final class Sendfile {
 
     /**
      * asyncio's {@code sendfile}: natively on the socket of a plain socket transport, else through
-     * {@code transport.write} with the transport's back-pressure.
+     * {@code transport.write} with the transport's back-pressure. See {@code EventLoop.sendfile} for
+     * the contract.
+     *
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param transport an open transport
+     * @param file a file open for reading
+     * @param offset where in the file to start
+     * @param count the most bytes to send
+     * @param fallback whether to write the bytes when the transport cannot send natively
+     * @return how many bytes were sent
+     * @throws IOException the connection failed or was closed first
      */
     public static long sendfile(EventLoop loop, Transport transport, FileChannel file, long offset, long count, boolean fallback)
             throws IOException {

@@ -17,6 +17,10 @@ public final class Children {
     /** Made on the first child, so that a loop that starts none pays nothing; guarded by this. */
     private Set<ChildTransport> live;
 
+    /** An empty set; the loop makes one as it is created. */
+    public Children() {
+    }
+
     synchronized void add(ChildTransport t) {
         if (live == null) live = new LinkedHashSet<>();
         live.add(t);
@@ -37,7 +41,11 @@ public final class Children {
         for (ChildTransport t : all) t.release();
     }
 
-    /** How many transports have not finished. */
+    /**
+     * How many transports have not finished.
+     *
+     * @return the children whose transports are still open
+     */
     public synchronized int size() {
         return live == null ? 0 : live.size();
     }

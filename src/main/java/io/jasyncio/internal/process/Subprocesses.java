@@ -25,7 +25,21 @@ public final class Subprocesses {
     private Subprocesses() {
     }
 
-    /** Starts {@code argv} and suspends until the protocol's connectionMade ran; see {@code loop.subprocessExec}. */
+    /**
+     * Starts {@code argv} and suspends until the protocol's connectionMade ran; see {@code loop.subprocessExec}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param children the loop's live children, which the transport joins until it finishes
+     * @param protocolFactory called once for the child's protocol
+     * @param argv the program and its arguments, at least the program
+     * @param stdin PIPE, DEVNULL or INHERIT
+     * @param stdout PIPE, DEVNULL or INHERIT
+     * @param stderr PIPE, DEVNULL, INHERIT or STDOUT (into stdout's pipe)
+     * @param options working directory and environment
+     * @return the child's transport and protocol, after connectionMade
+     * @throws IOException the program could not be started (not found, not executable); the message names it
+     */
     public static <P extends SubprocessProtocol> SubprocessPair<P> exec(EventLoop loop, Children children, Supplier<P> protocolFactory,
             List<String> argv, Redirect stdin, Redirect stdout, Redirect stderr, ProcessOptions options) throws IOException {
         if (protocolFactory == null) throw new IllegalArgumentException("protocolFactory is null: pass a supplier of the SubprocessProtocol");
@@ -73,7 +87,21 @@ public final class Subprocesses {
         return new SubprocessPair<>(transport, protocol);
     }
 
-    /** Runs {@code command} with {@code /bin/sh -c}; see {@code loop.subprocessShell}. */
+    /**
+     * Runs {@code command} with {@code /bin/sh -c}; see {@code loop.subprocessShell}.
+     *
+     * @param <P> the protocol's type
+     * @param loop the loop whose task suspends; the caller checked it is open and on its thread
+     * @param children the loop's live children, which the transport joins until it finishes
+     * @param protocolFactory called once for the child's protocol
+     * @param command the shell command line
+     * @param stdin PIPE, DEVNULL or INHERIT
+     * @param stdout PIPE, DEVNULL or INHERIT
+     * @param stderr PIPE, DEVNULL, INHERIT or STDOUT (into stdout's pipe)
+     * @param options working directory and environment
+     * @return the child's transport and protocol, after connectionMade
+     * @throws IOException the program could not be started (not found, not executable); the message names it
+     */
     public static <P extends SubprocessProtocol> SubprocessPair<P> shell(EventLoop loop, Children children, Supplier<P> protocolFactory,
             String command, Redirect stdin, Redirect stdout, Redirect stderr, ProcessOptions options) throws IOException {
         if (command == null) throw new IllegalArgumentException("command is null: pass the shell command line");
