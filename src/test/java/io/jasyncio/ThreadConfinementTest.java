@@ -17,10 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,19 +35,13 @@ import org.junit.jupiter.api.function.Executable;
 @Tag("threads")
 @Timeout(10)
 class ThreadConfinementTest {
+    /** A loop running on a thread of its own; the test thread is the foreign one. */
+    private LoopThread loopThread;
     private EventLoop loop;
-    private Thread loopThread;
-    private final List<Map<String, Object>> reports = Collections.synchronizedList(new ArrayList<>());
 
-    /** Runs a normal-mode loop on a thread of its own; the test thread is the foreign one. */
     private EventLoop startLoopThread(boolean debug) throws InterruptedException {
-        loop = newEventLoop();
-        loop.setDebug(debug);
-        loop.setExceptionHandler((l, context) -> reports.add(context));
-        CountDownLatch running = new CountDownLatch(1);
-        loop.callSoon(running::countDown);
-        loopThread = Thread.ofPlatform().name("test-loop").start(loop::runForever);
-        assertTrue(running.await(5, SECONDS), "the loop thread started");
+        loopThread = LoopThread.start(debug);
+        loop = loopThread.loop;
         return loop;
     }
 
@@ -59,12 +51,7 @@ class ThreadConfinementTest {
 
     @AfterEach
     void stopLoopThread() throws InterruptedException {
-        if (loopThread == null) return;
-        loop.stop();
-        loopThread.join(5000);
-        assertFalse(loopThread.isAlive(), "the loop stopped");
-        loop.close();
-        assertEquals(List.of(), reports);
+        if (loopThread != null) loopThread.stop();
     }
 
     /** Runs {@code fn} as a task on the loop and returns its value. */

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,30 +27,19 @@ import org.junit.jupiter.api.Timeout;
 @Tag("threads")
 @Timeout(10)
 class ThreadsTest {
-    /** A loop running on a thread of its own, for tests that drive it from the test thread. */
+    /** A loop running on a thread of its own; the test thread is the foreign one. */
+    private LoopThread loopThread;
     private EventLoop loop;
-    private Thread loopThread;
-    private final List<Map<String, Object>> reports = Collections.synchronizedList(new ArrayList<>());
 
     private EventLoop startLoopThread(boolean debug) throws InterruptedException {
-        loop = newEventLoop();
-        loop.setDebug(debug);
-        loop.setExceptionHandler((l, context) -> reports.add(context));
-        CountDownLatch running = new CountDownLatch(1);
-        loop.callSoon(running::countDown);
-        loopThread = Thread.ofPlatform().name("test-loop").start(loop::runForever);
-        assertTrue(running.await(5, SECONDS), "the loop thread started");
+        loopThread = LoopThread.start(debug);
+        loop = loopThread.loop;
         return loop;
     }
 
     @AfterEach
     void stopLoopThread() throws InterruptedException {
-        if (loopThread == null) return;
-        loop.stop();
-        loopThread.join(5000);
-        assertFalse(loopThread.isAlive(), "stop() from another thread ended runForever");
-        loop.close();
-        assertEquals(List.of(), reports);
+        if (loopThread != null) loopThread.stop();
     }
 
     // ---- toThread ----
