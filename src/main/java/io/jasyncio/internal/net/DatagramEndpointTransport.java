@@ -134,11 +134,6 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
         return closing;
     }
 
-    @Override
-    public int getWriteBufferSize() {
-        return bufferSize;
-    }
-
     // ---- FlowControl ----
 
     @Override

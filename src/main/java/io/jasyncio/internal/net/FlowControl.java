@@ -52,7 +52,16 @@ abstract class FlowControl {
         }
     }
 
-    final void setLimits(int high, int low) {
+    /**
+     * {@link Transport#setWriteBufferLimits}: the protocol is paused above {@code high} buffered
+     * bytes and resumed at {@code low} or below. Loop thread only.
+     *
+     * @param high the high water mark in bytes
+     * @param low the low water mark in bytes, at most {@code high}
+     * @throws IllegalArgumentException unless {@code high >= low >= 0}
+     */
+    public final void setWriteBufferLimits(int high, int low) {
+        loop.checkThread("Transport.setWriteBufferLimits");
         if (!(high >= low && low >= 0)) {
             throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
         }
@@ -61,8 +70,22 @@ abstract class FlowControl {
         maybePauseProtocol();
     }
 
-    final Transport.WriteBufferLimits limits() {
+    /**
+     * {@link Transport#getWriteBufferLimits}.
+     *
+     * @return the low and high water marks
+     */
+    public final Transport.WriteBufferLimits getWriteBufferLimits() {
         return new Transport.WriteBufferLimits(low, high);
+    }
+
+    /**
+     * {@link Transport#getWriteBufferSize}.
+     *
+     * @return the bytes buffered and not yet written
+     */
+    public final int getWriteBufferSize() {
+        return bufferSize();
     }
 
     final void report(String message, Throwable e) {

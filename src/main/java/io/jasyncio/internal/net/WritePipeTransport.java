@@ -115,22 +115,6 @@ final class WritePipeTransport extends FlowControl implements Transport {
     }
 
     @Override
-    public void setWriteBufferLimits(int high, int low) {
-        loop.checkThread("Transport.setWriteBufferLimits");
-        setLimits(high, low);
-    }
-
-    @Override
-    public WriteBufferLimits getWriteBufferLimits() {
-        return limits();
-    }
-
-    @Override
-    public int getWriteBufferSize() {
-        return bufferSize;
-    }
-
-    @Override
     public void write(byte[] data) {
         if (data == null) throw new IllegalArgumentException("data is null: pass the bytes to write");
         write(ByteBuffer.wrap(data));
