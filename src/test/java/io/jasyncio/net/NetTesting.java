@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Shared helpers of the network tests: a strict real-time run, and file-descriptor counting. */
-final class NetTesting {
+public final class NetTesting {
 
     private NetTesting() {
     }
@@ -27,7 +27,7 @@ final class NetTesting {
      * {@code Asyncio.run(coro)} on a real-time loop whose exception handler collects reports; any
      * report fails the run, so an error no code caught cannot hide.
      */
-    static <T> T run(Coroutine<T> coro) throws Exception {
+    public static <T> T run(Coroutine<T> coro) throws Exception {
         List<Map<String, Object>> reports = new ArrayList<>();
         T value;
         try (Runner runner = new Runner(false, () -> {

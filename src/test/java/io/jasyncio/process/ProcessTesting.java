@@ -1,14 +1,10 @@
 package io.jasyncio.process;
 
-import io.jasyncio.Asyncio;
 import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Asyncio;
 import io.jasyncio.Coroutine;
-import io.jasyncio.EventLoop;
-import io.jasyncio.Runner;
+import io.jasyncio.net.NetTesting;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /** Shared helpers of the process tests: a strict real-time run, bytes and strings. */
 final class ProcessTesting {
@@ -16,19 +12,9 @@ final class ProcessTesting {
     private ProcessTesting() {
     }
 
-    /** {@code Asyncio.run(coro)} on a loop whose exception handler fails the run on any report. */
+    /** {@code Asyncio.run(coro)} on a loop whose exception handler fails the run on any report: {@link NetTesting#run}. */
     static <T> T run(Coroutine<T> coro) throws Exception {
-        List<Map<String, Object>> reports = new ArrayList<>();
-        T value;
-        try (Runner runner = new Runner(false, () -> {
-            EventLoop loop = Asyncio.newEventLoop();
-            loop.setExceptionHandler((l, context) -> reports.add(context));
-            return loop;
-        })) {
-            value = runner.run(coro);
-        }
-        if (!reports.isEmpty()) throw new AssertionError("the event loop reported unhandled error(s): " + reports);
-        return value;
+        return NetTesting.run(coro);
     }
 
     static void run(AsyncRunnable coro) throws Exception {
