@@ -883,6 +883,49 @@ public final class Asyncio {
         return f;
     }
 
+    /**
+     * A future of the running loop (else of {@link #getEventLoop()}) that completes with the outcome
+     * of {@code future}, a future or task of another loop: the bridge that lets a task await work of
+     * another loop (of a {@link LoopGroup}, or on another thread), since awaiting that loop's future
+     * directly is refused. A future of this loop is returned as it is, as asyncio's {@code wrap_future}
+     * does. Any thread may call it.
+     *
+     * <pre>{@code
+     * Task<String> onB = ...;                               // a task of loop B
+     * String s = Asyncio.wrapFuture(onB).await();           // in a task of loop A
+     * }</pre>
+     *
+     * <p>Cancellation: cancelling the returned future (or the task awaiting it) cancels {@code
+     * future} on its loop. {@code future}'s exception is delivered as it is and counts as retrieved.
+     *
+     * @param <T> the result's type
+     * @param future a future or task of any loop
+     * @return {@code future} itself if it belongs to this thread's loop, else a new future of that loop
+     * @throws IllegalStateException if {@code future}'s loop is closed (its future can never complete)
+     */
+    public static <T> Future<T> wrapFuture(Future<T> future) {
+        Objects.requireNonNull(future, "future is null: pass the Future or Task of another loop to wrap");
+        EventLoop here = getEventLoop();
+        EventLoop there = future.loop;
+        if (there == here) return future;
+        CompletableFuture<T> outcome = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !there.isClosed()) {
+                    try {
+                        there.callSoonThreadsafe(future::cancel);
+                    } catch (IllegalStateException closedMeanwhile) {
+                        // nothing left to cancel
+                    }
+                }
+                return r;
+            }
+        };
+        there.callSoonThreadsafe(() -> future.addDoneCallback(f -> f.copyTo(outcome)));
+        return wrapFuture(outcome);
+    }
+
     // ---- call graphs (asyncio 3.14's asyncio.graph) ----
 
     /**

@@ -103,6 +103,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     /** Head of the list of pending tasks; loop thread only. */
     private Task<?> pendingHead;
     private int pendingCount;
+    /** Tasks created since the loop was: a LoopGroup's shutdown waits for a quiet period without new ones; loop thread only. */
+    long tasksCreated;
     volatile boolean debug;
     private double slowCallbackDuration = DEFAULT_SLOW_CALLBACK_SECONDS;
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
@@ -182,10 +184,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
                 }
             }
         } catch (VirtualMachineError fatal) {
-            // reported where it was caught (run); no connection may stay open with nobody serving it,
-            // watched or not (paused): transports first, then whatever else the selector watches
-            openTransports.closeAll();
-            backend.closeChannels();
+            // reported where it was caught (run); no connection may stay open with nobody serving it
+            closeAllChannels();
             throw fatal;
         } finally {
             backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
@@ -845,6 +845,15 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     // ---- package internals ----
 
+    /**
+     * Closes what the open transports hold, watched or not (paused), then whatever else the selector
+     * watches, telling no protocol: the loop is ending (a fatal error, a LoopGroup's shutdown). Loop thread only.
+     */
+    void closeAllChannels() {
+        openTransports.closeAll();
+        backend.closeChannels();
+    }
+
     /** Callbacks waiting in the ready queue; loop thread only (the MBean reads it there). */
     int readyCount() {
         return ready.size();
@@ -930,6 +939,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         if (pendingHead != null) pendingHead.prevPending = t;
         pendingHead = t;
         pendingCount++;
+        tasksCreated++;
     }
 
     void unregisterPending(Task<?> t) {

@@ -258,7 +258,7 @@ public class Task<T> extends Future<T> {
         }
         if (f.loop != running) {
             throw new IllegalStateException(f + " belongs to another event loop than " + task
-                    + "; await only futures of the running loop");
+                    + "; await only futures of the running loop: await Asyncio.wrapFuture(future) to wait for another loop's");
         }
         task.suspendOn(f);
     }

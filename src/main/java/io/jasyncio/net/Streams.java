@@ -197,8 +197,8 @@ public final class Streams {
             int limit) throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
         checkLimit(limit);
-        EventLoop loop = Asyncio.getRunningLoop();
-        return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), host, port, options);
+        // the factory takes the loop it is called on, not this one: a LoopGroup hands connections to other loops
+        return Asyncio.getRunningLoop().createServer(() -> serverProtocol(clientConnected, limit), host, port, options);
     }
 
     /**
@@ -229,8 +229,12 @@ public final class Streams {
             throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
         checkLimit(limit);
-        EventLoop loop = Asyncio.getRunningLoop();
-        return loop.createUnixServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), path, options);
+        return Asyncio.getRunningLoop().createUnixServer(() -> serverProtocol(clientConnected, limit), path, options);
+    }
+
+    /** The protocol of one accepted connection, bound to the loop running now (the connection's). */
+    private static StreamReaderProtocol serverProtocol(ClientConnectedCallback clientConnected, int limit) {
+        return new StreamReaderProtocol(Asyncio.getRunningLoop(), new StreamReader(limit), clientConnected);
     }
 
     private static void checkLimit(int limit) {

@@ -295,7 +295,15 @@ public final class Networking {
 
     private static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
             ServerOptions options, Path unixPath) {
-        SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
+        SelectorServer server = newServer(loop, sockets, protocolFactory, options, unixPath);
+        if (options.startServing()) server.startServing();
+        return server;
+    }
+
+    /** A server over {@code sockets} (none for a group's hand-off target), not serving yet; any thread. */
+    static SelectorServer newServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
+            ServerOptions options, Path unixPath) {
+        return new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
             setNoDelay(ch);
             if (options.ssl() == null) {
                 new SocketTransport(loop, ch, protocol, null, null, srv);
@@ -305,8 +313,6 @@ public final class Networking {
                 new SocketTransport(loop, ch, tls, null, null, srv);
             }
         }, options.backlog(), unixPath);
-        if (options.startServing()) server.startServing();
-        return server;
     }
 
     private static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,

@@ -35,6 +35,11 @@ import java.util.function.Supplier;
  * {@code waitClosed} follows Python 3.12: it returns once the server is closed and every accepted
  * connection has ended ({@code detach}ed after its channel is closed).
  *
+ * <p>In a {@link GroupServer} without SO_REUSEPORT, one listening server accepts for every loop of
+ * the group and hands each accepted channel to the next loop's server in turn ({@link #handOffTo});
+ * the servers of the other loops listen on nothing and only make and track the transports of the
+ * channels handed to them ({@link #connectAccepted}, run on their own loop).
+ *
  * <p>Thread-safety: loop thread only.
  */
 final class SelectorServer implements Server {
@@ -47,8 +52,8 @@ final class SelectorServer implements Server {
      */
     static final int MAX_ACCEPTS_PER_EVENT = 128;
 
-    private final EventLoop loop;
-    private final Supplier<? extends Protocol> protocolFactory;
+    final EventLoop loop;
+    final Supplier<? extends Protocol> protocolFactory;
     /** Makes the transport of an accepted channel (plain or TLS). */
     private final ConnectionMaker connectionMaker;
     private final int backlog;
@@ -65,6 +70,10 @@ final class SelectorServer implements Server {
     /** Waiters of waitClosed, or null once woken; loop thread only. */
     private List<Future<Void>> waiters = new ArrayList<>();
     private Future<Void> servingForever;
+    /** The servers, one per loop of a group, that accepted channels go to in turn, or null to keep them; loop thread only. */
+    private List<SelectorServer> handOffTargets;
+    /** The index in handOffTargets of the next channel's server; loop thread only. */
+    private int nextTarget;
 
     /** Makes a transport for a freshly accepted channel, attached to this server. */
     interface ConnectionMaker {
@@ -200,6 +209,11 @@ final class SelectorServer implements Server {
         return port;
     }
 
+    /** The port bound, or -1 for a Unix domain socket or no socket; any thread (final). */
+    int portOrMinusOne() {
+        return port;
+    }
+
     // ---- connections ----
 
     void startServingNow() {
@@ -219,6 +233,14 @@ final class SelectorServer implements Server {
         if (activeCount == 0 && sockets == null) wakeup();
     }
 
+    /**
+     * Hands each channel accepted from now on to {@code targets} in turn, this server included or
+     * not; call before serving. Loop thread only.
+     */
+    void handOffTo(List<SelectorServer> targets) {
+        handOffTargets = List.copyOf(targets);
+    }
+
     private void acceptReady(ServerSocketChannel s) {
         for (int i = Math.min(backlog, MAX_ACCEPTS_PER_EVENT); i > 0; i--) {
             SocketChannel conn;
@@ -229,26 +251,52 @@ final class SelectorServer implements Server {
                 return;
             }
             if (conn == null) return;
-            Protocol protocol = null;
-            try {
-                conn.configureBlocking(false);
-                protocol = protocolFactory.get();
-                if (protocol == null) throw new IllegalStateException("the protocol factory returned null");
-                connectionMaker.accept(this, conn, protocol);
-            } catch (Throwable e) {  // an Error of the factory too: the accepted socket must not leak
-                try {
-                    conn.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-                FatalErrors.rethrowIfFatal(e);   // the loop reports it and stops
-                Map<String, Object> ctx = new LinkedHashMap<>();
-                ctx.put("message", "Error on transport creation for incoming connection");
-                ctx.put("exception", e);
-                if (protocol != null) ctx.put("protocol", protocol);
-                ctx.put("server", this);
-                loop.callExceptionHandler(ctx);
+            if (handOffTargets == null) {
+                connectAccepted(conn);
+                continue;
             }
+            SelectorServer target = handOffTargets.get(nextTarget);
+            nextTarget = (nextTarget + 1) % handOffTargets.size();
+            if (target.loop == loop) {
+                target.connectAccepted(conn);
+                continue;
+            }
+            try {
+                target.loop.callSoonThreadsafe(() -> target.connectAccepted(conn));
+            } catch (IllegalStateException closed) {
+                Io.closeQuietly(conn);   // that loop is closed: nobody can serve the connection
+            }
+        }
+    }
+
+    /**
+     * Makes the protocol and transport of {@code conn}, accepted by this server or handed to it, or
+     * closes {@code conn} if this server is closed (a hand-off that crossed the close). Loop thread only.
+     */
+    void connectAccepted(SocketChannel conn) {
+        if (sockets == null) {
+            Io.closeQuietly(conn);
+            return;
+        }
+        Protocol protocol = null;
+        try {
+            conn.configureBlocking(false);
+            protocol = protocolFactory.get();
+            if (protocol == null) throw new IllegalStateException("the protocol factory returned null");
+            connectionMaker.accept(this, conn, protocol);
+        } catch (Throwable e) {  // an Error of the factory too: the accepted socket must not leak
+            try {
+                conn.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            FatalErrors.rethrowIfFatal(e);   // the loop reports it and stops
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            ctx.put("message", "Error on transport creation for incoming connection");
+            ctx.put("exception", e);
+            if (protocol != null) ctx.put("protocol", protocol);
+            ctx.put("server", this);
+            loop.callExceptionHandler(ctx);
         }
     }
 
