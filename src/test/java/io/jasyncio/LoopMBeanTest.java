@@ -179,6 +179,20 @@ class LoopMBeanTest {
     }
 
     /** Waits for the registration, which a daemon thread does about a second after the loop's first run. */
+    @Test
+    void everyLoopOfALoopGroupHasItsBeanNamingItsThread() throws Exception {
+        try (LoopGroup group = new LoopGroup(2)) {
+            for (int i = 0; i < 2; i++) {
+                ObjectName name = group.loops().get(i).mbean.objectName();
+                awaitRegistered(name);
+                assertEquals("running", SERVER.getAttribute(name, "State"));
+                String thread = (String) SERVER.getAttribute(name, "Thread");
+                assertTrue(engine().equals("fast") ? thread.matches("jasyncio-group-\\d+-loop-" + i) : thread.equals("jasyncio-loop"), thread);
+            }
+            assertNotEquals(group.loops().get(0).mbean.objectName(), group.loops().get(1).mbean.objectName());
+        }
+    }
+
     private static void awaitRegistered(ObjectName name) throws Exception {
         awaitBean(name, true, () -> { });
     }

@@ -98,6 +98,20 @@ class WatchdogTest {
     }
 
     @Test
+    void everyLoopOfALoopGroupIsWatched() throws Exception {
+        try (LoopGroup group = new LoopGroup(2)) {
+            EventLoop second = group.loops().get(1);
+            second.setWatchdog(0.05);
+
+            runCoroutineThreadsafe(() -> second.createTask(WatchdogTest::blockUntilTheWatchdogSpeaks, "group-blocker").await(), second)
+                    .get(15, java.util.concurrent.TimeUnit.SECONDS);
+
+            String message = log.blocked.get(0).getMessage();
+            assertTrue(message.contains("Task[group-blocker"), message);
+        }
+    }
+
+    @Test
     void idleTimeIsNotBlockedTimeAndZeroTurnsTheWatchdogOff() throws Exception {
         loop.setWatchdog(0.5);
         assertEquals(0.5, loop.getWatchdog());

@@ -11,20 +11,30 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS material made at run time: a self-signed certificate for "localhost" and 127.0.0.1 (keytool
- * of the running JDK), a server context holding its key, a client context trusting it.
+ * of the running JDK), a server context holding its key, a client context trusting it. Public for
+ * the tests of other packages (LoopGroupServerTest).
  */
-final class TlsTesting {
+public final class TlsTesting {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
-    final SSLContext server;
-    final SSLContext client;
+    /** Holds the server's key and certificate. */
+    public final SSLContext server;
+    /** Trusts the server's certificate. */
+    public final SSLContext client;
 
     private TlsTesting(SSLContext server, SSLContext client) {
         this.server = server;
         this.client = client;
     }
 
-    static TlsTesting make(Path dir) throws Exception {
+    /**
+     * Makes the certificate in {@code dir} and the two contexts.
+     *
+     * @param dir a temporary directory for the key store
+     * @return the contexts
+     * @throws Exception keytool failed
+     */
+    public static TlsTesting make(Path dir) throws Exception {
         Path keystore = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
@@ -53,7 +63,7 @@ final class TlsTesting {
     }
 
     /** Options for a TLS client of a server using {@link #server}: trusts it, checks the name "localhost". */
-    ConnectOptions clientOptions() {
+    public ConnectOptions clientOptions() {
         return ConnectOptions.DEFAULT.ssl(client).serverHostname("localhost");
     }
 }

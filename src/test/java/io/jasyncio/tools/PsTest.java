@@ -77,6 +77,25 @@ class PsTest {
     }
 
     @Test
+    void psListsEveryLoopOfALoopGroupWithItsThreadAndTasks() throws Exception {
+        Process grouped = startJvm(PsGroupChild.class);
+        try {
+            Result r = tool("ps", grouped.pid());
+
+            assertEquals(0, r.status, r.err);
+            List<String> headers = r.out.lines().filter(l -> l.startsWith("loop-")).toList();
+            assertEquals(2, headers.size(), r.out);
+            String thread = engine().equals("fast") ? "jasyncio-group-\\d+-loop-[01]" : "\\S+";
+            for (String h : headers) assertTrue(h.matches("loop-\\d+: running on thread " + thread + ", .*tasks 1"), h);
+            if (engine().equals("fast")) assertNotEquals(headers.get(0).split(" ")[4], headers.get(1).split(" ")[4], r.out);
+            assertRow(r.out.lines().toList(), "napper-0", "suspended", "Asyncio.sleep()", "PsGroupChild.napOnLoop(PsGroupChild.java:");
+            assertRow(r.out.lines().toList(), "napper-1", "suspended", "Asyncio.sleep()", "PsGroupChild.napOnLoop(PsGroupChild.java:");
+        } finally {
+            stop(grouped);
+        }
+    }
+
+    @Test
     void aJvmWithoutJasyncioIsOneClearLine() throws Exception {
         Process plain = startJvm(PlainChild.class);
         try {
