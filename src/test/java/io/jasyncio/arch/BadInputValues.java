@@ -141,6 +141,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == io.jasyncio.sync.Held.class) return new Lock().hold();
         if (c == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (c == Runner.class) return perCall(new Runner());
+        if (c == io.jasyncio.LoopGroup.class) return perCall(new io.jasyncio.LoopGroup(1));
         if (c == PriorityQueue.class) return new PriorityQueue<String>(0);
         if (c == Barrier.class) return new Barrier(2);
         if (c == Semaphore.class || c == BoundedSemaphore.class) return new BoundedSemaphore(1);
@@ -484,6 +485,11 @@ final class BadInputValues implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Closes {@code c} with the last call's values: what a constructor made that holds threads (a LoopGroup). */
+    void adopt(AutoCloseable c) {
+        perCall.add(c);
     }
 
     /** Closes what the last call's values held open. */

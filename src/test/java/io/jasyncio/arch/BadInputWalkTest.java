@@ -184,6 +184,10 @@ class BadInputWalkTest {
             }
         }
         if (!task.isDone()) task.cancel();
+        if (exe instanceof Constructor<?> && task.isDone() && !task.isCancelled() && task.exception() == null
+                && task.result() instanceof AutoCloseable made) {
+            values.adopt(made);   // a LoopGroup's threads must not outlive the call
+        }
         values.closeResults();
         if (!loop.isClosed()) {   // undo what the call may have set up for the next one
             loop.setTaskFactory(null);
