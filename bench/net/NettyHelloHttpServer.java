@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  * The Netty peer of examples/HelloHttpServer.java for wrk: Netty 4.2 NIO, one event-loop thread,
  * HTTP/1.1 with keep-alive, "Hello, World!" as text/plain to every request (Netty's own
  * HttpHelloWorldServer, without the Expect: 100-continue handler).
- * java -cp NETTY_JARS NettyHelloHttpServer.java PORT
+ * java -cp NETTY_JARS NettyHelloHttpServer.java PORT [THREADS=1]
  */
 public class NettyHelloHttpServer {
     static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
@@ -64,7 +64,8 @@ public class NettyHelloHttpServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         Hello hello = new Hello();
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
