@@ -260,7 +260,7 @@ public final class LoopGroup implements AutoCloseable {
 
     /**
      * As {@link #startServer(Streams.ClientConnectedCallback, String, int)}, with a backlog (per
-     * listener), TLS or a deferred start ({@link Server#startServing()} then starts every loop).
+     * listener), TLS or a deferred start ({@link Server#startServing()} then starts every loop). Any thread.
      *
      * @param clientConnected the coroutine that serves each connection
      * @param host the host or address to listen on; null or "" for every interface
@@ -277,7 +277,7 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * As {@link #startServer(Streams.ClientConnectedCallback, String, int, ServerOptions)}, with each reader's {@code limit}.
+     * As {@link #startServer(Streams.ClientConnectedCallback, String, int, ServerOptions)}, with each reader's {@code limit}. Any thread.
      *
      * @param clientConnected the coroutine that serves each connection
      * @param host the host or address to listen on; null or "" for every interface
@@ -315,7 +315,7 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * As {@link #createServer(Supplier, String, int)}, with a backlog (per listener), TLS or a deferred start.
+     * As {@link #createServer(Supplier, String, int)}, with a backlog (per listener), TLS or a deferred start. Any thread.
      *
      * @param protocolFactory called on the loop of each accepted connection for its protocol
      * @param host the host or address to listen on; null or "" for every interface
@@ -332,7 +332,7 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * As {@link #createServer(Supplier, String, int, ServerOptions)}, listening on each address of each host.
+     * As {@link #createServer(Supplier, String, int, ServerOptions)}, listening on each address of each host. Any thread.
      *
      * @param protocolFactory called on the loop of each accepted connection for its protocol
      * @param hosts the hosts or addresses to listen on; null for every interface
@@ -367,7 +367,7 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * As {@link #startUnixServer(Streams.ClientConnectedCallback, Path)}, with options and each reader's limit.
+     * As {@link #startUnixServer(Streams.ClientConnectedCallback, Path)}, with options and each reader's limit. Any thread.
      *
      * @param clientConnected the coroutine that serves each connection
      * @param path the socket file to create
@@ -403,7 +403,7 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * As {@link #createUnixServer(Supplier, Path)}, with a backlog, TLS or a deferred start.
+     * As {@link #createUnixServer(Supplier, Path)}, with a backlog, TLS or a deferred start. Any thread.
      *
      * @param protocolFactory called on the loop of each accepted connection for its protocol
      * @param path the socket file to create
