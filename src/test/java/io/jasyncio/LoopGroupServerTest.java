@@ -191,6 +191,42 @@ class LoopGroupServerTest {
     }
 
     @Test
+    void serveForeverServesEveryLoopUntilItsTaskIsCancelledThenClosesTheServer() throws Exception {
+        group = new LoopGroup(2, false);
+        Server srv = group.startServer(this::serveLines, "127.0.0.1", 0, ServerOptions.DEFAULT.startServing(false));
+        int port = srv.port();
+        java.util.concurrent.CompletableFuture<Void> serving = group.submit(srv::serveForever);
+
+        assertEquals(List.of("loop 0: a", "loop 1: b"), List.of(ask(port, "a"), ask(port, "b")));
+        serving.cancel(false);
+        group.submit(() -> "its task unwound").get(10, SECONDS);
+        group.submit(() -> "on both loops").get(10, SECONDS);
+
+        assertFalse(srv.isServing());
+        assertEquals(List.of(), srv.sockets());
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void closeClientsClosesTheConnectionsOfEveryLoop() throws Exception {
+        group = new LoopGroup(2, false);
+        Server srv = group.startServer(this::serveLines, "127.0.0.1", 0);
+        try (Socket first = new Socket("127.0.0.1", srv.port()); Socket second = new Socket("127.0.0.1", srv.port())) {
+            BufferedReader in1 = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in2 = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("loop 0: one", ask(first.getOutputStream(), in1, "one"));
+            assertEquals("loop 1: two", ask(second.getOutputStream(), in2, "two"));
+
+            srv.close();
+            srv.closeClients();
+
+            assertNull(in1.readLine());
+            assertNull(in2.readLine());
+            srv.waitClosed();
+        }
+    }
+
+    @Test
     void aDeferredServerListensButAcceptsOnlyOnceStarted() throws Exception {
         group = new LoopGroup(2, false);
         Server srv = group.startServer(this::serveLines, "127.0.0.1", 0, ServerOptions.DEFAULT.startServing(false));
