@@ -74,7 +74,9 @@ import java.util.function.Supplier;
  * {@link #submit} and the server methods check the state under the read side of a lock that the
  * shutdown takes the write side of to change it: whatever a submission posted to a loop is queued
  * there before the shutdown's own callbacks, so it runs and is cancelled like any task, never lost.
- * The shutdown of each loop is a {@link GroupLoopDrain}.
+ * The shutdown of each loop is a {@link GroupLoopDrain}; the servers are {@code internal.net}'s
+ * {@code GroupServer}. Size: over 500 lines, most of it the Javadoc of the server overloads, which
+ * mirror those of {@link Streams} and {@link EventLoop} one for one.
  */
 public final class LoopGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
@@ -143,7 +145,7 @@ public final class LoopGroup implements AutoCloseable {
             CompletableFuture<Void> closed = new CompletableFuture<>();
             ls.add(loop);
             loopsClosed.add(closed);
-            ts.add(Thread.ofPlatform().name("jasyncio-group-" + number + "-loop-" + i).unstarted(() -> runLoop(loop, closed)));
+            ts.add(Thread.ofPlatform().daemon(false).name("jasyncio-group-" + number + "-loop-" + i).unstarted(() -> runLoop(loop, closed)));
         }
         this.loops = List.copyOf(ls);
         this.threads = List.copyOf(ts);
