@@ -424,7 +424,9 @@ public final class LoopGroup implements AutoCloseable {
     /** Makes the group's server with {@code maker} on the loops, and keeps it for the shutdown. */
     private Server serve(String method, int port, ServerOptions options, GroupServer.Maker maker) throws IOException {
         checkRunning(method);
-        Server srv = GroupServer.start(loops, port, port >= 0 && reusePort, options, maker, "LoopGroup." + method);
+        // one loop listens as a single loop does: no SO_REUSEPORT that another program could join
+        boolean everyLoopListens = port >= 0 && reusePort && loops.size() > 1;
+        Server srv = GroupServer.start(loops, port, everyLoopListens, options, maker, "LoopGroup." + method);
         lifecycle.readLock().lock();
         try {
             if (state == State.RUNNING) {

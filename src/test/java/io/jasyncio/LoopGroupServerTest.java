@@ -316,5 +316,9 @@ class LoopGroupServerTest {
 
         assertEquals(List.of("loop 0: a", "loop 0: b"), List.of(ask(srv.port(), "a"), ask(srv.port(), "b")));
         assertEquals(1, srv.sockets().size());
+        ServerSocketChannel only = srv.sockets().get(0);
+        if (only.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT)) {
+            assertFalse(only.getOption(java.net.StandardSocketOptions.SO_REUSEPORT), "no other program may join a single loop's port");
+        }
     }
 }
