@@ -39,10 +39,13 @@ public interface Engine {
     boolean fibersOwnThreads();
 
     /**
-     * Whether a suspension here would happen while holding a monitor or under a native frame.
-     * Costs 0.1 µs to tens of µs on the fast engine (see FastEngine): debug mode only.
+     * What the current fiber holds that a suspension here would keep held: a monitor, a
+     * {@code java.util.concurrent} lock (fast engine only: no public API shows a virtual thread's),
+     * or a native frame. Costs microseconds to tens of µs (a stack walk; the first look at a class
+     * parses it): debug mode only.
      *
-     * @return true if the current fiber could not suspend here without blocking its carrier
+     * @return a description naming the frame that holds it where known, such as "a synchronized
+     *     monitor entered in com.example.Cache.get(Cache.java:42)", or null if it holds nothing
      */
-    boolean isPinned();
+    String heldAcrossSuspend();
 }

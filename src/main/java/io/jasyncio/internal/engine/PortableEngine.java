@@ -132,9 +132,15 @@ final class PortableEngine implements Engine {
         return true;
     }
 
+    /**
+     * Monitors only, from the class files of the fiber's frames ({@link MonitorScan}): a virtual
+     * thread's {@code java.util.concurrent} locks are visible to no public API (ThreadMXBean omits
+     * virtual threads, and JDK 25's JSON thread dump lists their monitors but not their locks).
+     */
     @Override
-    public boolean isPinned() {
-        return false;
+    public String heldAcrossSuspend() {
+        StackTraceElement frame = MonitorScan.holdingFrame();
+        return frame == null ? null : "a synchronized monitor entered in " + frame;
     }
 
     /** Worker threads that run a body or wait in the pool; for tests. */
