@@ -362,7 +362,7 @@ public class Task<T> extends Future<T> {
                     if (JfrEvents.ON) JfrEvents.taskEnded(this);
                     return;
                 }
-                fiber = loop.engine.newFiber(this::body);
+                fiber = loop.debug ? loop.engine.newDebugFiber(this::body) : loop.engine.newFiber(this::body);
             }
             fiber.resume();
             if (isDone()) {

@@ -325,7 +325,7 @@ class EngineRulesTest {
     }
 
     @Test
-    void debugModeRejectsAnAwaitWhileHoldingAJavaUtilConcurrentLockOnTheFastEngine(EventLoop loop) throws Exception {
+    void debugModeRejectsAnAwaitWhileHoldingAJavaUtilConcurrentLock(EventLoop loop) throws Exception {
         loop.setDebug(true);
         java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         List<String> log = new ArrayList<>();
@@ -336,7 +336,7 @@ class EngineRulesTest {
                 sleep(1);
                 log.add("slept holding the lock");
             } catch (IllegalStateException e) {
-                log.add("refused: " + e.getMessage().contains("java.util.concurrent lock"));
+                log.add("refused: " + e.getMessage().contains("holding a java.util.concurrent lock (java.util.concurrent.locks.ReentrantLock"));
             } finally {
                 lock.unlock();
             }
@@ -344,15 +344,21 @@ class EngineRulesTest {
             log.add("slept at " + getRunningLoop().time());
         });
 
-        if (engine().equals("fast")) {
-            // Every task runs on the loop's thread, which owns the lock: another task's lock() would
-            // re-enter it, and the lock would exclude nothing.
-            assertEquals(List.of("refused: true", "slept at 1.0"), log);
-        } else {
-            // The task's own virtual thread holds it, which no public API lets the loop see; another
-            // task's lock() blocks the loop, and the watchdog names the lock (WatchdogTest).
-            assertEquals(List.of("slept holding the lock", "slept at 2.0"), log);
-        }
+        // Fast engine: every task runs on the loop's thread, which owns the lock, so another task's lock()
+        // would re-enter it and exclude nothing. Portable engine: a task of a debug loop runs on a platform
+        // thread, whose locks the JDK reports (a virtual thread's it does not).
+        assertEquals(List.of("refused: true", "slept at 1.0"), log);
+    }
+
+    @Test
+    void aTaskOfALoopInDebugModeRunsOnAThreadWhoseLocksTheJdkReports(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        boolean virtual = loop.runUntilComplete(() -> Thread.currentThread().isVirtual());
+        loop.setDebug(false);
+        boolean virtualOutsideDebug = loop.runUntilComplete(() -> Thread.currentThread().isVirtual());
+
+        assertFalse(virtual, "a debug task's thread must be one ThreadMXBean sees");
+        assertEquals(engine().equals("portable"), virtualOutsideDebug);
     }
 
     @Test
@@ -378,7 +384,7 @@ class EngineRulesTest {
             try {
                 outcome.complete(run(() -> {
                     sleep(0);
-                    return "awaited on " + (Thread.currentThread().isVirtual() ? "a virtual thread" : "?");
+                    return "awaited on " + (getRunningLoop().runningThread().isVirtual() ? "a virtual thread" : "?");
                 }, true));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
