@@ -44,6 +44,7 @@ public final class ThreadInspector {
      *
      * @param t the thread to inspect (the loop's, or a portable-engine task's virtual thread)
      * @param loopThread the reported loop's thread, or null
+     * @param taskOnThread names the task whose own thread has this id (portable engine), or gives null
      * @return a sentence such as "blocked entering the monitor of ..., held by thread ...", or null
      *     if {@code t} is runnable
      */
@@ -59,7 +60,10 @@ public final class ThreadInspector {
             LockInfo lock = info == null ? null : info.getLockInfo();
             if (lock != null) {
                 String s = verb + lock;
-                if (info.getLockOwnerName() != null) {
+                String task = info.getLockOwnerName() == null ? null : taskOnThread.apply(info.getLockOwnerId());
+                if (task != null) {
+                    s += ", held by " + task + " (a lock held across an await, if it is suspended)";
+                } else if (info.getLockOwnerName() != null) {
                     s += ", held by thread '" + info.getLockOwnerName() + "'";
                     if (loopThread != null && info.getLockOwnerId() == loopThread.threadId()) {
                         s += " (the loop's own thread: a task holds it across an await)";
