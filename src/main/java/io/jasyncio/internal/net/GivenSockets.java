@@ -118,6 +118,7 @@ public final class GivenSockets {
      * @param channel a bound, non-blocking server socket channel (TCP or Unix)
      * @param options TLS, keep-alive and whether to start serving; the binding options do not apply
      * @return the server
+     * @throws IOException the channel's address cannot be read (it was closed meanwhile)
      */
     public static Server createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory, ServerSocketChannel channel,
             ServerOptions options) throws IOException {
@@ -139,6 +140,7 @@ public final class GivenSockets {
      * @param protocolFactory called once for the endpoint's protocol
      * @param channel a non-blocking datagram channel; if connected, sends need no address
      * @return the endpoint's transport and protocol, after {@code connectionMade}
+     * @throws IOException the channel's addresses cannot be read (it was closed meanwhile)
      */
     public static <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(EventLoop loop, Supplier<P> protocolFactory,
             DatagramChannel channel) throws IOException {

@@ -65,6 +65,7 @@ public final class Resolver {
      * @param loop the loop whose task suspends; the caller checked it is open and on its thread
      * @param address a resolved address
      * @return {host, decimal port}; the host is the address's literal when it has no name
+     * @throws IOException never in practice: a failed reverse lookup gives the literal
      */
     public static String[] getnameinfo(EventLoop loop, InetSocketAddress address) throws IOException {
         if (address == null) throw new IllegalArgumentException("address is null: pass the InetSocketAddress to look up");
