@@ -674,6 +674,23 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
     }
 
     /**
+     * As {@link #connectAcceptedSocket(Supplier, SocketChannel)}, with a server-side TLS handshake:
+     * asyncio's {@code connect_accepted_socket(factory, sock, ssl=context)}, with asyncio's timeouts.
+     *
+     * @param <P> the protocol's type
+     * @param protocolFactory called once, on the loop, for the protocol of the connection
+     * @param channel an accepted (connected), non-blocking socket channel, TCP or Unix
+     * @param ssl the TLS context holding the server's key and certificate, or null for a plain connection
+     * @return the transport (over TLS, the application's) and the protocol it feeds
+     * @throws IOException the TLS handshake failed or timed out; the channel is closed
+     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     */
+    public <P extends Protocol> TransportPair<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel channel,
+            SSLContext ssl) throws IOException {
+        return connectAcceptedSocket(protocolFactory, channel, ServerOptions.DEFAULT.ssl(ssl));
+    }
+
+    /**
      * As {@link #connectAcceptedSocket(Supplier, SocketChannel)}, with a server-side TLS handshake when
      * {@code options} carry {@link ServerOptions#ssl()} (asyncio's {@code ssl=}, {@code
      * ssl_handshake_timeout=}, {@code ssl_shutdown_timeout=}); this returns once the handshake is done.

@@ -94,8 +94,7 @@ class GivenSocketsTest {
             try (ServerSocketChannel listener = NetTesting.listener()) {
                 Accepted a = accept(listener);
                 // the handshake needs both sides: the server's runs in a task while the client's runs here
-                var server = createTask(() -> loop.connectAcceptedSocket(ProtocolTransportTest.EchoProtocol::new, a.server(),
-                        ServerOptions.DEFAULT.ssl(tls.server)));
+                var server = createTask(() -> loop.connectAcceptedSocket(ProtocolTransportTest.EchoProtocol::new, a.server(), tls.server));
                 var client = loop.createConnection(RecordingProtocol::new, a.client(), tls.clientOptions());
                 var served = waitFor(server, 5);
                 client.transport().write(b("secret"));
@@ -108,6 +107,29 @@ class GivenSocketsTest {
             }
         });
         assertEquals(List.of("echoed secret", "server over TLS true"), log);
+    }
+
+    @Test
+    void aFailedServerSideHandshakeOnAnAcceptedSocketThrowsAndClosesIt() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.assertNoFdLeak(() -> {
+            log.clear();
+            EventLoop loop = getRunningLoop();
+            try (ServerSocketChannel listener = NetTesting.listener()) {
+                Accepted a = accept(listener);
+                loop.sockSendall(a.client(), b("GET / HTTP/1.1\r\n\r\n"));   // plain text where a ClientHello belongs
+                var e = assertThrows(java.io.IOException.class, () -> loop.connectAcceptedSocket(RecordingProtocol::new, a.server(),
+                        ServerOptions.DEFAULT.ssl(tls.server).sslHandshakeTimeout(5)));
+                log.add(e.getClass().getSimpleName().startsWith("SSL") ? "handshake failed" : e.toString());
+                // the failed transport closes the channel as its connection ends, a loop iteration later
+                waitFor(() -> {
+                    while (a.server().isOpen()) sleep(0.001);
+                }, 5);
+                log.add("accepted channel closed");
+                a.client().close();
+            }
+        });
+        assertEquals(List.of("handshake failed", "accepted channel closed"), log);
     }
 
     @Test

@@ -81,7 +81,7 @@ class ResolverTest {
                     () -> loop.getaddrinfo("localhost", 80, null, AI_NUMERICHOST),
                     () -> loop.getaddrinfo("127.0.0.1", 80, StandardProtocolFamily.INET6))) {
                 String m = assertThrows(UnknownHostException.class, call).getMessage();
-                l.add(m.substring(0, m.indexOf(':')));
+                l.add(m.split(":")[0]);   // "host: why", or the host alone when the JDK's cache answers
             }
             return l;
         });
