@@ -641,7 +641,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      * lookup runs on the loop's default executor and the calling task suspends until it is done; an
      * address with no name (or whose name does not resolve back to it) gives its literal, as {@code
      * getnameinfo} without {@code NI_NAMEREQD} does. Differences from asyncio: the port comes back as
-     * a decimal number, never a service name ({@code "80"}, not {@code "http"}), and there are no flags.
+     * a decimal number, never a service name ({@code "80"}, not {@code "http"}); an IPv6 literal is in
+     * Java's full form ({@code 0:0:0:0:0:0:0:1}, not {@code ::1}); there are no flags.
      *
      * @param address a resolved address
      * @return {@code {host, port}}: the name, or the address's literal, and the port in decimal
