@@ -15,10 +15,12 @@ import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -176,15 +178,18 @@ public final class Networking {
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         Io.checkPort(port);
         Set<SocketAddress> addresses = new LinkedHashSet<>();
+        ProtocolFamily family = options.family();
         if (hosts == null || hosts.isEmpty() || hosts.stream().allMatch(h -> h == null || h.isEmpty())) {
-            addresses.add(new InetSocketAddress(port));
+            addresses.add(wildcard(family, port));
         } else {
             for (String h : hosts) {
                 if (h == null || h.isEmpty()) {
-                    addresses.add(new InetSocketAddress(port));
+                    addresses.add(wildcard(family, port));
                     continue;
                 }
-                for (InetAddress a : Io.resolve(loop, h)) addresses.add(new InetSocketAddress(a, port));
+                List<InetAddress> found = Resolver.ofFamily(List.of(Io.resolve(loop, h)), family);
+                if (found.isEmpty()) throw new UnknownHostException(h + ": no address of family " + family);
+                for (InetAddress a : found) addresses.add(new InetSocketAddress(a, port));
             }
         }
         List<ServerSocketChannel> sockets = new ArrayList<>();
@@ -194,7 +199,8 @@ public final class Networking {
                 InetSocketAddress isa = (InetSocketAddress) sa;
                 ServerSocketChannel s = isa.getAddress() instanceof Inet6Address
                         ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
-                        : isa.getAddress().isAnyLocalAddress() ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.INET);
+                        : isa.getAddress().isAnyLocalAddress() && family == null ? ServerSocketChannel.open()
+                        : ServerSocketChannel.open(StandardProtocolFamily.INET);
                 sockets.add(s);
                 if (options.reuseAddress()) s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 if (options.reusePort()) {
@@ -229,6 +235,10 @@ public final class Networking {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
         Objects.requireNonNull(path, "path is null: pass the path of the Unix domain socket to listen on");
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
+        if (options.keepAlive()) throw new IllegalArgumentException("keepAlive is for TCP servers: a Unix socket has no keep-alive");
+        if (options.family() != null) {
+            throw new IllegalArgumentException("family " + options.family() + " is for TCP servers: leave it null for a Unix server");
+        }
         removeStaleSocket(path);
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         boolean done = false;
@@ -239,7 +249,7 @@ public final class Networking {
         } finally {
             if (!done) Io.closeQuietly(s);
         }
-        return startServer(loop, List.of(s), protocolFactory, options, path);
+        return startServer(loop, List.of(s), protocolFactory, options, options.cleanupSocket() ? path : null);
     }
 
     /**
@@ -293,10 +303,14 @@ public final class Networking {
 
     // ---- helpers ----
 
-    private static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
+    /** Serves {@code sockets}, bound and non-blocking; {@code unixPath}, if given, is removed on close. */
+    static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
             ServerOptions options, Path unixPath) {
         SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
             setNoDelay(ch);
+            if (options.keepAlive() && ch.supportedOptions().contains(StandardSocketOptions.SO_KEEPALIVE)) {
+                ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            }
             if (options.ssl() == null) {
                 new SocketTransport(loop, ch, protocol, null, null, srv);
             } else {
@@ -309,7 +323,8 @@ public final class Networking {
         return server;
     }
 
-    private static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
+    /** Makes the transport (TLS over it if asked) of connected {@code ch}; closes it if that fails. */
+    static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
             ConnectOptions options, String host, int port) throws IOException {
         Transport transport = null;
         boolean ok = false;
@@ -355,6 +370,13 @@ public final class Networking {
         } finally {
             if (!connected) Io.closeQuietly(ch);
         }
+    }
+
+    /** The address that listens on every interface: of {@code family}, or of every family if it is null. */
+    private static InetSocketAddress wildcard(ProtocolFamily family, int port) {
+        if (family == null) return new InetSocketAddress(port);
+        String any = family == StandardProtocolFamily.INET6 ? "::" : "0.0.0.0";
+        return new InetSocketAddress(InetAddress.ofLiteral(any), port);
     }
 
     static void setNoDelay(SocketChannel ch) throws IOException {

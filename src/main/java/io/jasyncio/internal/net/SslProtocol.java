@@ -115,6 +115,7 @@ final class SslProtocol implements Protocol {
         this.callConnectionMade = callConnectionMade;
         // startTls: the application protocol is connected already and must hear if the handshake fails
         this.appConnected = !callConnectionMade;
+        serverHostname = withoutTrailingDot(serverHostname);
         if (serverHostname != null && serverHostname.isBlank()) {
             throw new IllegalArgumentException("serverHostname is empty: pass the host name to check the certificate"
                     + " against, or null to use none");
@@ -529,6 +530,15 @@ final class SslProtocol implements Protocol {
     private void cancelTimers() {
         if (handshakeTimer != null) handshakeTimer.cancel();
         if (shutdownTimer != null) shutdownTimer.cancel();
+    }
+
+    /**
+     * {@code name} without the one trailing dot of a fully qualified name ("localhost." is
+     * "localhost"): Java's SNIHostName refuses the dot and its host name check would not match it,
+     * while OpenSSL, and so Python, ignores it. Resolving the name still sees the dot.
+     */
+    static String withoutTrailingDot(String name) {
+        return name != null && name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static boolean isIpLiteral(String host) {
