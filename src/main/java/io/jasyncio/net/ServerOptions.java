@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The optional arguments of {@code loop.createServer} and {@link Streams#startServer}, asyncio's
@@ -10,6 +11,18 @@ import javax.net.ssl.SSLContext;
  * var opts = ServerOptions.DEFAULT.backlog(1000).reusePort(true);
  * }</pre>
  *
+ * <h2>TLS settings beyond the context</h2>
+ * What Python sets on its {@code SSLContext} and Java keeps in {@link SSLParameters} (ALPN, client
+ * certificates, protocol versions, cipher suites) is given with {@link #sslParameters(SSLParameters)}:
+ * <pre>{@code
+ * SSLParameters params = new SSLParameters();
+ * params.setApplicationProtocols(new String[] {"h2", "http/1.1"});   // the server's choice, in its order
+ * params.setNeedClientAuth(true);                                    // ctx.verify_mode = CERT_REQUIRED
+ * var opts = ServerOptions.DEFAULT.ssl(context).sslParameters(params);
+ * }</pre>
+ * Each accepted connection's engine starts from the context's defaults and takes every setting of
+ * the parameters. The options keep a copy of them and hand out copies.
+ *
  * @param backlog the listen queue length (100, as asyncio)
  * @param reuseAddress set SO_REUSEADDR (true by default, as asyncio on POSIX)
  * @param reusePort set SO_REUSEPORT, so that several servers can share a port (false by default)
@@ -18,9 +31,11 @@ import javax.net.ssl.SSLContext;
  * @param sslShutdownTimeout seconds to wait for the peer's close_notify on close (30, as asyncio)
  * @param startServing whether to accept connections at once (true by default; else see
  *     {@link Server#startServing()})
+ * @param sslParameters client auth, ALPN, protocols and cipher suites for each connection's TLS
+ *     engine, or null (the default) for the context's defaults
  */
 public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, SSLContext ssl,
-        double sslHandshakeTimeout, double sslShutdownTimeout, boolean startServing) {
+        double sslHandshakeTimeout, double sslShutdownTimeout, boolean startServing, SSLParameters sslParameters) {
 
     /** Backlog 100, SO_REUSEADDR on, SO_REUSEPORT off, no TLS, asyncio's TLS timeouts, serving at once. */
     public static final ServerOptions DEFAULT = new ServerOptions(100, true, false, null, 60.0, 30.0, true);
@@ -35,12 +50,31 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @param sslHandshakeTimeout seconds for a client's TLS handshake, finite and more than 0
      * @param sslShutdownTimeout seconds to wait for the peer's close_notify, finite and more than 0
      * @param startServing whether to accept connections at once
+     * @param sslParameters the TLS engine's settings, or null for the context's defaults (copied)
      * @throws IllegalArgumentException if {@code backlog} is negative or a timeout is not a positive finite number
      */
     public ServerOptions {
         if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
         ConnectOptions.checkTimeout(sslHandshakeTimeout, "sslHandshakeTimeout");
         ConnectOptions.checkTimeout(sslShutdownTimeout, "sslShutdownTimeout");
+        sslParameters = TlsParameters.copy(sslParameters);
+    }
+
+    /**
+     * The options without TLS parameters (the form before they existed).
+     *
+     * @param backlog the listen queue length, 0 or more (0 lets the OS choose)
+     * @param reuseAddress whether to set SO_REUSEADDR
+     * @param reusePort whether to set SO_REUSEPORT
+     * @param ssl the TLS context, or null for plain connections
+     * @param sslHandshakeTimeout seconds for a client's TLS handshake, finite and more than 0
+     * @param sslShutdownTimeout seconds to wait for the peer's close_notify, finite and more than 0
+     * @param startServing whether to accept connections at once
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, SSLContext ssl, double sslHandshakeTimeout,
+            double sslShutdownTimeout, boolean startServing) {
+        this(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, null);
     }
 
     /**
@@ -51,7 +85,8 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public ServerOptions backlog(int n) {
-        return new ServerOptions(n, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing);
+        return new ServerOptions(n, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                sslParameters);
     }
 
     /**
@@ -62,7 +97,8 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @return a copy with {@code reuseAddress} replaced
      */
     public ServerOptions reuseAddress(boolean on) {
-        return new ServerOptions(backlog, on, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing);
+        return new ServerOptions(backlog, on, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                sslParameters);
     }
 
     /**
@@ -74,7 +110,8 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @return a copy with {@code reusePort} replaced
      */
     public ServerOptions reusePort(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, on, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing);
+        return new ServerOptions(backlog, reuseAddress, on, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                sslParameters);
     }
 
     /**
@@ -85,7 +122,8 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @return a copy with {@code ssl} replaced
      */
     public ServerOptions ssl(SSLContext context) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, context, sslHandshakeTimeout, sslShutdownTimeout, startServing);
+        return new ServerOptions(backlog, reuseAddress, reusePort, context, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                sslParameters);
     }
 
     /**
@@ -97,7 +135,8 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
      */
     public ServerOptions sslHandshakeTimeout(double seconds) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, seconds, sslShutdownTimeout, startServing);
+        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, seconds, sslShutdownTimeout, startServing,
+                sslParameters);
     }
 
     /**
@@ -109,7 +148,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
      */
     public ServerOptions sslShutdownTimeout(double seconds) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, seconds, startServing);
+        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, seconds, startServing, sslParameters);
     }
 
     /**
@@ -121,6 +160,33 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @return a copy with {@code startServing} replaced
      */
     public ServerOptions startServing(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, on);
+        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, on, sslParameters);
+    }
+
+    /**
+     * The TLS engine's settings beyond the context: a copy, so that changing it changes no options.
+     *
+     * @return a copy of the parameters, or null for the context's defaults
+     */
+    @Override
+    public SSLParameters sslParameters() {
+        return TlsParameters.copy(sslParameters);
+    }
+
+    /**
+     * These options with TLS settings that Java keeps outside the {@link SSLContext}: a client
+     * certificate required ({@code setNeedClientAuth}, Python's {@code CERT_REQUIRED}) or asked for
+     * ({@code setWantClientAuth}, {@code CERT_OPTIONAL}), ALPN protocols in the server's order of
+     * preference ({@code setApplicationProtocols}), protocol versions and cipher suites. Only with
+     * {@link #ssl(SSLContext)}: creating a server with parameters but no context, or naming a protocol
+     * or cipher suite the context does not support, throws {@link IllegalArgumentException} before
+     * anything is bound. The parameters are copied. Default: null, the context's defaults.
+     *
+     * @param parameters the settings for each accepted connection's TLS engine, or null
+     * @return a copy with {@code sslParameters} replaced
+     */
+    public ServerOptions sslParameters(SSLParameters parameters) {
+        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                parameters);
     }
 }
