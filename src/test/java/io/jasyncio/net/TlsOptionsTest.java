@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.TimeoutException;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TLS settings Java keeps outside the SSLContext ({@link SSLParameters}: ALPN, client
@@ -33,9 +31,9 @@ class TlsOptionsTest {
     static TlsTesting.Mutual mutual;
 
     @BeforeAll
-    static void makeCertificates(@TempDir Path dir) throws Exception {
-        tls = TlsTesting.make(dir);
-        mutual = tls.withClientCertificate(dir);
+    static void makeCertificates() throws Exception {
+        tls = TlsTesting.shared();
+        mutual = TlsTesting.sharedMutual();
     }
 
     static SSLParameters alpn(String... protocols) {

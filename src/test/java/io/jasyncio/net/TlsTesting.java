@@ -73,6 +73,33 @@ final class TlsTesting {
         }
     }
 
+    /** Made by the first call, for every test class of this JVM: keytool takes seconds a run on a busy machine. */
+    private static TlsTesting sharedTls;
+    private static Mutual sharedMutual;
+
+    /**
+     * A server certificate and a client certificate made once per JVM, in a temporary directory
+     * removed when the JVM exits: for test classes that do not change them.
+     */
+    static synchronized Mutual sharedMutual() throws Exception {
+        if (sharedMutual == null) {
+            Path dir = Files.createTempDirectory("jasyncio-tls");
+            dir.toFile().deleteOnExit();   // after the files, which are registered later and deleted first
+            sharedTls = make(dir);
+            sharedMutual = sharedTls.withClientCertificate(dir);
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().deleteOnExit());
+            }
+        }
+        return sharedMutual;
+    }
+
+    /** The server half of {@link #sharedMutual()}: a server context and a client that trusts it, without client certificates. */
+    static synchronized TlsTesting shared() throws Exception {
+        sharedMutual();
+        return sharedTls;
+    }
+
     private static KeyStore keyPair(Path dir, String alias, String dname, String ext) throws Exception {
         Path keystore = dir.resolve(alias + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
