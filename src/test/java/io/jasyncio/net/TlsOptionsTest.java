@@ -105,6 +105,26 @@ class TlsOptionsTest {
         });
     }
 
+    // ---- parameters and the server name ----
+
+    @Test
+    void parametersKeepTheHostNameCheckUnlessTheyTurnItOff() throws Exception {
+        List<String> log = new ArrayList<>();
+        NetTesting.run(() -> {
+            Server srv = Streams.startServer(TlsOptionsTest::describePeer, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(tls.server));
+            var wrongName = ConnectOptions.DEFAULT.ssl(tls.client).serverHostname("example.com");
+            var e = assertThrows(SSLHandshakeException.class, () -> Streams.openConnection("127.0.0.1", srv.port(),
+                    wrongName.sslParameters(alpn("h2"))));
+            log.add("checked: " + e.getMessage().contains("example.com"));
+            SSLParameters unchecked = new SSLParameters();
+            unchecked.setEndpointIdentificationAlgorithm("");   // Python's check_hostname = False
+            log.add("unchecked: " + askServer(Streams.openConnection("127.0.0.1", srv.port(), wrongName.sslParameters(unchecked))));
+            srv.close();
+            srv.waitClosed();
+        });
+        assertEquals(List.of("checked: true", "unchecked: alpn=null client=none"), log);
+    }
+
     // ---- the rest of getExtraInfo ----
 
     @Test
