@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.TimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -103,6 +107,50 @@ class TlsOptionsTest {
             srv.close();
             srv.waitClosed();
         });
+    }
+
+    // ---- the README's example ----
+
+    @Test
+    void alpnAndAClientCertificateAsTheReadmeShowsThem() throws Exception {
+        SSLContext serverContext = mutual.server();
+        SSLContext clientContext = mutual.client();
+        List<String> log = new ArrayList<>();
+        NetTesting.run(() -> {
+            // README: TLS example begins
+            SSLParameters serverParams = new SSLParameters();
+            serverParams.setApplicationProtocols(new String[] {"h2", "http/1.1"});  // ctx.set_alpn_protocols(...)
+            serverParams.setNeedClientAuth(true);                                   // ctx.verify_mode = CERT_REQUIRED
+            Server server = Streams.startServer((reader, writer) -> {
+                var chain = (X509Certificate[]) writer.getExtraInfo("peercert");    // leaf first
+                String alpn = (String) writer.getExtraInfo("alpn_protocol");        // null if none agreed
+                writer.write(("hello " + chain[0].getSubjectX500Principal().getName() + ", over " + alpn + "\n").getBytes());
+                writer.close();
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(serverContext).sslParameters(serverParams));
+
+            SSLParameters clientParams = new SSLParameters();
+            clientParams.setApplicationProtocols(new String[] {"http/1.1", "h2"});  // the server's order wins
+            Streams.Connection c = Streams.openConnection("127.0.0.1", server.port(),
+                    ConnectOptions.DEFAULT.ssl(clientContext).serverHostname("localhost").sslParameters(clientParams));
+            String greeting = new String(c.reader().readLine(), StandardCharsets.UTF_8);   // "hello CN=client, over h2\n"
+            // README: TLS example ends
+            log.add(greeting);
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+        });
+        assertEquals(List.of("hello CN=client, over h2\n"), log);
+    }
+
+    @Test
+    void theReadmeShowsTheExampleAsItIs() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("src/test/java/io/jasyncio/net/TlsOptionsTest.java"));
+        int from = lines.indexOf("            // README: TLS example begins");
+        int to = lines.indexOf("            // README: TLS example ends");
+        StringBuilder example = new StringBuilder();
+        for (String line : lines.subList(from + 1, to)) example.append(line.isBlank() ? "" : line.substring(12)).append("\n");
+        assertTrue(Files.readString(Path.of("README.md")).contains(example), "README.md's TLS part must show, as it is:\n" + example);
     }
 
     // ---- parameters and the server name ----
