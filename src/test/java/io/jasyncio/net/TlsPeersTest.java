@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A jasyncio TLS server with ALPN and a required client certificate, against real clients run as
- * child processes: {@code openssl s_client} and {@code curl}. Each test is skipped, saying so, where
- * its program is not installed.
+ * jasyncio's TLS with ALPN and client certificates against real peers run as child processes: a
+ * jasyncio server against {@code openssl s_client} and {@code curl}, a jasyncio client against
+ * {@code openssl s_server}. Each test is skipped, saying so, where its program is not installed.
  */
 @Tag("io")
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -94,6 +94,43 @@ class TlsPeersTest {
             srv.close();
             srv.waitClosed();
         });
+    }
+
+    @Test
+    void aJasyncioClientShowsItsCertificateToOpensslAndAgreesOnAlpn() throws Exception {
+        assumeInstalled("openssl");
+        List<String> log = new ArrayList<>();
+        NetTesting.run(() -> {
+            Subprocess server = Subprocess.exec(List.of("openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
+                    "-cert", mutual.serverCert().toString(), "-key", mutual.serverKey().toString(),
+                    "-CAfile", mutual.clientCert().toString(), "-Verify", "1", "-verify_return_error", "-alpn", "h2,http/1.1"),
+                    Subprocess.PIPE, Subprocess.PIPE, Subprocess.STDOUT);
+            try {
+                String line = "";
+                while (!line.startsWith("ACCEPT ")) {   // "ACCEPT 127.0.0.1:PORT" once it listens
+                    line = s(waitFor(() -> server.stdout().readLine(), 20));
+                    if (line.isEmpty()) fail("openssl s_server ended before it listened");
+                }
+                int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+                SSLParameters params = new SSLParameters();
+                params.setApplicationProtocols(new String[] {"http/1.1", "h2"});
+                var c = Streams.openConnection("127.0.0.1", port, mutual.clientOptions().sslParameters(params));
+                X509Certificate[] chain = (X509Certificate[]) c.writer().getExtraInfo("peercert");
+                log.add("alpn=" + c.writer().getExtraInfo("alpn_protocol") + " server=" + chain[0].getSubjectX500Principal().getName());
+                c.writer().write(b("hello from jasyncio\n"));
+                c.writer().drain();
+                c.writer().close();
+                c.writer().waitClosed();
+                String out = s(waitFor(() -> server.stdout().read(), 20));   // to its end: -naccept 1 exits after us
+                for (String l : out.split("\n")) {
+                    if (l.startsWith("subject=") || l.startsWith("hello")) log.add("openssl: " + l.trim());
+                }
+            } finally {
+                if (server.returnCode() == null) server.kill();
+                server.waitFor();
+            }
+        });
+        assertEquals(List.of("alpn=h2 server=CN=localhost", "openssl: subject=CN = client", "openssl: hello from jasyncio"), log);
     }
 
     /** A one-request HTTP/1.1 server that tells the client what TLS said about it. */

@@ -55,7 +55,9 @@ final class TlsTesting {
         Path clientPem = pem(dir.resolve("client.pem"), "CERTIFICATE", clientCert.getEncoded());
         Path clientKeyPem = pem(dir.resolve("client-key.pem"), "PRIVATE KEY",
                 clientKeys.getKey("client", PASSWORD).getEncoded());   // PKCS#8, as openssl reads it
-        return new Mutual(context(serverKeys, clientCert), context(clientKeys, serverCert), serverPem, clientPem, clientKeyPem);
+        Path serverKeyPem = pem(dir.resolve("server-key.pem"), "PRIVATE KEY", serverKeys.getKey("server", PASSWORD).getEncoded());
+        return new Mutual(context(serverKeys, clientCert), context(clientKeys, serverCert), serverPem, serverKeyPem, clientPem,
+                clientKeyPem);
     }
 
     /**
@@ -64,10 +66,11 @@ final class TlsTesting {
      * @param server holds the server's key, trusts the client's certificate
      * @param client holds the client's key, trusts the server's certificate
      * @param serverCert the server's certificate (the client's CA file)
+     * @param serverKey the server's private key, unencrypted PKCS#8
      * @param clientCert the client's certificate
      * @param clientKey the client's private key, unencrypted PKCS#8
      */
-    record Mutual(SSLContext server, SSLContext client, Path serverCert, Path clientCert, Path clientKey) {
+    record Mutual(SSLContext server, SSLContext client, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
         ConnectOptions clientOptions() {
             return ConnectOptions.DEFAULT.ssl(client).serverHostname("localhost");
         }
