@@ -332,6 +332,9 @@ class TlsOptionsTest {
                     tls.clientOptions().sslParameters(none)));
             assertTrue(e.getMessage().contains("no protocol"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Streams.openConnection("127.0.0.1", srv.port(),
+                    tls.clientOptions().sslParameters(alpn("h2", "x".repeat(256)))));
+            assertTrue(e.getMessage().contains("more than 255 bytes"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Streams.openConnection("127.0.0.1", srv.port(),
                     ConnectOptions.DEFAULT.sslParameters(alpn("h2"))));
             assertTrue(e.getMessage().contains("only meaningful with ssl"), e.getMessage());
             var plain = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());

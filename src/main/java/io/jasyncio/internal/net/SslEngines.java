@@ -1,5 +1,6 @@
 package io.jasyncio.internal.net;
 
+import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -25,7 +26,8 @@ final class SslEngines {
     /**
      * Fails at the call, before any socket is touched, if {@code params} cannot configure an engine
      * of {@code context}: a protocol or cipher suite the context does not support, or an empty list
-     * of either (which would only fail each handshake later).
+     * of either, or an ALPN protocol name too long for the handshake (which would only fail each
+     * handshake later).
      *
      * @param context the TLS context, or null for a plain connection
      * @param params the caller's parameters, or null
@@ -44,6 +46,12 @@ final class SslEngines {
         if (params.getCipherSuites() != null && params.getCipherSuites().length == 0) {
             throw new IllegalArgumentException("sslParameters enable no cipher suite: name at least one, or leave them unset"
                     + " for the context's defaults");
+        }
+        for (String name : params.getApplicationProtocols()) {   // SSLParameters itself refuses null and empty names
+            if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("sslParameters name an ALPN protocol of more than 255 bytes (RFC 7301"
+                        + " 3.1), starting \"" + name.substring(0, 20) + "...\": use a registered name such as \"h2\"");
+            }
         }
         SSLEngine probe = context.createSSLEngine();
         probe.setUseClientMode(!serverSide);
