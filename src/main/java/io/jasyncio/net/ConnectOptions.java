@@ -43,8 +43,8 @@ import javax.net.ssl.SSLParameters;
  * them unset (null): the endpoint identification algorithm ({@code "HTTPS"}, the host name check)
  * and the SNI server names. Set the algorithm to {@code ""} to skip the host name check (Python's
  * {@code check_hostname = False}). The options keep a copy of the parameters and hand out copies,
- * so changing the object afterwards changes no connection; options with parameters are equal only
- * to themselves and their copies made without touching the parameters.
+ * so changing the object afterwards changes no connection. {@code SSLParameters} has no {@code
+ * equals}: options with parameters are equal only to themselves.
  *
  * @param ssl the TLS context, or null for a plain connection
  * @param serverHostname the name sent in SNI and checked against the certificate; by default the host

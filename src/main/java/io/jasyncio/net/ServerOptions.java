@@ -21,7 +21,8 @@ import javax.net.ssl.SSLParameters;
  * var opts = ServerOptions.DEFAULT.ssl(context).sslParameters(params);
  * }</pre>
  * Each accepted connection's engine starts from the context's defaults and takes every setting of
- * the parameters. The options keep a copy of them and hand out copies.
+ * the parameters. The options keep a copy of them and hand out copies; as {@code SSLParameters} has
+ * no {@code equals}, options with parameters are equal only to themselves.
  *
  * @param backlog the listen queue length (100, as asyncio)
  * @param reuseAddress set SO_REUSEADDR (true by default, as asyncio on POSIX)
