@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The network half of {@link EventLoop}'s public API: readiness callbacks, socket operations,
@@ -509,7 +510,37 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      */
     public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
             String serverHostname, double sslHandshakeTimeout) throws IOException {
-        return Networking.startTls(self(), transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout);
+        return Networking.startTls(self(), transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout,
+                ConnectOptions.DEFAULT.sslShutdownTimeout(), null);
+    }
+
+    /**
+     * As {@link #startTls(Transport, Protocol, SSLContext, boolean, String, double)}, with asyncio's
+     * {@code ssl_shutdown_timeout} and the engine settings Java keeps outside the context (ALPN,
+     * client certificates, protocols, cipher suites), as {@link ConnectOptions#sslParameters(SSLParameters)}
+     * describes; the negotiated values are then in {@link Transport#getExtraInfo(String)}.
+     *
+     * @param transport a plain socket transport made by this loop, not closing
+     * @param protocol the connection's protocol, which keeps receiving (now decrypted) data
+     * @param context the TLS context
+     * @param serverSide true to act as the TLS server, false as the client
+     * @param serverHostname the name to send and verify (client side), or null to skip both
+     * @param sslHandshakeTimeout seconds the handshake may take, finite and more than 0 (asyncio: 60)
+     * @param sslShutdownTimeout seconds closing waits for the peer's close_notify before aborting,
+     *     finite and more than 0 (asyncio: 30)
+     * @param sslParameters the TLS engine's settings (read during this call only), or null for the context's defaults
+     * @return the TLS transport now bound to {@code protocol}
+     * @throws IOException the handshake failed or timed out; the connection is closed
+     * @throws IllegalArgumentException if the transport is not one of this loop's plain socket
+     *     transports, a timeout is not a positive finite number, or the parameters name a protocol or
+     *     cipher suite the context does not support (the connection is left as it was)
+     * @throws IllegalStateException if the transport is closing
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout, SSLParameters sslParameters)
+            throws IOException {
+        return Networking.startTls(self(), transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout,
+                sslShutdownTimeout, sslParameters);
     }
 
     /**

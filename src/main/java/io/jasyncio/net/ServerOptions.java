@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -11,6 +12,19 @@ import javax.net.ssl.SSLContext;
  * <pre>{@code
  * var opts = ServerOptions.DEFAULT.backlog(1000).reusePort(true);
  * }</pre>
+ *
+ * <h2>TLS settings beyond the context</h2>
+ * What Python sets on its {@code SSLContext} and Java keeps in {@link SSLParameters} (ALPN, client
+ * certificates, protocol versions, cipher suites) is given with {@link #sslParameters(SSLParameters)}:
+ * <pre>{@code
+ * SSLParameters params = new SSLParameters();
+ * params.setApplicationProtocols(new String[] {"h2", "http/1.1"});   // the server's choice, in its order
+ * params.setNeedClientAuth(true);                                    // ctx.verify_mode = CERT_REQUIRED
+ * var opts = ServerOptions.DEFAULT.ssl(context).sslParameters(params);
+ * }</pre>
+ * Each accepted connection's engine starts from the context's defaults and takes every setting of
+ * the parameters. The options keep a copy of them and hand out copies; as {@code SSLParameters} has
+ * no {@code equals}, options with parameters are equal only to themselves.
  *
  * <p>asyncio's {@code flags} (for the host's lookup) has no counterpart: a server's host is always
  * looked up as {@code AI_PASSIVE} does, and Java's resolver takes no other flag. On a socket the
@@ -30,16 +44,18 @@ import javax.net.ssl.SSLContext;
  *     as asyncio 3.13); TCP servers ignore it
  * @param family the address family to listen on, {@link StandardProtocolFamily#INET} or {@link
  *     StandardProtocolFamily#INET6}, or null (the default) for every family the host resolves to
+ * @param sslParameters client auth, ALPN, protocols and cipher suites for each connection's TLS
+ *     engine, or null (the default) for the context's defaults
  */
 public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, SSLContext ssl,
         double sslHandshakeTimeout, double sslShutdownTimeout, boolean startServing, boolean keepAlive,
-        boolean cleanupSocket, ProtocolFamily family) {
+        boolean cleanupSocket, ProtocolFamily family, SSLParameters sslParameters) {
 
     /**
      * Backlog 100, SO_REUSEADDR on, SO_REUSEPORT off, no TLS, asyncio's TLS timeouts, serving at once,
      * no keep-alive, the Unix socket file removed on close, every address family.
      */
-    public static final ServerOptions DEFAULT = new ServerOptions(100, true, false, null, 60.0, 30.0, true, false, true, null);
+    public static final ServerOptions DEFAULT = new ServerOptions(100, true, false, null, 60.0, 30.0, true, false, true, null, null);
 
     /**
      * Checks the options; see the class description for each component.
@@ -54,6 +70,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * @param keepAlive whether to set SO_KEEPALIVE on accepted TCP connections
      * @param cleanupSocket whether closing a Unix server removes its socket file
      * @param family INET, INET6, or null for every family
+     * @param sslParameters the TLS engine's settings, or null for the context's defaults (copied)
      * @throws IllegalArgumentException if {@code backlog} is negative, a timeout is not a positive
      *     finite number, or {@code family} is not INET, INET6 or null
      */
@@ -62,11 +79,13 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
         ConnectOptions.checkTimeout(sslHandshakeTimeout, "sslHandshakeTimeout");
         ConnectOptions.checkTimeout(sslShutdownTimeout, "sslShutdownTimeout");
         checkFamily(family);
+        sslParameters = TlsParameters.copy(sslParameters);
     }
 
     /**
-     * The options without keep-alive, socket cleanup or family (the form before they existed):
-     * keep-alive off, the Unix socket file removed on close, every family.
+     * The options without keep-alive, socket cleanup, family or TLS parameters (the form before they
+     * existed): keep-alive off, the Unix socket file removed on close, every family, the TLS
+     * context's defaults.
      *
      * @param backlog the listen queue length, 0 or more (0 lets the OS choose)
      * @param reuseAddress whether to set SO_REUSEADDR
@@ -79,7 +98,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, SSLContext ssl, double sslHandshakeTimeout,
             double sslShutdownTimeout, boolean startServing) {
-        this(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, false, true, null);
+        this(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, false, true, null, null);
     }
 
     /**
@@ -91,7 +110,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions backlog(int n) {
         return new ServerOptions(n, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -103,7 +122,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions reuseAddress(boolean on) {
         return new ServerOptions(backlog, on, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -116,7 +135,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions reusePort(boolean on) {
         return new ServerOptions(backlog, reuseAddress, on, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -128,7 +147,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions ssl(SSLContext context) {
         return new ServerOptions(backlog, reuseAddress, reusePort, context, sslHandshakeTimeout, sslShutdownTimeout, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -141,7 +160,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions sslHandshakeTimeout(double seconds) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, seconds, sslShutdownTimeout, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -154,7 +173,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions sslShutdownTimeout(double seconds) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, seconds, startServing, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -167,7 +186,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions startServing(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, on, keepAlive,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -180,7 +199,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions keepAlive(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing, on,
-                cleanupSocket, family);
+                cleanupSocket, family, sslParameters);
     }
 
     /**
@@ -193,7 +212,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions cleanupSocket(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
-                keepAlive, on, family);
+                keepAlive, on, family, sslParameters);
     }
 
     /**
@@ -209,7 +228,34 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      */
     public ServerOptions family(ProtocolFamily family) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
-                keepAlive, cleanupSocket, family);
+                keepAlive, cleanupSocket, family, sslParameters);
+    }
+
+    /**
+     * The TLS engine's settings beyond the context: a copy, so that changing it changes no options.
+     *
+     * @return a copy of the parameters, or null for the context's defaults
+     */
+    @Override
+    public SSLParameters sslParameters() {
+        return TlsParameters.copy(sslParameters);
+    }
+
+    /**
+     * These options with TLS settings that Java keeps outside the {@link SSLContext}: a client
+     * certificate required ({@code setNeedClientAuth}, Python's {@code CERT_REQUIRED}) or asked for
+     * ({@code setWantClientAuth}, {@code CERT_OPTIONAL}), ALPN protocols in the server's order of
+     * preference ({@code setApplicationProtocols}), protocol versions and cipher suites. Only with
+     * {@link #ssl(SSLContext)}: creating a server with parameters but no context, or naming a protocol
+     * or cipher suite the context does not support, throws {@link IllegalArgumentException} before
+     * anything is bound. The parameters are copied. Default: null, the context's defaults.
+     *
+     * @param parameters the settings for each accepted connection's TLS engine, or null
+     * @return a copy with {@code sslParameters} replaced
+     */
+    public ServerOptions sslParameters(SSLParameters parameters) {
+        return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing,
+                keepAlive, cleanupSocket, family, parameters);
     }
 
     static void checkFamily(ProtocolFamily family) {

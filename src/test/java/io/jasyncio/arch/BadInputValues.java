@@ -85,6 +85,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The values {@link BadInputWalkTest} calls the public API with: working ones per type (made on
@@ -273,6 +274,7 @@ final class BadInputValues implements AutoCloseable {
         if (t == OutputStream.class) return new ByteArrayOutputStream();
         if (t == SSLContext.class) return sslContext();
         if (t == java.net.ProtocolFamily.class) return java.net.StandardProtocolFamily.INET;
+        if (t == SSLParameters.class) return new SSLParameters();   // null is a working value too: the context's defaults
         if (t == Protocol.class) return new Protocol() { };
         if (t == DatagramProtocol.class) return new DatagramProtocol() { };
         if (t == Transport.class) return connection().writer().transport();

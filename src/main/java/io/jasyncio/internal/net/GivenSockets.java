@@ -82,6 +82,7 @@ public final class GivenSockets {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the connection's Protocol");
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         checkConnected(channel, "connectAcceptedSocket");
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
         Transport transport = null;
         boolean ok = false;
         try {
@@ -91,7 +92,7 @@ public final class GivenSockets {
             Transport app;
             if (options.ssl() != null) {
                 SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, true, null, 0,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, options.sslParameters());
                 transport = new SocketTransport(loop, channel, tls, null, null, null);
                 app = tls.appTransport();
             } else {

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The loop's stream networking methods ({@code createConnection}, {@code createServer} and their
@@ -177,6 +178,7 @@ public final class Networking {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         Io.checkPort(port);
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
         Set<SocketAddress> addresses = new LinkedHashSet<>();
         ProtocolFamily family = options.family();
         if (hosts == null || hosts.isEmpty() || hosts.stream().allMatch(h -> h == null || h.isEmpty())) {
@@ -239,6 +241,7 @@ public final class Networking {
         if (options.family() != null) {
             throw new IllegalArgumentException("family " + options.family() + " is for TCP servers: leave it null for a Unix server");
         }
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
         removeStaleSocket(path);
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         boolean done = false;
@@ -264,11 +267,13 @@ public final class Networking {
      * @param serverSide whether this end is the TLS server
      * @param serverHostname the name to send and verify (client side), or null
      * @param handshakeTimeout seconds the handshake may take, finite and more than 0
+     * @param shutdownTimeout seconds closing waits for the peer's close_notify, finite and more than 0
+     * @param sslParameters the caller's engine settings (read during this call only), or null for the context's defaults
      * @return the TLS transport, bound to {@code protocol}
      * @throws IOException the handshake failed or timed out; the connection is closed
      */
     public static Transport startTls(EventLoop loop, Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
-            String serverHostname, double handshakeTimeout) throws IOException {
+            String serverHostname, double handshakeTimeout, double shutdownTimeout, SSLParameters sslParameters) throws IOException {
         Objects.requireNonNull(transport, "transport is null: pass the connection's transport");
         Objects.requireNonNull(protocol, "protocol is null: pass the protocol that will receive plaintext");
         Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
@@ -279,9 +284,13 @@ public final class Networking {
         if (!(handshakeTimeout > 0) || Double.isInfinite(handshakeTimeout)) {
             throw new IllegalArgumentException("sslHandshakeTimeout must be a finite number of seconds > 0, got " + handshakeTimeout);
         }
+        if (!(shutdownTimeout > 0) || Double.isInfinite(shutdownTimeout)) {
+            throw new IllegalArgumentException("sslShutdownTimeout must be a finite number of seconds > 0, got " + shutdownTimeout);
+        }
+        SslEngines.checkFits(context, sslParameters, serverSide);
         Future<Void> waiter = loop.createFuture();
         SslProtocol tls = new SslProtocol(loop, protocol, context, waiter, serverSide, serverSide ? null : serverHostname, 0,
-                handshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), false);
+                handshakeTimeout, shutdownTimeout, false, sslParameters);
         // pause first, so that no data reaches the TLS protocol before its connectionMade
         raw.pauseReading();
         raw.setProtocol(tls);
@@ -306,6 +315,7 @@ public final class Networking {
     /** Serves {@code sockets}, bound and non-blocking; {@code unixPath}, if given, is removed on close. */
     static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
             ServerOptions options, Path unixPath) {
+        SSLParameters sslParameters = options.sslParameters();   // one copy, read by each connection's engine
         SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
             setNoDelay(ch);
             if (options.keepAlive() && ch.supportedOptions().contains(StandardSocketOptions.SO_KEEPALIVE)) {
@@ -315,7 +325,7 @@ public final class Networking {
                 new SocketTransport(loop, ch, protocol, null, null, srv);
             } else {
                 SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), null, true, null, 0,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, sslParameters);
                 new SocketTransport(loop, ch, tls, null, null, srv);
             }
         }, options.backlog(), unixPath);
@@ -336,7 +346,7 @@ public final class Networking {
             if (options.ssl() != null) {
                 String name = options.serverHostname() != null ? options.serverHostname() : host;
                 SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, false, name, port,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, options.sslParameters());
                 transport = new SocketTransport(loop, ch, tls, null, null, null);
                 app = tls.appTransport();
             } else {
@@ -413,6 +423,7 @@ public final class Networking {
         if (options.ssl() == null && options.serverHostname() != null) {
             throw new IllegalArgumentException("serverHostname is only meaningful with ssl");
         }
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), false);
     }
 
     /**

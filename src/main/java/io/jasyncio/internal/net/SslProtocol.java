@@ -12,9 +12,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +23,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * TLS over a plain transport with an {@link SSLEngine}: asyncio's {@code SSLProtocol}. It is the
@@ -102,9 +99,10 @@ final class SslProtocol implements Protocol {
      * @param waiter completed when the handshake is done (or failed), or null
      * @param serverHostname the name to send (SNI) and to check the certificate against; client side only
      * @param callConnectionMade false for startTls, whose application protocol is already connected
+     * @param sslParameters the caller's engine settings (see {@link SslEngines#apply}), or null
      */
     SslProtocol(EventLoop loop, Protocol app, SSLContext context, Future<Void> waiter, boolean serverSide, String serverHostname,
-            int port, double handshakeTimeout, double shutdownTimeout, boolean callConnectionMade) {
+            int port, double handshakeTimeout, double shutdownTimeout, boolean callConnectionMade, SSLParameters sslParameters) {
         this.loop = loop;
         this.app = Objects.requireNonNull(app, "protocol is null");
         this.context = context;
@@ -128,6 +126,8 @@ final class SslProtocol implements Protocol {
             if (!isIpLiteral(serverHostname)) params.setServerNames(List.of(new SNIHostName(serverHostname)));
             engine.setSSLParameters(params);
         }
+        if (sslParameters != null) SslEngines.apply(engine, sslParameters);
+        this.extra = Map.of("sslcontext", context);   // as asyncio, known from the start
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     }
@@ -215,10 +215,26 @@ final class SslProtocol implements Protocol {
             pumpLoop();
             checkRawEof();
         } catch (SSLException e) {
-            if (state == State.HANDSHAKE) handshakeFailed(e);
-            else fatal(e);
+            if (state == State.HANDSHAKE) {
+                sendAlert();
+                handshakeFailed(e);
+            } else {
+                fatal(e);
+            }
         } finally {
             inPump = false;
+        }
+    }
+
+    /**
+     * Sends the alert the engine holds after it failed the handshake, so that the peer hears why
+     * (no_application_protocol, certificate_required) instead of a bare reset; best effort.
+     */
+    private void sendAlert() {
+        try {
+            wrap(ByteBuffer.allocate(0));
+        } catch (SSLException | RuntimeException nothingToSay) {
+            // the connection is aborted either way
         }
     }
 
@@ -425,21 +441,7 @@ final class SslProtocol implements Protocol {
     }
 
     private Map<String, Object> sslExtra() {
-        Map<String, Object> m = new HashMap<>();
-        m.put("sslcontext", context);
-        m.put("ssl_object", engine);
-        var session = engine.getSession();
-        m.put("cipher", session.getCipherSuite());
-        m.put("ssl_protocol", session.getProtocol());
-        m.put("compression", null);
-        Certificate[] peer;
-        try {
-            peer = session.getPeerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            peer = null;
-        }
-        m.put("peercert", peer);
-        return m;
+        return SslEngines.extras(context, engine);
     }
 
     // ---- shutdown ----
