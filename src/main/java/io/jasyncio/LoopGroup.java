@@ -302,7 +302,9 @@ public final class LoopGroup implements AutoCloseable {
     /**
      * Listens on {@code host}:{@code port} on every loop, each connection served by a protocol
      * that {@code protocolFactory} makes on the connection's loop: {@link EventLoop#createServer}
-     * for the group. Any thread (see the class notes).
+     * for the group. The factory is called on every loop's thread, so possibly on several at once:
+     * it must be thread-safe, and each protocol it returns belongs to one connection. Any thread
+     * (see the class notes).
      *
      * @param protocolFactory called on the loop of each accepted connection for its protocol
      * @param host the host or address to listen on; null or "" for every interface
