@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * One loop's part of {@link LoopGroup#shutdownGracefully}: wait for a quiet period in which the
  * loop starts no new task (bounded by the timeout), then cancel every task still pending and wait
- * for them to end (until the timeout), then close every channel the loop still holds and stop it;
- * the group's thread of the loop then closes it. Driven by the loop's own timers and done callbacks.
+ * for them to end (until the timeout), then close every channel the loop still holds and stop it
+ * once the callbacks that this made ready have run; the group's thread of the loop then closes it. Driven by the loop's own timers and done callbacks.
  *
  * <p>As Netty's event loops do, each loop looks for its own quiet period; a new task is noticed at
  * the next check, every {@link #CHECK_SECONDS} at most, so a quiet period may last that much longer.
@@ -18,6 +18,13 @@ import java.util.Set;
 final class GroupLoopDrain {
     /** How often the quiet period looks for new tasks, at most: as Netty's graceful shutdown, 100 ms. */
     private static final double CHECK_SECONDS = 0.1;
+    /**
+     * Iterations the loop may still run after the drain finished, while callbacks are ready: the
+     * done callbacks of the tasks that just ended (which deliver submit()'s futures) and the
+     * connection-lost calls of the channels just closed. A bound, because a callback may schedule
+     * another for ever.
+     */
+    private static final int SETTLE_ITERATIONS = 100;
 
     private final EventLoop loop;
     /** All fields below: loop thread only. */
@@ -63,6 +70,11 @@ final class GroupLoopDrain {
         timer = null;
         if (cancelling) scheduleDeadline();
         else checkQuiet();
+    }
+
+    /** Whether the drain has stopped its loop; the loop's thread, once the loop has stopped. */
+    boolean isFinished() {
+        return finished;
     }
 
     private void checkQuiet() {
@@ -111,7 +123,13 @@ final class GroupLoopDrain {
         if (timer != null) timer.cancel();
         timer = null;
         loop.closeAllChannels();
-        loop.stop();
+        stopWhenSettled(SETTLE_ITERATIONS);
+    }
+
+    /** Stops the loop once nothing is ready to run but this, or after {@code left} more iterations. */
+    private void stopWhenSettled(int left) {
+        if (loop.readyCount() == 0 || left == 0) loop.stop();
+        else loop.callSoon(() -> stopWhenSettled(left - 1));
     }
 
     @Override

@@ -165,14 +165,22 @@ public final class LoopGroup implements AutoCloseable {
 
     /** The body of a loop's thread: run until the group stops the loop, then close it. */
     private void runLoop(EventLoop loop, CompletableFuture<Void> closed) {
+        boolean rerun = false;
         try {
             while (true) {
                 loop.runForever();
-                if (state != State.RUNNING) break;
-                if (Thread.currentThread().isInterrupted()) {
+                boolean interrupted = Thread.interrupted();
+                if (state == State.RUNNING) {
+                    if (!interrupted) continue;   // a stop() from user code
                     LOG.log(Level.WARNING, "{0}: the thread of {1} was interrupted: the loop closes, the group has one loop fewer", this, loop);
                     break;
                 }
+                // Shutting down: the drain stopped the loop, or the straggler interrupt did (a step
+                // blocked it past the timeout). Then run once more, so that the drain cancels and
+                // closes what is left instead of the loop's close() destroying it unreported by the group.
+                GroupLoopDrain drain = drains == null ? null : drains.get(loops.indexOf(loop));
+                if (drain == null || drain.isFinished() || rerun) break;
+                rerun = true;
             }
         } catch (Throwable fatal) {
             // the loop reported it to its exception handler and closed its connections
@@ -523,12 +531,20 @@ public final class LoopGroup implements AutoCloseable {
         shutdownGracefully(0, 30).join();
     }
 
-    /** Interrupts the threads of loops still open past the shutdown's timeout: a step blocks them, and a loop stops on interrupt. */
+    /**
+     * Interrupts the threads of loops still open past the shutdown's timeout: a step blocks them,
+     * and a loop stops on interrupt. On the portable engine the blocked step may run on its task's
+     * own thread, read racily here as the watchdog does: that one is interrupted too.
+     */
     private void interruptStragglers() {
         for (int i = 0; i < loops.size(); i++) {
             if (!loopsClosed.get(i).isDone()) {
+                EventLoop loop = loops.get(i);
                 LOG.log(Level.WARNING, "{0}: {1} did not close by the shutdown's timeout (a step blocks it): interrupting its thread",
-                        this, loops.get(i));
+                        this, loop);
+                Task<?> blocking = loop.currentTask;
+                Thread own = blocking == null ? null : blocking.fiberThread();
+                if (own != null) own.interrupt();
                 threads.get(i).interrupt();
             }
         }

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -146,6 +148,17 @@ class LoopGroupTest {
     }
 
     @Test
+    void everySubmittedFutureIsDoneEvenWhenTheShutdownEndsItsTaskAtOnce() throws Exception {
+        group = new LoopGroup(2);
+        List<CompletableFuture<Object>> submitted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) submitted.add(group.submit(() -> getRunningLoop().createFuture().await()));
+
+        group.shutdownGracefully(0, 0).get(20, SECONDS);
+
+        for (CompletableFuture<Object> f : submitted) assertTrue(f.isCancelled(), f.toString());
+    }
+
+    @Test
     void theQuietPeriodLetsRunningWorkFinishAndCloseHurriesTheRest() throws Exception {
         group = new LoopGroup(1);
         EventLoop loop = group.loops().get(0);
@@ -163,6 +176,51 @@ class LoopGroupTest {
         group.close();   // shutdownGracefully(0, 30): the quiet period ends now
         assertTrue(done.isDone());
         assertTrue(forever.isCancelled());
+    }
+
+    @Test
+    void aTaskThatRefusesCancellationIsDestroyedAndReportedAtTheTimeout() throws Exception {
+        group = new LoopGroup(1);
+        EventLoop loop = group.loops().get(0);
+        List<Map<String, Object>> reports = Collections.synchronizedList(new ArrayList<>());
+        loop.callSoonThreadsafe(() -> loop.setExceptionHandler((l, context) -> reports.add(context)));
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        group.submit(() -> {
+            try {
+                loop.createFuture().await();
+            } catch (CancelledError e) {
+                log.add("cancelled, refusing");
+                try {
+                    loop.createFuture().await();   // never done: it stays pending past the timeout
+                } finally {
+                    log.add("unwound by close");
+                }
+            }
+        });
+        group.submit(() -> "started").get(10, SECONDS);
+
+        group.shutdownGracefully(0, 0.2).get(20, SECONDS);
+
+        assertEquals(List.of("cancelled, refusing", "unwound by close"), log);
+        assertTrue(reports.stream().anyMatch(r -> "Task was destroyed but it is pending!".equals(r.get("message"))), reports::toString);
+        assertTrue(loop.isClosed());
+    }
+
+    @Test
+    void aLoopBlockedPastTheTimeoutIsInterruptedSoTheShutdownEnds() throws Exception {
+        group = new LoopGroup(2);
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        CompletableFuture<Void> blocker = group.submit(() -> {
+            blocking.countDown();
+            never.await();   // blocks loop 0: no callback of the shutdown can run there
+        });
+        assertTrue(blocking.await(10, SECONDS));
+
+        group.shutdownGracefully(0, 0).get(20, SECONDS);   // the timeout, then 5 s, then an interrupt
+
+        assertTrue(blocker.isCompletedExceptionally());
+        group.loops().forEach(l -> assertTrue(l.isClosed(), l.toString()));
     }
 
     @Test
