@@ -70,7 +70,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
-        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
+        io.jasyncio.internal.loop.LoopAccess.setClockLookup(loop -> ((EventLoop) loop).clock);
         io.jasyncio.internal.loop.OpenTransports.setLookup(loop -> ((EventLoop) loop).openTransports);
     }
 
@@ -78,8 +78,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private final IoBackend backend;
     /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
     private final ChannelWatcher watcher;
-    /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
-    private final double[] virtualNow;
+    /** Null for the real monotonic clock, else the virtual clock; loop thread only. */
+    private final io.jasyncio.internal.loop.ManualClock clock;
     /** Callbacks to run on the next iteration; loop thread only. */
     private final ArrayDeque<Callback> ready = new ArrayDeque<>(1024);
     /** Timers by deadline; loop thread only. */
@@ -134,7 +134,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
-        this.virtualNow = virtualTime ? new double[1] : null;
+        this.clock = virtualTime ? new io.jasyncio.internal.loop.ManualClock() : null;
         SelectorBackend selector = new SelectorBackend(this::enqueueIo);
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
@@ -326,7 +326,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      *     their {@code when} against it
      */
     public double time() {
-        return virtualNow == null ? System.nanoTime() * 1e-9 : virtualNow[0];
+        return clock == null ? System.nanoTime() * 1e-9 : clock.now();
     }
 
     // ---- scheduling ----
@@ -806,13 +806,16 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         }
     }
 
-    /** Polls the backend; a virtual-time loop jumps its clock instead of sleeping until a timer. */
+    /**
+     * Polls the backend. A virtual-time loop with nothing to do asks its clock instead of sleeping
+     * (it jumps to a timer, or wakes a test waiting for idleness); if the clock stands still, only
+     * I/O or another thread can wake the loop.
+     */
     private void poll(long timeout) {
-        if (virtualNow != null && timeout > 0) {
-            if (backend.poll(0) == 0 && incoming.isEmpty() && !stopping) {
-                virtualNow[0] = Math.max(virtualNow[0], timers.peekWhen());
-            }
-            return;
+        if (clock != null && timeout != 0) {
+            if (backend.poll(0) > 0 || !incoming.isEmpty() || stopping) return;
+            if (clock.idle(timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peekWhen(), this::onlyTimersCanWake)) return;
+            timeout = -1;
         }
         if (timeout == 0) {
             backend.poll(0);
@@ -918,6 +921,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     boolean nothingCanWake() {
         return ready.isEmpty() && incoming.isEmpty() && timers.size() == cancelledTimers && externalJobs == 0
                 && !calledFromOtherThreads && !backend.hasRegistrations();
+    }
+
+    /** As {@link #nothingCanWake}, but for live timers, which a virtual clock standing still will not reach. */
+    private boolean onlyTimersCanWake() {
+        return ready.isEmpty() && incoming.isEmpty() && externalJobs == 0 && !calledFromOtherThreads && !backend.hasRegistrations();
     }
 
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
@@ -1051,6 +1059,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         String state = closed ? "closed" : runningThread != null ? "running" : "idle";
         return "EventLoop[" + state + ", engine=" + engine.name() + ", ready=" + ready.size() + ", timers="
                 + timers.size() + ", tasks=" + pendingCount + (debug ? ", debug" : "")
-                + (virtualNow != null ? ", virtual time=" + virtualNow[0] : "") + "]";
+                + (clock != null ? ", virtual time=" + clock.now() : "") + "]";
     }
 }

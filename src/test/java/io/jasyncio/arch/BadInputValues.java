@@ -118,7 +118,7 @@ final class BadInputValues implements AutoCloseable {
                 || Queue.class.isAssignableFrom(c) || c == Lock.class || c == Event.class || c == Condition.class
                 || Semaphore.class.isAssignableFrom(c) || c == Barrier.class || c == Transport.class
                 || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class
-                || c == Subprocess.class || c == SubprocessTransport.class;
+                || c == Subprocess.class || c == SubprocessTransport.class || c == io.jasyncio.testing.VirtualClock.class;
     }
 
     /** A fresh receiver for an instance method of {@code exe}'s class; null for constructors and static methods. */
@@ -141,6 +141,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == io.jasyncio.sync.Held.class) return new Lock().hold();
         if (c == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (c == Runner.class) return perCall(new Runner());
+        if (c == io.jasyncio.testing.VirtualClock.class) return io.jasyncio.testing.VirtualClock.of(loop);
         if (c == PriorityQueue.class) return new PriorityQueue<String>(0);
         if (c == Barrier.class) return new Barrier(2);
         if (c == Semaphore.class || c == BoundedSemaphore.class) return new BoundedSemaphore(1);

@@ -69,6 +69,7 @@ class BadInputWalkTest {
             Map.entry("io.jasyncio.process.SubprocessProtocol", "implemented by the user; its defaults do nothing"),
             // JUnit calls it, with JUnit's own contexts
             Map.entry("io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only"),
+            Map.entry("io.jasyncio.testing.AsyncTestExtension", "called by JUnit only"),
             // a command line: main exits the JVM; PsTest checks its usage errors in-process
             Map.entry("io.jasyncio.tools.Main", "a command whose main exits the JVM"));
 
