@@ -257,6 +257,7 @@ final class BadInputValues implements AutoCloseable {
             return new RuntimeException("walk");
         }
         if (t == Duration.class) return Duration.ofMillis(10);
+        if (t == io.jasyncio.testing.MemoryTransports.Faults.class) return io.jasyncio.testing.MemoryTransports.Faults.none();
         if (t == Executor.class || t == ExecutorService.class) return executor;
         if (t == CompletionStage.class || t == CompletableFuture.class) return CompletableFuture.completedFuture("v");
         if (t == Comparator.class) return Comparator.naturalOrder();

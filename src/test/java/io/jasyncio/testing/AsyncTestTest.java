@@ -119,6 +119,11 @@ class AsyncTestTest {
         }
 
         @AsyncTest
+        void leavesATransportOpen() {
+            MemoryTransports.pair(new io.jasyncio.net.Protocol() { }, new io.jasyncio.net.Protocol() { });
+        }
+
+        @AsyncTest
         void runsUntilIdleWithinItsTimeout(VirtualClock clock) {
             List<Double> log = new ArrayList<>();
             createTask(() -> {
@@ -133,8 +138,8 @@ class AsyncTestTest {
 
     @Test
     void aFailingTestSaysWhyWithTheCallGraphAndWhatToDo() {
-        Map<String, String> f = failures(Failing.class, 7);
-        assertEquals(7, f.size(), f.toString());
+        Map<String, String> f = failures(Failing.class, 8);
+        assertEquals(8, f.size(), f.toString());
 
         String timedOut = f.get("sleepsPastItsTimeout()");
         assertTrue(timedOut.startsWith("Failing.sleepsPastItsTimeout timed out: the virtual clock reached 5.0 s"), timedOut);
@@ -162,6 +167,11 @@ class AsyncTestTest {
 
         String both = f.get("failsAndLeavesATask()");
         assertTrue(both.startsWith("the test's own failure\nsuppressed: Failing.failsAndLeavesATask: 1 task(s) still pending"), both);
+
+        String open = f.get("leavesATransportOpen()");
+        assertTrue(open.startsWith("Failing.leavesATransportOpen: still open when the test method returned (now closed): ["), open);
+        assertTrue(open.contains("MemoryTransport[a, open") && open.contains("MemoryTransport[b, open"), open);
+        assertTrue(open.contains("close each transport"), open);
 
         assertEquals("reached the end at 4.0", f.get("runsUntilIdleWithinItsTimeout(VirtualClock)"));
     }
