@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>A test that expects handler reports installs its own handler with
- * {@link EventLoop#setExceptionHandler}, which replaces the failing one.
+ * {@link EventLoop#setExceptionHandler}, which replaces the failing one. In a class that uses this
+ * extension, {@link AsyncTest} and {@link AsyncTemplate} methods still get their own test's loop.
  */
 public final class VirtualTimeExtension implements ParameterResolver, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(VirtualTimeExtension.class);
@@ -38,6 +39,9 @@ public final class VirtualTimeExtension implements ParameterResolver, AfterEachC
 
     @Override
     public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
+        // an @AsyncTest method gets its own test's loop from AsyncTestExtension: two resolvers would clash
+        var method = pc.getDeclaringExecutable();
+        if (method.isAnnotationPresent(AsyncTest.class) || method.isAnnotationPresent(AsyncTemplate.class)) return false;
         return pc.getParameter().getType() == EventLoop.class;
     }
 

@@ -176,6 +176,24 @@ class AsyncTestTest {
         assertEquals("reached the end at 4.0", f.get("runsUntilIdleWithinItsTimeout(VirtualClock)"));
     }
 
+    @org.junit.jupiter.api.extension.ExtendWith(VirtualTimeExtension.class)
+    static class BesideVirtualTimeExtension {
+        @AsyncTest
+        void getsItsOwnRunningLoop(EventLoop loop) {
+            assertSame(getRunningLoop(), loop);
+        }
+
+        @Test
+        void getsTheExtensionsIdleLoop(EventLoop loop) {
+            assertFalse(loop.isRunning());
+        }
+    }
+
+    @Test
+    void inAClassWithVirtualTimeExtensionEachKindOfTestGetsItsLoop() {
+        assertEquals(Map.of(), failures(BesideVirtualTimeExtension.class, 2));
+    }
+
     static class WaitingOnAThread {
         @AsyncTest
         void awaitsAThreadAndAnExecutorJob() throws Exception {
