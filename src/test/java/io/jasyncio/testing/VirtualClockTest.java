@@ -134,6 +134,19 @@ class VirtualClockTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(VirtualTimeExtension.class)
+    void virtualTimeExtensionHandsOutTheClockOfItsLoop(EventLoop loop, VirtualClock clock) throws Exception {
+        Task<Double> sleeper = loop.createTask(() -> {
+            sleep(5);
+            return loop.time();
+        });
+        clock.advance(4);
+        assertFalse(sleeper.isDone());
+        clock.advance(1);
+        assertEquals(5.0, sleeper.result());
+    }
+
+    @Test
     void badInputAndMisplacedCallsSayWhatToDo() throws Exception {
         EventLoop real = newEventLoop();
         EventLoop loop = VirtualTime.newEventLoop();
