@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 
 /**
@@ -529,6 +530,24 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         checkClosed();
         checkThread("EventLoop.runInExecutor");
         return executors.run(executor, context, fn);
+    }
+
+    /**
+     * Makes {@code executor} the loop's default executor: asyncio's {@code set_default_executor}. It
+     * runs {@code runInExecutor(null, ...)}, {@link Asyncio#toThread}, and the loop's own blocking
+     * work (host name lookups); {@link #shutdownDefaultExecutor()}, and so {@link Asyncio#run} and
+     * {@link Runner#close()}, shut it down at the end, and {@link #close()} shuts it down without
+     * waiting. A default executor the loop made itself is shut down when replaced; an earlier one of
+     * the caller's is left running.
+     *
+     * @param executor the executor, accepting work
+     * @throws IllegalArgumentException if {@code executor} is null or shut down
+     * @throws IllegalStateException if the loop is closed or its default executor has been shut down
+     */
+    public void setDefaultExecutor(ExecutorService executor) {
+        checkClosed();
+        checkThread("EventLoop.setDefaultExecutor");
+        executors.setDefault(executor);
     }
 
     /**

@@ -85,6 +85,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The values {@link BadInputWalkTest} calls the public API with: working ones per type (made on
@@ -132,6 +133,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == Handle.class) return loop.callSoon(() -> { });
         if (c == Server.class) return server();
         if (c == StreamReader.class) return new StreamReader();
+        if (c == io.jasyncio.net.StreamReaderProtocol.class) return new io.jasyncio.net.StreamReaderProtocol(new StreamReader());
         if (c == StreamWriter.class) return connection().writer();
         if (c == Transport.class) return connection().writer().transport();
         if (c == Streams.Connection.class) return connection();
@@ -273,6 +275,8 @@ final class BadInputValues implements AutoCloseable {
         if (t == InputStream.class) return new ByteArrayInputStream(new byte[] {1, 2, 3});
         if (t == OutputStream.class) return new ByteArrayOutputStream();
         if (t == SSLContext.class) return sslContext();
+        if (t == java.net.ProtocolFamily.class) return java.net.StandardProtocolFamily.INET;
+        if (t == SSLParameters.class) return new SSLParameters();   // null is a working value too: the context's defaults
         if (t == Protocol.class) return new Protocol() { };
         if (t == DatagramProtocol.class) return new DatagramProtocol() { };
         if (t == Transport.class) return connection().writer().transport();
