@@ -176,6 +176,38 @@ class AsyncTestTest {
         assertEquals("reached the end at 4.0", f.get("runsUntilIdleWithinItsTimeout(VirtualClock)"));
     }
 
+    static class OverLoopback {
+        @AsyncTest
+        void echoesThroughARealServerAndClosesEverything() throws Exception {
+            io.jasyncio.net.Server server = io.jasyncio.net.Streams.startServer((r, w) -> {
+                w.write(r.readLine());
+                w.close();
+            }, "127.0.0.1", 0);
+            io.jasyncio.net.Streams.Connection c = io.jasyncio.net.Streams.openConnection("127.0.0.1", server.port());
+            c.writer().write("hi\n".getBytes());
+            assertEquals("hi\n", new String(c.reader().readLine()));
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+        }
+
+        @AsyncTest
+        void leavesAServerListening() throws Exception {
+            io.jasyncio.net.Streams.startServer((r, w) -> w.close(), "127.0.0.1", 0);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("io")
+    void realSocketsWorkAndAServerLeftListeningFailsTheTest() {
+        Map<String, String> f = failures(OverLoopback.class, 2);
+        assertEquals(java.util.Set.of("leavesAServerListening()"), f.keySet(), f.toString());
+        String open = f.get("leavesAServerListening()");
+        assertTrue(open.startsWith("OverLoopback.leavesAServerListening: 1 channel(s) still watched by the loop"), open);
+        assertTrue(open.contains("server.close(), then server.waitClosed()"), open);
+    }
+
     @org.junit.jupiter.api.extension.ExtendWith(VirtualTimeExtension.class)
     static class BesideVirtualTimeExtension {
         @AsyncTest
