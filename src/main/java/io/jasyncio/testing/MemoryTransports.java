@@ -28,6 +28,8 @@ import java.util.Arrays;
  * to the low mark. {@code writeEof} half-closes: the peer gets {@code eofReceived} after the data, and
  * closes its end unless that returns true. {@code close} flushes, then ends the writer's side
  * ({@code connectionLost(null)}) and sends the peer end-of-file; {@code abort} drops the buffer first.
+ * Flushing means the peer took the data: a close waits while the peer's reading is paused, and
+ * what is sent to an end that is closing or gone is dropped.
  * Extra info: {@code "peername"} and {@code "sockname"} are unresolved addresses named {@code
  * memory-a} and {@code memory-b}, with the pair's number as port; {@code "socket"} is null.
  *

@@ -25,6 +25,9 @@ import java.lang.invoke.MethodHandles;
  * each jump, and blocks for real only when no timer is scheduled. A thread's work (e.g. {@code
  * toThread}) does not hold the virtual clock back, so under a virtual clock a timeout around such
  * work expires at once.
+ *
+ * <p>{@link VirtualClock} controls such a clock (advance it by hand, turn autojump off), and
+ * {@link AsyncTest} runs a JUnit test as the main task of such a loop.
  */
 public final class VirtualTime {
 
