@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>the virtual clock would pass {@link #timeout()} seconds (the main task is cancelled; the
  *       message holds the call graph of every task still waiting);</li>
  *   <li>every task waits and nothing could ever wake them (a deadlock, or autojump off with nothing
- *       advancing the clock), with the same call graphs;</li>
+ *       advancing the clock), with the same call graphs. A watched channel, an executor job, or a
+ *       thread that has called {@code callSoonThreadsafe} could still wake them, so then the loop
+ *       waits for real: JUnit's {@code @Timeout} bounds that;</li>
  *   <li>the method returns with other tasks still pending (they are cancelled), or with a
  *       transport, server or watched channel still open;</li>
  *   <li>the loop's exception handler was called: a callback threw, a task's exception was never
