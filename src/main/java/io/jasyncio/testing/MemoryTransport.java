@@ -146,6 +146,8 @@ final class MemoryTransport implements Transport {
     @Override
     public void write(ByteBuffer data) {
         if (data == null) throw new IllegalArgumentException("data is null: pass the buffer to send");
+        link.loop.checkThread("Transport.write");
+        if (eofWritten) throw new IllegalStateException("Cannot call write() after writeEof()");
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
         write(bytes);
@@ -262,6 +264,15 @@ final class MemoryTransport implements Transport {
         String state = lost ? "closed" : closing ? "closing" : "open";
         return "MemoryTransport[" + name + ", " + state + ", " + out + (paused ? ", reading paused" : "")
                 + (writingPaused ? ", writing paused" : "") + (eofWritten ? ", eof written" : "") + "]";
+    }
+
+    /** Ends this side at once without telling the protocol: its connectionMade failed. */
+    void discard() {
+        try {
+            resource.close();
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** What the loop's open-transport list holds: closing it ends this side without telling the protocol. */

@@ -72,6 +72,7 @@ public final class MemoryTransports {
      * @return the first end: its transport and {@code a}
      * @throws IllegalArgumentException if an argument is null, or both protocols are the same object
      * @throws IllegalStateException if no loop is running on this thread
+     * @throws RuntimeException what a protocol's {@code connectionMade} threw; both ends are then closed
      */
     public static <A extends Protocol> TransportPair<A> pair(A a, Protocol b, Faults faults) {
         if (a == null || b == null) throw new IllegalArgumentException("a protocol is null: pass one protocol for each end");
@@ -79,8 +80,14 @@ public final class MemoryTransports {
         MemoryLink link = open("pair", faults);
         link.a.setProtocol(a);
         link.b.setProtocol(b);
-        a.connectionMade(link.a);
-        b.connectionMade(link.b);
+        try {
+            a.connectionMade(link.a);
+            b.connectionMade(link.b);
+        } catch (RuntimeException | Error e) {
+            link.a.discard();   // no connection is left open behind a protocol that failed to start
+            link.b.discard();
+            throw e;
+        }
         return new TransportPair<>(link.a, a);
     }
 

@@ -279,6 +279,17 @@ class MemoryTransportsTest {
     }
 
     @AsyncTest
+    void aProtocolWhoseConnectionMadeThrowsLeavesNothingOpen() {
+        Recorder b = new Recorder() {
+            @Override
+            public void connectionMade(Transport t) {
+                throw new IllegalStateException("refused");
+            }
+        };
+        assertEquals("refused", assertThrows(IllegalStateException.class, () -> MemoryTransports.pair(new Recorder(), b)).getMessage());
+    }
+
+    @AsyncTest
     void toStringShowsTheState(VirtualClock clock) {
         Transport ta = MemoryTransports.pair(new Recorder(), new Recorder()).transport();
         ta.write(bytes("abc"));
