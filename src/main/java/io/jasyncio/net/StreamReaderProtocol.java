@@ -82,7 +82,7 @@ final class StreamReaderProtocol implements BufferedProtocol {
             Throwable exc = t.exception();
             if (exc == null) return;
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Unhandled exception in client_connected_cb");
+            ctx.put("message", "Unhandled exception in the clientConnected handler");
             ctx.put("exception", exc);
             ctx.put("transport", transport);
             loop.callExceptionHandler(ctx);
