@@ -79,6 +79,7 @@ public final class SupervisorGroup {
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        loop.checkThread("SupervisorGroup.createTask");
         if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
         if (cancelling) throw new IllegalStateException("SupervisorGroup " + this + " is cancelling its tasks");
         Task<T> task = loop.createTask(coro, name);
@@ -120,6 +121,7 @@ public final class SupervisorGroup {
      * cancelled. Idempotent; after the group has finished it does nothing.
      */
     public void cancel() {
+        loop.checkThread("SupervisorGroup.cancel");
         if (finished || cancelling) return;
         cancelTasks();
         parentCancelRequested = true;

@@ -123,6 +123,7 @@ public final class TaskGroup {
      * <p>Thread-safety: loop thread only.
      */
     public void cancel() {
+        loop.checkThread("TaskGroup.cancel");
         if (exiting && tasks.isEmpty()) return;   // finished, or finishing without another await
         if (aborting) return;
         abort();

@@ -72,11 +72,13 @@ public final class Timeout {
     private Double givenDelay;
     /** Loop time at entry: timeout messages count from it; loop thread only. */
     private double enteredAt;
+    /** Loop thread only. */
     private State state = State.ENTERED;
     /** The timer (or the soon-call for a deadline already past) that expires the block; loop thread only. */
     private Handle handle;
     /** The deadline that fired, kept for the message; loop thread only. */
     private double firedAt;
+    /** The task's cancellation requests at entry, set once; loop thread only. */
     private int cancellingAtEntry;
 
     private Timeout(EventLoop loop, Task<?> task, Double when, Double givenDelay) {
@@ -130,9 +132,11 @@ public final class Timeout {
      *
      * @param when the new deadline in loop time, finite, or {@code null} for none
      * @throws IllegalArgumentException if {@code when} is NaN or infinite
-     * @throws IllegalStateException unless the block is running and has not expired yet
+     * @throws IllegalStateException unless the block is running and has not expired yet, or if
+     *     called from another thread than the loop's
      */
     public void reschedule(Double when) {
+        loop.checkThread("Timeout.reschedule");
         checkSeconds(when, "the deadline", "for no deadline, pass null");
         if (state != State.ENTERED) {
             throw new IllegalStateException("cannot reschedule a Timeout that is " + state.label + " (" + this
