@@ -191,8 +191,13 @@ public final class Timeout {
         if (state == State.EXPIRING) {
             state = State.EXPIRED;
             // Only a cancellation that no one else asked for since entry is ours to convert.
-            if (task.uncancel() <= cancellingAtEntry && exc instanceof CancelledError) {
-                return new TimeoutException(expiryMessage(), exc);
+            if (task.uncancel() <= cancellingAtEntry && exc != null) {
+                if (exc instanceof CancelledError) return new TimeoutException(expiryMessage(), exc);
+                // An exception that replaced our cancellation (a cleanup that failed) wins, as in
+                // asyncio 3.13, which chains the TimeoutError as its context; Java's nearest is a
+                // suppressed exception, so a stack trace still says the block had timed out.
+                // (Not on an Error: a JVM error may be a shared, preallocated instance.)
+                if (exc instanceof Exception) exc.addSuppressed(new TimeoutException(expiryMessage()));
             }
         } else if (state == State.ENTERED) {
             state = State.EXITED;
