@@ -2,11 +2,13 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.Durations;
 import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -385,6 +387,53 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         h.scheduled = true;
         timers.add(h, when);
         return h;
+    }
+
+    // ---- the Duration forms of the seconds arguments (null or negative: IllegalArgumentException) ----
+
+    /**
+     * As {@link #callLater(double, Runnable)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the timer; its {@code when()} is the deadline
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        return callLater(Durations.seconds(delay, "delay"), callback);
+    }
+
+    /**
+     * As {@link #shutdownDefaultExecutor(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout the longest wait for the executor's threads
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void shutdownDefaultExecutor(Duration timeout) throws Exception {
+        shutdownDefaultExecutor(Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #setWatchdog(double)}, with the threshold as a {@link Duration}. Any thread.
+     *
+     * @param threshold how long a step may hold the loop before it is reported; zero turns the watchdog off
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setWatchdog(Duration threshold) {
+        setWatchdog(Durations.seconds(threshold, "watchdog threshold"));
+    }
+
+    /**
+     * As {@link #setSlowCallbackDuration(double)}, with the threshold as a {@link Duration}.
+     *
+     * @param threshold how long a callback or task step may take before debug mode logs it
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setSlowCallbackDuration(Duration threshold) {
+        setSlowCallbackDuration(Durations.seconds(threshold, "slow callback duration"));
     }
 
     /**
