@@ -5,6 +5,7 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.internal.loop.LoopAccess;
 import io.jasyncio.internal.loop.ManualClock;
+import java.time.Duration;
 
 /**
  * The controls of a virtual-time loop's clock: Trio's {@code MockClock} and kotlinx-coroutines-test's
@@ -99,6 +100,20 @@ public final class VirtualClock {
                     + " (the clock never goes back; to run until nothing is scheduled call runUntilIdle())");
         }
         awaitIdle("advance", clock.now() + seconds);
+    }
+
+    /**
+     * As {@link #advance(double)}, for a {@link Duration}.
+     *
+     * @param duration how far to move, zero or more
+     * @throws IllegalArgumentException if {@code duration} is null or negative
+     * @throws IllegalStateException if called from a plain callback, or from another thread while the loop runs
+     */
+    public void advance(Duration duration) {
+        if (duration == null || duration.isNegative()) {
+            throw new IllegalArgumentException("duration must be zero or more, got " + duration + " (the clock never goes back)");
+        }
+        advance(duration.getSeconds() + duration.getNano() * 1e-9);
     }
 
     /**

@@ -34,6 +34,14 @@ class VirtualClockTest {
     }
 
     @AsyncTest
+    void advanceTakesADurationToo(VirtualClock clock) {
+        clock.advance(java.time.Duration.ofMillis(1500));
+        assertEquals(1.5, clock.time());
+        assertThrows(IllegalArgumentException.class, () -> clock.advance(java.time.Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> clock.advance((java.time.Duration) null));
+    }
+
+    @AsyncTest
     void aTimerDueAtTheEndOfTheWindowRuns(VirtualClock clock) {
         List<Double> log = new ArrayList<>();
         getRunningLoop().callLater(1, () -> log.add(clock.time()));
