@@ -60,7 +60,7 @@ public class Task<T> extends Future<T> {
     private final long number;
     /** The coroutine's fiber, created on the first step and dropped once done; loop thread only. */
     private Fiber fiber;
-    /** The one callback that resumes this task; reused for every suspension. */
+    /** The one callback that resumes this task, reused for every suspension; also the fiber's body. */
     private final Waker waker = new Waker(this);
     /** The future this task is suspended on, or null; loop thread only. */
     private Future<?> waiter;
@@ -362,7 +362,7 @@ public class Task<T> extends Future<T> {
                     if (JfrEvents.ON) JfrEvents.taskEnded(this);
                     return;
                 }
-                fiber = loop.engine.newFiber(this::body);
+                fiber = loop.engine.newFiber(waker);
             }
             fiber.resume();
             if (isDone()) {
@@ -391,30 +391,27 @@ public class Task<T> extends Future<T> {
     }
 
     private void runCoroutine() {
-        T value;
+        T value = null;
+        Throwable failure = null;
         try {
             value = coro.run();
         } catch (CoroutineExit e) {
             return;
-        } catch (CancelledError e) {
-            if (!exiting) finish(() -> finishCancelled(e.getMessage()));
-            return;
         } catch (Throwable t) {
-            if (!exiting) finish(() -> finishException(t));
-            return;
+            failure = t;
         }
         if (exiting) return;
-        if (mustCancel) {
-            mustCancel = false;
-            finish(() -> finishCancelled(cancelMessage));
-        } else {
-            finish(() -> finishResult(value));
-        }
-    }
-
-    private void finish(Runnable completion) {
         loop.unregisterPending(this);
-        completion.run();
+        if (failure instanceof CancelledError c) {
+            finishCancelled(c.getMessage());
+        } else if (failure != null) {
+            finishException(failure);
+        } else if (mustCancel) {
+            mustCancel = false;
+            finishCancelled(cancelMessage);
+        } else {
+            finishResult(value);
+        }
         if (JfrEvents.ON) JfrEvents.taskEnded(this);
     }
 
@@ -493,8 +490,11 @@ public class Task<T> extends Future<T> {
         }
     }
 
-    /** The task's single wake-up callback. */
-    private static final class Waker extends Callback {
+    /**
+     * The task's single wake-up callback, and the body of its fiber (so that starting a task
+     * allocates no object for it).
+     */
+    private static final class Waker extends Callback implements Runnable {
         private final Task<?> task;
 
         Waker(Task<?> task) {
@@ -504,6 +504,11 @@ public class Task<T> extends Future<T> {
         @Override
         void fire() {
             task.step();
+        }
+
+        @Override
+        public void run() {
+            task.body();
         }
 
         @Override
