@@ -8,6 +8,14 @@ abstract class Callback {
     /** Runs the callback; exceptions go to the caller, the tick, which reports them. */
     abstract void fire();
 
+    /**
+     * Puts it in the ready queue because {@code done}, a future it was added to, is done. A callback
+     * added to many futures (gather's) overrides it to note which one.
+     */
+    void enqueueFor(Future<?> done) {
+        done.loop.enqueue(this);
+    }
+
     /** Whether the tick should skip it. */
     boolean isCancelled() {
         return false;

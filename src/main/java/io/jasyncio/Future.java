@@ -271,7 +271,7 @@ public class Future<T> {
     /** Adds a ready-queue callback, scheduling it at once if done. Loop thread only. */
     final void addCallback(Callback cb) {
         if (state != PENDING) {
-            loop.enqueue(cb);
+            cb.enqueueFor(this);
         } else if (callbacks == null) {
             callbacks = cb;
         } else if (callbacks instanceof ArrayList<?> l) {
@@ -285,13 +285,13 @@ public class Future<T> {
         }
     }
 
-    /** Whether {@code fn} itself is registered with {@link #addDoneCallback} and not yet scheduled. */
-    final boolean hasDoneCallback(Consumer<?> fn) {
-        if (callbacks instanceof DoneCallback<?> d) return d.fn == fn;
+    /** Whether {@code cb} itself is added and not yet scheduled. Loop thread only. */
+    final boolean hasCallback(Callback cb) {
         if (callbacks instanceof ArrayList<?> list) {
-            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i) instanceof DoneCallback<?> d && d.fn == fn) return true;
+            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i) == cb) return true;
+            return false;
         }
-        return false;
+        return callbacks == cb;
     }
 
     /** Removes one ready-queue callback by identity. Loop thread only. */
@@ -305,9 +305,9 @@ public class Future<T> {
         callbacks = null;
         if (cbs == null) return;
         if (cbs instanceof Callback cb) {
-            loop.enqueue(cb);
+            cb.enqueueFor(this);
         } else {
-            for (Object cb : (ArrayList<?>) cbs) loop.enqueue((Callback) cb);
+            for (Object cb : (ArrayList<?>) cbs) ((Callback) cb).enqueueFor(this);
         }
     }
 
