@@ -11,7 +11,7 @@ With --histogram it also prints, for each point, the types whose
 gc-tracked instances grew, in bytes per task (sys.getsizeof): the Python
 side of the per-class breakdown in bench/README.md.
 
-usage: python3 taskmem.py [N=1000000] [--histogram] [--uvloop]
+usage: python3 taskmem.py [N=200000] [--histogram] [--uvloop]
 """
 import asyncio
 import collections
@@ -21,7 +21,7 @@ import tracemalloc
 
 from benchrun import run
 
-DEFAULT_N = 1_000_000
+DEFAULT_N = 200_000
 HISTOGRAM = "--histogram" in sys.argv
 if HISTOGRAM:
     sys.argv.remove("--histogram")
