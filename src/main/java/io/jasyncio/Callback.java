@@ -1,8 +1,9 @@
 package io.jasyncio;
 
 /**
- * Something the loop's ready queue holds: a {@link Handle}, a task's wake-up or a future's done
- * callback. Only {@link EventLoop}'s tick calls {@link #fire()}.
+ * Something the loop's ready queue holds: a {@link Handle}, a {@link Task} (its wake-up: every
+ * future is a Callback only so that a task can be its own, one object fewer per task), or a
+ * future's done callback. Only {@link EventLoop}'s tick calls {@link #fire()}.
  */
 abstract class Callback {
     /** Runs the callback; exceptions go to the caller, the tick, which reports them. */

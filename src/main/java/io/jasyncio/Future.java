@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the type of the result ({@code Void} for a future that only signals completion)
  */
-public class Future<T> {
+public class Future<T> extends Callback {
     static final byte PENDING = 0, CANCELLED = 1, FINISHED = 2;
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -246,6 +246,12 @@ public class Future<T> {
     }
 
     // ---- internals ----
+
+    /** Never called: a plain future never enters the ready queue (a {@link Task} does, as its wake-up). */
+    @Override
+    void fire() {
+        throw new AssertionError(this + " is not a ready-queue callback");
+    }
 
     final void finishResult(T value) {
         result = value;
