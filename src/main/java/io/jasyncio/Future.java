@@ -48,13 +48,15 @@ public class Future<T> extends Callback {
     /** PENDING, CANCELLED or FINISHED; loop thread only. */
     byte state;
     private T result;
-    private Throwable exception;
     /** The message given to cancel(); loop thread only. */
     String cancelMessage;
     /** Null, one Callback, or an ArrayList of them, in order added; loop thread only. */
     private Object callbacks;
-    /** Set when an exception is stored, until someone retrieves it. */
-    private UnretrievedReport unretrieved;
+    /**
+     * The exception, with whether someone retrieved it, once it failed; else null. One field for both
+     * (the report holds the exception) keeps a future at 40 bytes. Loop thread only.
+     */
+    private UnretrievedReport failure;
     /** Where the future was created, in debug mode only. */
     final StackTraceElement[] sourceTraceback;
 
@@ -76,9 +78,9 @@ public class Future<T> extends Callback {
      */
     public T result() throws Exception {
         if (state == FINISHED) {
-            if (exception == null) return result;
+            if (failure == null) return result;
             markRetrieved();
-            throw sneaky(exception);
+            throw sneaky(failure.exception);
         }
         if (state == CANCELLED) throw cancelledError();
         throw new InvalidStateException("Result is not ready: " + this + " is still pending; await() it first");
@@ -95,7 +97,7 @@ public class Future<T> extends Callback {
     public Throwable exception() {
         if (state == FINISHED) {
             markRetrieved();
-            return exception;
+            return exceptionNow();
         }
         if (state == CANCELLED) throw cancelledError();
         throw new InvalidStateException("Exception is not set: " + this + " is still pending; await() it first");
@@ -260,11 +262,12 @@ public class Future<T> extends Callback {
     }
 
     final void finishException(Throwable e) {
-        exception = e;
         state = FINISHED;
-        unretrieved = new UnretrievedReport(loop, e, this instanceof Task, toString(), sourceTraceback);
-        CLEANER.register(this, unretrieved);
-        loop.diagnostics.failed(unretrieved);
+        UnretrievedReport report = new UnretrievedReport(loop, e, this instanceof Task, sourceTraceback);
+        failure = report;
+        report.description = toString();   // "finished exception=...", now that the failure is stored
+        CLEANER.register(this, report);
+        loop.diagnostics.failed(report);
         scheduleCallbacks();
     }
 
@@ -322,15 +325,12 @@ public class Future<T> extends Callback {
     }
 
     private void markRetrieved() {
-        if (unretrieved != null) {
-            unretrieved.retrieved = true;
-            unretrieved = null;
-        }
+        if (failure != null && !failure.retrieved) failure.retrieved = true;
     }
 
     /** The stored exception (null if none) without marking it retrieved; package use only (Task, reports). */
     final Throwable exceptionNow() {
-        return exception;
+        return failure == null ? null : failure.exception;
     }
 
     /** The outcome without the retrieval check; package use only (gather, shield). */
@@ -341,7 +341,7 @@ public class Future<T> extends Callback {
     /** Copies this done future's outcome into {@code cf}. */
     final void copyTo(CompletableFuture<? super T> cf) {
         if (state == CANCELLED) cf.cancel(false);
-        else if (exception() != null) cf.completeExceptionally(exception);
+        else if (exception() != null) cf.completeExceptionally(exceptionNow());
         else cf.complete(result);
     }
 
@@ -352,7 +352,7 @@ public class Future<T> extends Callback {
             return;
         }
         if (state == CANCELLED) other.finishCancelled(cancelMessage);
-        else if (exception() != null) other.finishException(exception);
+        else if (exception() != null) other.finishException(exceptionNow());
         else other.finishResult(result);
     }
 
@@ -370,7 +370,7 @@ public class Future<T> extends Callback {
         return switch (state) {
             case PENDING -> "pending";
             case CANCELLED -> cancelMessage == null ? "cancelled" : "cancelled message='" + cancelMessage + "'";
-            default -> exception != null ? "finished exception=" + safeString(exception) : "finished result=" + abbreviate(result);
+            default -> failure != null ? "finished exception=" + safeString(failure.exception) : "finished result=" + abbreviate(result);
         };
     }
 
@@ -462,19 +462,18 @@ public class Future<T> extends Callback {
         final EventLoop loop;
         final Throwable exception;
         final boolean task;
-        final String description;
+        /** This future's toString() once failed; set once, before the report is registered anywhere. */
+        String description;
         final StackTraceElement[] sourceTraceback;
         /** Set by the loop thread when someone retrieves the exception; read by the Cleaner's thread. */
         volatile boolean retrieved;
         /** Set by whoever reports it first; guarded by this. */
         private boolean reported;
 
-        UnretrievedReport(EventLoop loop, Throwable exception, boolean task, String description,
-                StackTraceElement[] sourceTraceback) {
+        UnretrievedReport(EventLoop loop, Throwable exception, boolean task, StackTraceElement[] sourceTraceback) {
             this.loop = loop;
             this.exception = exception;
             this.task = task;
-            this.description = description;
             this.sourceTraceback = sourceTraceback;
         }
 

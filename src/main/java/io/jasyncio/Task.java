@@ -40,7 +40,7 @@ import java.util.Objects;
  * twice. A task that is destroyed while suspended (its loop closed) is unwound by throwing the
  * private {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
  *
- * <p>Memory: a program may hold a million tasks, so a task is one object of 96 bytes while it is
+ * <p>Memory: a program may hold a million tasks, so a task is one object of 88 bytes while it is
  * new or done (no separate wake-up, no name until asked for, its fiber dropped once done); a
  * suspended one adds its fiber and the fiber's stack (~300 bytes on the fast engine once compiled).
  * Measured by {@code bin/bench taskmem} (bench/README.md).
