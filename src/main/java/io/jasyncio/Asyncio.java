@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -1168,81 +1166,5 @@ public final class Asyncio {
         if (prop != null) return Boolean.parseBoolean(prop);
         String env = System.getenv("JASYNCIO_DEBUG");
         return env != null && !env.isEmpty() && !env.equals("0") && !env.equalsIgnoreCase("false");
-    }
-
-    /** gather()'s outer future: cancelling it cancels the children. */
-    private static final class GatheringFuture extends Future<List<Object>> {
-        private final List<Future<?>> children;
-        private final boolean returnExceptions;
-        private int finished;
-        private final int distinct;
-        private boolean cancelRequested;
-
-        GatheringFuture(EventLoop loop, List<? extends Future<?>> futures, boolean returnExceptions) {
-            super(loop);
-            this.children = List.copyOf(futures);
-            this.returnExceptions = returnExceptions;
-            // A future listed twice gets one callback. A pending one shows whether it has ours; a done
-            // one schedules it at once and keeps no trace, so only done ones need the (costly) map.
-            Consumer<Future<?>> onChildDone = new Awaiting<>(this, this::childDone);
-            Map<Future<?>, Boolean> doneSeen = null;
-            int n = 0;
-            for (Future<?> f : children) {
-                boolean repeat;
-                if (f.isDone()) {
-                    if (doneSeen == null) doneSeen = new IdentityHashMap<>();
-                    repeat = doneSeen.put(f, Boolean.TRUE) != null;
-                } else {
-                    repeat = f.hasDoneCallback(onChildDone);
-                }
-                if (!repeat) {
-                    f.addDoneCallback(onChildDone);
-                    n++;
-                }
-            }
-            this.distinct = n;
-        }
-
-        @Override
-        public boolean cancel(String msg) {
-            if (isDone()) return false;
-            boolean any = false;
-            for (Future<?> child : children) if (child.cancel(msg)) any = true;
-            if (any) cancelRequested = true;
-            return any;
-        }
-
-        private void childDone(Future<?> child) {
-            finished++;
-            if (isDone()) {
-                if (!child.isCancelled()) child.exception();
-                return;
-            }
-            if (!returnExceptions) {
-                if (child.isCancelled()) {
-                    finishException(child.cancelledError());
-                    return;
-                }
-                Throwable e = child.exception();
-                if (e != null) {
-                    finishException(e);
-                    return;
-                }
-            }
-            if (finished < distinct) return;
-            List<Object> results = new ArrayList<>(children.size());
-            for (Future<?> f : children) {
-                if (f.isCancelled()) results.add(new CancelledError(f.cancelMessage == null ? "" : f.cancelMessage));
-                else if (f.exception() != null) results.add(f.exception());
-                else results.add(f.resultNow());
-            }
-            if (cancelRequested) finishException(child.cancelledError());
-            else finishResult(results);
-        }
-
-        @Override
-        public String toString() {
-            return "GatheringFuture[" + stateString() + ", " + finished + " of " + distinct + " done]";
-        }
     }
 }

@@ -99,6 +99,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private volatile Thread runningThread;
     /** The task being stepped, or null; loop thread only. */
     Task<?> currentTask;
+    /** The body of every task's fiber: the task that the loop resumes first is the one being stepped. */
+    final Runnable runCurrentTask = () -> currentTask.body();
     /** The callback running now, or null: owns the context that tokens made in it belong to; loop thread only. */
     Callback currentCallback;
     /** The context of what is running now; loop thread only. */
