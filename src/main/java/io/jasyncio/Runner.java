@@ -28,7 +28,7 @@ public final class Runner implements AutoCloseable {
     private final boolean debug;
     private final Supplier<EventLoop> loopFactory;
     private EventLoop loop;
-    /** The context each run() starts in, and what it left behind (as asyncio's Runner); the runner's thread only. */
+    /** The context every run() runs in, so each sees what the previous one set (as asyncio's Runner); the runner's thread only. */
     private Context context;
     private boolean closed;
 
@@ -80,7 +80,7 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop; await the coroutine instead");
         }
         EventLoop l = lazyInit();
-        Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        Task<T> task = l.createTask(coro, null, context);
         MainInterrupt ctrlC = MainInterrupt.install(l, task);
         try {
             return l.runUntilComplete(task);
@@ -88,7 +88,6 @@ public final class Runner implements AutoCloseable {
             if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) throw new KeyboardInterrupt();
             throw e;
         } finally {
-            context = task.context;
             if (ctrlC != null) ctrlC.close();
         }
     }
@@ -138,7 +137,7 @@ public final class Runner implements AutoCloseable {
         if (closed) throw new IllegalStateException("Runner is closed; make a new one");
         if (loop == null) {
             loop = loopFactory.get();
-            context = Context.current();
+            context = ContextVar.copyContext();
             if (debug) loop.setDebug(true);
             Asyncio.setEventLoop(loop);
         }
