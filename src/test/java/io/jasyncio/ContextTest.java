@@ -129,7 +129,7 @@ class ContextTest {
 
     @Test
     void tasksGivenAContextRunInItAndLeaveTheirValuesThere(EventLoop loop) throws Exception {
-        // behaviour of test_tasks.py test_context_4, _5 and _6: the forms of create_task(context=)
+        // behaviour of test_tasks.py test_context_4, _5 and _6: the forms of create_task(context=), and TaskGroup's
         ContextVar<Integer> cvar = new ContextVar<>("cvar");
         List<Integer> seen = loop.runUntilComplete(() -> {
             List<Integer> ret = new ArrayList<>();
@@ -147,10 +147,16 @@ class ContextTest {
             ret.add(ctx.get(cvar));
             createTask(() -> cvar.set(cvar.get() + 1), null, ctx).await();
             ret.add(ctx.get(cvar));
+            taskGroup(tg -> {
+                tg.createTask(() -> {
+                    cvar.set(cvar.get() + 1);
+                }, "in a group", ctx);
+            });
+            ret.add(ctx.get(cvar));
             ret.add(cvar.get(-1));
             return ret;
         });
-        assertEquals(Arrays.asList(null, 1, 2, 3, -1), seen);
+        assertEquals(Arrays.asList(null, 1, 2, 3, 4, -1), seen);
     }
 
     @Test
