@@ -11,6 +11,9 @@ import java.util.Objects;
  * <p>Use it instead of {@link ThreadLocal}: on the fast engine every task runs on the loop's
  * thread, so a thread-local leaks between tasks.
  *
+ * <p>The values live in a {@link Context}: {@link #copyContext()} copies the current one, and
+ * {@link Context#run} or {@code createTask(coro, name, context)} runs code in a given one.
+ *
  * <pre>{@code
  * static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
  * var token = REQUEST_ID.set("r-17");
