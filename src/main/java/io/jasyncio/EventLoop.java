@@ -624,13 +624,13 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         checkClosed();
-        checkThread("EventLoop.createTask");
+        Context current = callerContext("EventLoop.createTask");   // checks the thread, without a thread-local lookup
         if (taskFactory != null) {
             Task<?> t = context == null ? taskFactory.createTask(this, coro, name) : taskFactory.createTask(this, coro, name, context);
             if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
             return (Task<T>) t;
         }
-        return new Task<>(this, coro, name, context != null ? context : Context.current().copy(), false);
+        return new Task<>(this, coro, name, context != null ? context : current.copy(), false);
     }
 
     // ---- threads ----
@@ -650,7 +650,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
         checkThread("EventLoop.runInExecutor");
-        return executors.run(executor, context.copy(), fn);
+        return executors.run(executor, Context.current().copy(), fn);
     }
 
     /**
