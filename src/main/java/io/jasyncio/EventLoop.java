@@ -98,7 +98,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     Task<?> currentTask;
     /** The callback running now, or null: owns the context that tokens made in it belong to; loop thread only. */
     Callback currentCallback;
-    /** Lent to each callback scheduled without a context, with its values (see Context); loop thread only. */
+    /**
+     * Lent to each callback scheduled without a context, with its values (see Context); loop thread
+     * only. It is {@link #context} whenever the tick runs a callback: whatever makes another context
+     * current (a task's step, {@code Context.run}, a callback given a context) restores it when done.
+     */
     final Context callbackContext = new Context();
     /** The context of what is running now; loop thread only. */
     Context context = callbackContext;

@@ -432,9 +432,7 @@ public class Future<T> {
 
         @Override
         void fire() {
-            EventLoop loop = future.loop;
-            loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
-            loop.context = loop.callbackContext;
+            future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
             fn.accept(future);
         }
 

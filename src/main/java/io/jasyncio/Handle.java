@@ -55,13 +55,17 @@ public class Handle extends Callback {
     void fire() {
         Context c = context;
         if (c == null) {
-            c = loop.callbackContext;   // lent: saves allocating a copy per callback (see Context)
-            c.values = values;
-        } else {
-            c.checkNotEntered();
+            loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
+            callback.run();
+            return;
         }
+        c.checkNotEntered();
         loop.context = c;
-        callback.run();
+        try {
+            callback.run();
+        } finally {
+            loop.context = loop.callbackContext;
+        }
     }
 
     @Override
