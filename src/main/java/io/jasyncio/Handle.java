@@ -53,14 +53,18 @@ public class Handle extends Callback {
 
     @Override
     void fire() {
-        Context c = context;
-        if (c == null) {
-            loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
-            callback.run();
+        if (context != null) {
+            fireInGivenContext();
             return;
         }
-        c.checkNotEntered();
-        loop.context = c;
+        loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
+        callback.run();
+    }
+
+    /** fire() for a callback given a context; apart so that fire() stays small for the JIT to inline. */
+    private void fireInGivenContext() {
+        context.checkNotEntered();
+        loop.context = context;
         try {
             callback.run();
         } finally {
