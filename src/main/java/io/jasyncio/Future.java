@@ -432,7 +432,8 @@ public class Future<T> {
 
         @Override
         void fire() {
-            future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
+            Context lent = future.loop.callbackContext;   // runs in a copy, lent as a Handle's (see Context)
+            if (lent.values != values) lent.values = values;
             fn.accept(future);
         }
 

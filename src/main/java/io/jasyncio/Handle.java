@@ -57,7 +57,8 @@ public class Handle extends Callback {
             fireInGivenContext();
             return;
         }
-        loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
+        Context lent = loop.callbackContext;   // current between callbacks, lent to each (see Context)
+        if (lent.values != values) lent.values = values;   // most callbacks share one snapshot: skip the GC's write barrier
         callback.run();
     }
 
