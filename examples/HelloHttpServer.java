@@ -16,19 +16,26 @@ import java.nio.charset.StandardCharsets;
  * (default 8080), then e.g. {@code wrk -t2 -c100 -d10s http://127.0.0.1:8080/} or
  * {@code curl -v http://127.0.0.1:8080/}. Stop it with Ctrl-C.
  *
- * <p>Each connection is one task reading requests in a loop. Bad input gets a 400 and a close;
- * a header block over the stream limit gets a 431.
+ * <p>Each connection is one task reading requests in a loop. {@code HEAD} gets the headers alone.
+ * Bad input gets a 400 and a close; a header block over the stream limit gets a 431.
  */
 public class HelloHttpServer {
     static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     static final byte[] OK_KEEP_ALIVE = response("200 OK", BODY, true);
     static final byte[] OK_CLOSE = response("200 OK", BODY, false);
+    // HEAD gets GET's headers, Content-Length included, and no body (RFC 9110 9.3.2): a body here
+    // would be read as the start of the next response on a keep-alive connection
+    static final byte[] HEAD_KEEP_ALIVE = head("200 OK", BODY.length, true);
+    static final byte[] HEAD_CLOSE = head("200 OK", BODY.length, false);
+
+    static byte[] head(String status, int contentLength, boolean keepAlive) {
+        return ("HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + contentLength
+                + "\r\nConnection: " + (keepAlive ? "keep-alive" : "close") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
 
     static byte[] response(String status, byte[] body, boolean keepAlive) {
-        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                + "\r\nConnection: " + (keepAlive ? "keep-alive" : "close") + "\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] h = head(status, body.length, keepAlive);
         byte[] all = new byte[h.length + body.length];
         System.arraycopy(h, 0, all, 0, h.length);
         System.arraycopy(body, 0, all, h.length, body.length);
@@ -77,7 +84,8 @@ public class HelloHttpServer {
                     return;
                 }
                 if (contentLength > 0) reader.readExactly(contentLength);
-                writer.write(keepAlive ? OK_KEEP_ALIVE : OK_CLOSE);
+                if (requestLine[0].equals("HEAD")) writer.write(keepAlive ? HEAD_KEEP_ALIVE : HEAD_CLOSE);
+                else writer.write(keepAlive ? OK_KEEP_ALIVE : OK_CLOSE);
                 writer.drain();
                 if (!keepAlive) return;
             }

@@ -12,6 +12,7 @@ module io.jasyncio {
     requires static jdk.unsupported;
     requires static jdk.attach;   // only io.jasyncio.tools' ps/pstree command attaches to other JVMs
     requires static jdk.jfr;
+    requires static jdk.management;   // the watchdog names the task that holds a monitor, from a thread dump
 
     exports io.jasyncio;
     exports io.jasyncio.net;

@@ -2,11 +2,13 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.Durations;
 import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 
 /**
@@ -70,7 +73,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
-        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
+        io.jasyncio.internal.loop.LoopAccess.setClockLookup(loop -> ((EventLoop) loop).clock);
         io.jasyncio.internal.loop.OpenTransports.setLookup(loop -> ((EventLoop) loop).openTransports);
     }
 
@@ -78,8 +81,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private final IoBackend backend;
     /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
     private final ChannelWatcher watcher;
-    /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
-    private final double[] virtualNow;
+    /** Null for the real monotonic clock, else the virtual clock; loop thread only. */
+    private final io.jasyncio.internal.loop.ManualClock clock;
     /** Callbacks to run on the next iteration; loop thread only. */
     private final ArrayDeque<Callback> ready = new ArrayDeque<>(1024);
     /** Timers by deadline; loop thread only. */
@@ -140,7 +143,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
-        this.virtualNow = virtualTime ? new double[1] : null;
+        this.clock = virtualTime ? new io.jasyncio.internal.loop.ManualClock() : null;
         SelectorBackend selector = new SelectorBackend(this::enqueueIo);
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
@@ -333,7 +336,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      *     their {@code when} against it
      */
     public double time() {
-        return virtualNow == null ? System.nanoTime() * 1e-9 : virtualNow[0];
+        return clock == null ? System.nanoTime() * 1e-9 : clock.now();
     }
 
     // ---- scheduling ----
@@ -391,6 +394,53 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         h.scheduled = true;
         timers.add(h, when);
         return h;
+    }
+
+    // ---- the Duration forms of the seconds arguments (null or negative: IllegalArgumentException) ----
+
+    /**
+     * As {@link #callLater(double, Runnable)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the timer; its {@code when()} is the deadline
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        return callLater(Durations.seconds(delay, "delay"), callback);
+    }
+
+    /**
+     * As {@link #shutdownDefaultExecutor(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout the longest wait for the executor's threads
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void shutdownDefaultExecutor(Duration timeout) throws Exception {
+        shutdownDefaultExecutor(Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #setWatchdog(double)}, with the threshold as a {@link Duration}. Any thread.
+     *
+     * @param threshold how long a step may hold the loop before it is reported; zero turns the watchdog off
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setWatchdog(Duration threshold) {
+        setWatchdog(Durations.seconds(threshold, "watchdog threshold"));
+    }
+
+    /**
+     * As {@link #setSlowCallbackDuration(double)}, with the threshold as a {@link Duration}.
+     *
+     * @param threshold how long a callback or task step may take before debug mode logs it
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setSlowCallbackDuration(Duration threshold) {
+        setSlowCallbackDuration(Durations.seconds(threshold, "slow callback duration"));
     }
 
     /**
@@ -655,6 +705,24 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         checkClosed();
         checkThread("EventLoop.runInExecutor");
         return executors.run(executor, Context.current().copy(), fn);
+    }
+
+    /**
+     * Makes {@code executor} the loop's default executor: asyncio's {@code set_default_executor}. It
+     * runs {@code runInExecutor(null, ...)}, {@link Asyncio#toThread}, and the loop's own blocking
+     * work (host name lookups); {@link #shutdownDefaultExecutor()}, and so {@link Asyncio#run} and
+     * {@link Runner#close()}, shut it down at the end, and {@link #close()} shuts it down without
+     * waiting. A default executor the loop made itself is shut down when replaced; an earlier one of
+     * the caller's is left running.
+     *
+     * @param executor the executor, accepting work
+     * @throws IllegalArgumentException if {@code executor} is null or shut down
+     * @throws IllegalStateException if the loop is closed or its default executor has been shut down
+     */
+    public void setDefaultExecutor(ExecutorService executor) {
+        checkClosed();
+        checkThread("EventLoop.setDefaultExecutor");
+        executors.setDefault(executor);
     }
 
     /**
@@ -932,13 +1000,16 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         }
     }
 
-    /** Polls the backend; a virtual-time loop jumps its clock instead of sleeping until a timer. */
+    /**
+     * Polls the backend. A virtual-time loop with nothing to do asks its clock instead of sleeping
+     * (it jumps to a timer, or wakes a test waiting for idleness); if the clock stands still, only
+     * I/O or another thread can wake the loop.
+     */
     private void poll(long timeout) {
-        if (virtualNow != null && timeout > 0) {
-            if (backend.poll(0) == 0 && incoming.isEmpty() && !stopping) {
-                virtualNow[0] = Math.max(virtualNow[0], timers.peekWhen());
-            }
-            return;
+        if (clock != null && timeout != 0) {
+            if (backend.poll(0) > 0 || !incoming.isEmpty() || stopping) return;
+            if (clock.idle(timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peekWhen(), this::onlyTimersCanWake)) return;
+            timeout = -1;
         }
         if (timeout == 0) {
             backend.poll(0);
@@ -1044,6 +1115,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     boolean nothingCanWake() {
         return ready.isEmpty() && incoming.isEmpty() && timers.size() == cancelledTimers && externalJobs == 0
                 && !calledFromOtherThreads && !backend.hasRegistrations();
+    }
+
+    /** As {@link #nothingCanWake}, but for live timers, which a virtual clock standing still will not reach. */
+    private boolean onlyTimersCanWake() {
+        return ready.isEmpty() && incoming.isEmpty() && externalJobs == 0 && !calledFromOtherThreads && !backend.hasRegistrations();
     }
 
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
@@ -1177,6 +1253,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         String state = closed ? "closed" : runningThread != null ? "running" : "idle";
         return "EventLoop[" + state + ", engine=" + engine.name() + ", ready=" + ready.size() + ", timers="
                 + timers.size() + ", tasks=" + pendingCount + (debug ? ", debug" : "")
-                + (virtualNow != null ? ", virtual time=" + virtualNow[0] : "") + "]";
+                + (clock != null ? ", virtual time=" + clock.now() : "") + "]";
     }
 }

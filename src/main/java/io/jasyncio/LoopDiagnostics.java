@@ -160,7 +160,7 @@ final class LoopDiagnostics {
         Task<?> task = running.contextKey().equals("task") ? loop.currentTask : null;
         Thread t = threadOf(running);
         StackTraceElement[] stack = t.getStackTrace();
-        String waits = ThreadInspector.describeWait(t, loop.runningThread());
+        String waits = ThreadInspector.describeWait(t, loop.runningThread(), this::taskOnThread);
         VarHandle.acquireFence();
         if (loop.ticks != tick || loop.currentCallback != running) return;   // it ended meanwhile: the stack may be another step's
         blocked = running;
@@ -197,6 +197,23 @@ final class LoopDiagnostics {
         Thread own = task == null ? null : task.fiberThread();
         Thread loopThread = loop.runningThread();
         return own != null ? own : loopThread != null ? loopThread : Thread.currentThread();
+    }
+
+    /**
+     * The task whose own thread (portable engine) has this id, for naming a lock's holder; null if
+     * none. Read from the watchdog's thread while the loop is blocked, so the set does not change;
+     * should it, the name is left out.
+     */
+    private String taskOnThread(long threadId) {
+        try {
+            for (Task<?> task : List.copyOf(loop.pendingTasks())) {
+                Thread own = task.fiberThread();
+                if (own != null && own.threadId() == threadId) return Future.safeString(task);
+            }
+        } catch (RuntimeException raced) {
+            // ConcurrentModificationException: the loop moved on after all
+        }
+        return null;
     }
 
     private static ClassLoader loaderOf(Callback running) {

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loop's work on other threads: {@code runInExecutor} and the default executor (a virtual thread
- * per call, made on first use), which {@code shutdownDefaultExecutor} and {@code close} end.
+ * per call, made on first use, or the one given to {@code setDefaultExecutor}), which {@code
+ * shutdownDefaultExecutor} and {@code close} end.
  *
  * <p>Thread-safety: loop thread only, but for the work itself, which hands its outcome back with
  * {@code callSoonThreadsafe}.
@@ -19,8 +20,10 @@ final class LoopExecutor {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
 
     private final EventLoop loop;
-    /** Made on first use; loop thread only. */
+    /** Made on first use, or set by setDefaultExecutor; loop thread only. */
     private ExecutorService defaultExecutor;
+    /** Whether defaultExecutor was made here (not set by the caller); loop thread only. */
+    private boolean ownDefault;
     /** shutdownDefaultExecutor or close was called, default executor or not (asyncio's _executor_shutdown_called); loop thread only. */
     private boolean shutdownCalled;
 
@@ -103,6 +106,24 @@ final class LoopExecutor {
         }
     }
 
+    /** Makes {@code executor} the default one; see {@link EventLoop#setDefaultExecutor}. */
+    void setDefault(ExecutorService executor) {
+        if (executor == null) {
+            throw new IllegalArgumentException("executor is null: pass the ExecutorService for runInExecutor(null, ...) and toThread");
+        }
+        if (executor.isShutdown()) {
+            throw new IllegalArgumentException("executor " + executor + " is shut down: pass one that accepts work");
+        }
+        if (shutdownCalled) {
+            throw new IllegalStateException("the loop's default executor has been shut down (shutdownDefaultExecutor or close):"
+                    + " pass an executor to runInExecutor instead");
+        }
+        // a default the loop made is the loop's to end; one the caller set before is the caller's
+        if (defaultExecutor != null && ownDefault) defaultExecutor.shutdown();
+        defaultExecutor = executor;
+        ownDefault = false;
+    }
+
     /** Shuts the default executor down without waiting: the loop is closing. */
     void close() {
         shutdownCalled = true;
@@ -113,12 +134,14 @@ final class LoopExecutor {
         if (shutdownCalled) throw new IllegalStateException("the default executor has been shut down; pass an executor of your own");
         if (defaultExecutor == null) {
             defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+            ownDefault = true;
         }
         return defaultExecutor;
     }
 
     @Override
     public String toString() {
-        return "LoopExecutor[" + (shutdownCalled ? "shut down" : defaultExecutor == null ? "no default executor" : "running") + "]";
+        return "LoopExecutor[" + (shutdownCalled ? "shut down" : defaultExecutor == null ? "no default executor"
+                : ownDefault ? "running" : "running " + defaultExecutor) + "]";
     }
 }

@@ -352,14 +352,14 @@ public class Task<T> extends Future<T> {
     }
 
     private void checkSuspendable(Future<?> f) {
-        if (loop.engine.isPinned()) {
+        String held = loop.engine.heldAcrossSuspend();
+        if (held != null) {
             waiter = null;
             if (f != null) f.removeCallback(waker);
             loop.dequeue(waker);   // queued already if f completed meanwhile; see park()
-            throw new IllegalStateException(this + " awaits while holding a synchronized monitor or a"
-                    + " java.util.concurrent lock (or under a native frame): the next task that takes it would block"
-                    + " the loop for good, or share it without exclusion; use io.jasyncio.sync.Lock, or release it"
-                    + " before awaiting");
+            throw new IllegalStateException(this + " awaits while holding " + held + ": the next task that"
+                    + " takes it would block the loop for good, or share it without exclusion; use"
+                    + " io.jasyncio.sync.Lock, or release it before awaiting");
         }
         resumePoint = CALLER_WALKER.walk(s -> s
                 .filter(fr -> fr.getDeclaringClass().getProtectionDomain().getCodeSource() != LIBRARY_CODE)
@@ -385,7 +385,7 @@ public class Task<T> extends Future<T> {
                     if (JfrEvents.ON) JfrEvents.taskEnded(this);
                     return;
                 }
-                fiber = loop.engine.newFiber(this::body);
+                fiber = loop.debug ? loop.engine.newDebugFiber(this::body) : loop.engine.newFiber(this::body);
             }
             fiber.resume();
             if (isDone()) {

@@ -253,7 +253,7 @@ class EngineRulesTest {
     // ---- synchronized across an await ----
 
     @Test
-    void debugModeRejectsAnAwaitWhileHoldingAMonitorOnTheFastEngine(EventLoop loop) throws Exception {
+    void debugModeRejectsAnAwaitWhileHoldingAMonitor(EventLoop loop) throws Exception {
         loop.setDebug(true);
         Object monitor = new Object();
         List<String> log = new ArrayList<>();
@@ -265,26 +265,67 @@ class EngineRulesTest {
                     log.add("slept holding the monitor");
                 }
             } catch (IllegalStateException e) {
-                log.add("refused: " + e.getMessage().contains("holding a synchronized monitor"));
+                log.add("refused: " + e.getMessage().contains("holding a synchronized monitor entered in"));
+                log.add("names the line: " + e.getMessage().contains("EngineRulesTest.java"));
             }
             log.add("holds it now: " + Thread.holdsLock(monitor));
             sleep(1);
             log.add("slept at " + getRunningLoop().time());
         });
 
-        if (engine().equals("fast")) {
-            assertEquals(List.of("refused: true", "holds it now: false", "slept at 1.0"), log);
-        } else {
-            // The portable engine cannot see the monitor (the task's own virtual thread holds it
-            // while parked), so the await goes through. It is no safer: another task entering the
-            // monitor meanwhile blocks its thread while it holds the loop's baton, and the loop
-            // hangs, as the fast engine's loop thread would. Use io.jasyncio.sync.Lock instead.
-            assertEquals(List.of("slept holding the monitor", "holds it now: false", "slept at 2.0"), log);
-        }
+        assertEquals(List.of("refused: true", "names the line: true", "holds it now: false", "slept at 1.0"), log);
+    }
+
+    /** A synchronized method whose body awaits: no block in the bytecode, the method's flag holds it. */
+    private synchronized String sleepsInASynchronizedMethod() {
+        sleep(1);
+        return "slept";
     }
 
     @Test
-    void debugModeRejectsAnAwaitWhileHoldingAJavaUtilConcurrentLockOnTheFastEngine(EventLoop loop) throws Exception {
+    void debugModeRejectsAnAwaitInsideASynchronizedMethodAndNamesIt(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        String outcome = loop.runUntilComplete(() -> {
+            try {
+                return sleepsInASynchronizedMethod();
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertTrue(outcome.contains("synchronized monitor entered in") && outcome.contains("sleepsInASynchronizedMethod"), outcome);
+    }
+
+    @Test
+    void debugModeAcceptsAwaitsBesideMonitorsThatAreNotHeldAtTheAwait(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        Object monitor = new Object();
+        double finishedAt = loop.runUntilComplete(() -> {
+            int n = 0;
+            synchronized (monitor) {
+                n++;
+            }
+            sleep(1);                              // after a block
+            try {
+                sleep(1);                          // in a try whose finally takes a monitor
+            } finally {
+                synchronized (monitor) {
+                    n++;
+                }
+            }
+            Runnable inside = () -> {
+                synchronized (monitor) {
+                    Thread.holdsLock(monitor);
+                }
+            };
+            inside.run();
+            sleep(1);                              // after a lambda that took and released it
+            return getRunningLoop().time() + n - 2;
+        });
+        assertEquals(3.0, finishedAt);
+    }
+
+    @Test
+    void debugModeRejectsAnAwaitWhileHoldingAJavaUtilConcurrentLock(EventLoop loop) throws Exception {
         loop.setDebug(true);
         java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         List<String> log = new ArrayList<>();
@@ -295,7 +336,7 @@ class EngineRulesTest {
                 sleep(1);
                 log.add("slept holding the lock");
             } catch (IllegalStateException e) {
-                log.add("refused: " + e.getMessage().contains("java.util.concurrent lock"));
+                log.add("refused: " + e.getMessage().contains("holding a java.util.concurrent lock (java.util.concurrent.locks.ReentrantLock"));
             } finally {
                 lock.unlock();
             }
@@ -303,15 +344,21 @@ class EngineRulesTest {
             log.add("slept at " + getRunningLoop().time());
         });
 
-        if (engine().equals("fast")) {
-            // Every task runs on the loop's thread, which owns the lock: another task's lock() would
-            // re-enter it, and the lock would exclude nothing.
-            assertEquals(List.of("refused: true", "slept at 1.0"), log);
-        } else {
-            // The task's own virtual thread holds it, which no public API lets the loop see; another
-            // task's lock() blocks the loop, and the watchdog names the lock (WatchdogTest).
-            assertEquals(List.of("slept holding the lock", "slept at 2.0"), log);
-        }
+        // Fast engine: every task runs on the loop's thread, which owns the lock, so another task's lock()
+        // would re-enter it and exclude nothing. Portable engine: a task of a debug loop runs on a platform
+        // thread, whose locks the JDK reports (a virtual thread's it does not).
+        assertEquals(List.of("refused: true", "slept at 1.0"), log);
+    }
+
+    @Test
+    void aTaskOfALoopInDebugModeRunsOnAThreadWhoseLocksTheJdkReports(EventLoop loop) throws Exception {
+        loop.setDebug(true);
+        boolean virtual = loop.runUntilComplete(() -> Thread.currentThread().isVirtual());
+        loop.setDebug(false);
+        boolean virtualOutsideDebug = loop.runUntilComplete(() -> Thread.currentThread().isVirtual());
+
+        assertFalse(virtual, "a debug task's thread must be one ThreadMXBean sees");
+        assertEquals(engine().equals("portable"), virtualOutsideDebug);
     }
 
     @Test
@@ -337,7 +384,7 @@ class EngineRulesTest {
             try {
                 outcome.complete(run(() -> {
                     sleep(0);
-                    return "awaited on " + (Thread.currentThread().isVirtual() ? "a virtual thread" : "?");
+                    return "awaited on " + (getRunningLoop().runningThread().isVirtual() ? "a virtual thread" : "?");
                 }, true));
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
@@ -441,12 +488,8 @@ class EngineRulesTest {
             }
         });
 
-        if (engine().equals("fast")) {
-            // The refused await must neither wake the task at its next await nor lose the cancellation.
-            assertEquals(List.of("refused", "cancelled at 0.0"), log);
-        } else {
-            assertEquals(List.of("cancelled holding the monitor"), log);
-        }
+        // The refused await must neither wake the task at its next await nor lose the cancellation.
+        assertEquals(List.of("refused", "cancelled at 0.0"), log);
     }
 
     /** Awaits in its static initializer, where the fast engine cannot suspend. */

@@ -231,7 +231,11 @@ class WatchdogTest {
             }
             assertNotNull(line, "the child ended without a watchdog report");
             assertTrue(line.contains("by Task[taker") && line.contains("at Mon.taker(Mon.java:"), line);
-            assertTrue(line.contains("synchronized monitor") && line.contains("a monitor held across an await"), line);
+            assertTrue(line.contains("monitor") && line.contains("a monitor held across an await"), line);
+            if (engine().equals("portable")) {
+                // The holder's virtual thread owns it: JDK 25's thread dump says so, and the report names its task.
+                assertTrue(line.contains("held by Task[holder"), line);
+            }
         } finally {
             child.destroyForcibly();
             child.waitFor();

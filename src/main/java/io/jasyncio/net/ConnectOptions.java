@@ -1,7 +1,10 @@
 package io.jasyncio.net;
 
+import io.jasyncio.internal.loop.Durations;
 import java.net.SocketAddress;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The optional arguments of {@code loop.createConnection} and {@link Streams#openConnection},
@@ -28,6 +31,23 @@ import javax.net.ssl.SSLContext;
  * {@code interleave}, RFC 8305's "First Address Family Count"). Unset (null), it is 1 when a
  * delay is given and no reordering otherwise, as in asyncio.
  *
+ * <h2>TLS settings beyond the context</h2>
+ * Python's {@code SSLContext} carries the verify mode, ALPN protocols and protocol versions; Java's
+ * keeps them in {@link SSLParameters}, given here with {@link #sslParameters(SSLParameters)}:
+ * <pre>{@code
+ * SSLParameters params = new SSLParameters();
+ * params.setApplicationProtocols(new String[] {"h2", "http/1.1"});   // ctx.set_alpn_protocols([...])
+ * params.setProtocols(new String[] {"TLSv1.3"});                     // ctx.minimum_version = TLSv1_3
+ * var opts = ConnectOptions.DEFAULT.ssl(context).sslParameters(params);
+ * }</pre>
+ * Each connection's engine starts from the context's defaults; every setting of the parameters
+ * replaces the engine's, except two that {@code serverHostname} fills in when the parameters leave
+ * them unset (null): the endpoint identification algorithm ({@code "HTTPS"}, the host name check)
+ * and the SNI server names. Set the algorithm to {@code ""} to skip the host name check (Python's
+ * {@code check_hostname = False}). The options keep a copy of the parameters and hand out copies,
+ * so changing the object afterwards changes no connection. {@code SSLParameters} has no {@code
+ * equals}: options with parameters are equal only to themselves.
+ *
  * @param ssl the TLS context, or null for a plain connection
  * @param serverHostname the name sent in SNI and checked against the certificate; by default the host
  * @param sslHandshakeTimeout seconds to wait for the TLS handshake (60, as asyncio)
@@ -37,9 +57,12 @@ import javax.net.ssl.SSLContext;
  *     connecting, or null (the default) to try the addresses one after the other
  * @param interleave how many addresses of the first family come before the families alternate, or
  *     null (the default) for 1 with happy eyeballs and the resolver's order without
+ * @param sslParameters client auth, ALPN, protocols and cipher suites for the TLS engine, or null
+ *     (the default) for the context's defaults; see "TLS settings beyond the context"
  */
 public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout,
-        double sslShutdownTimeout, SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave) {
+        double sslShutdownTimeout, SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave,
+        SSLParameters sslParameters) {
 
     /** No TLS, no local address, asyncio's timeouts, addresses tried one after the other. */
     public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 60.0, 30.0, null);
@@ -54,6 +77,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      * @param localAddr the local address to bind before connecting, or null
      * @param happyEyeballsDelay seconds between racing attempts, 0 or more, or null to try addresses in turn
      * @param interleave addresses of the first family before the families alternate, 1 or more, or null
+     * @param sslParameters the TLS engine's settings, or null for the context's defaults (copied)
      * @throws IllegalArgumentException if a timeout is not a positive finite number, the delay is
      *     negative, NaN or infinite, or {@code interleave} is less than 1
      */
@@ -62,6 +86,24 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
         checkTimeout(sslShutdownTimeout, "sslShutdownTimeout");
         if (happyEyeballsDelay != null) checkDelay(happyEyeballsDelay);
         if (interleave != null) checkInterleave(interleave);
+        sslParameters = TlsParameters.copy(sslParameters);
+    }
+
+    /**
+     * The options without TLS parameters (the form before they existed).
+     *
+     * @param ssl the TLS context, or null for a plain connection
+     * @param serverHostname the name for SNI and certificate checks, or null for the host connected to
+     * @param sslHandshakeTimeout seconds for the TLS handshake, finite and more than 0
+     * @param sslShutdownTimeout seconds to wait for the peer's close_notify, finite and more than 0
+     * @param localAddr the local address to bind before connecting, or null
+     * @param happyEyeballsDelay seconds between racing attempts, 0 or more, or null to try addresses in turn
+     * @param interleave addresses of the first family before the families alternate, 1 or more, or null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
+            SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave) {
+        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave, null);
     }
 
     /**
@@ -76,7 +118,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
             SocketAddress localAddr) {
-        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null);
+        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null, null);
     }
 
     /**
@@ -88,7 +130,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions ssl(SSLContext context) {
         return new ConnectOptions(context, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr,
-                happyEyeballsDelay, interleave);
+                happyEyeballsDelay, interleave, sslParameters);
     }
 
     /**
@@ -101,7 +143,8 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      * @return a copy with {@code serverHostname} replaced
      */
     public ConnectOptions serverHostname(String name) {
-        return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
+        return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
+                interleave, sslParameters);
     }
 
     /**
@@ -113,7 +156,8 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
      */
     public ConnectOptions sslHandshakeTimeout(double seconds) {
-        return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave);
+        return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr, happyEyeballsDelay,
+                interleave, sslParameters);
     }
 
     /**
@@ -125,7 +169,41 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      * @throws IllegalArgumentException if {@code seconds} is 0 or less, NaN or infinite
      */
     public ConnectOptions sslShutdownTimeout(double seconds) {
-        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay, interleave);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay,
+                interleave, sslParameters);
+    }
+
+    /**
+     * As {@link #sslHandshakeTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long the TLS handshake may take, more than zero
+     * @return a copy with {@code sslHandshakeTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ConnectOptions sslHandshakeTimeout(Duration timeout) {
+        return sslHandshakeTimeout(Durations.seconds(timeout, "sslHandshakeTimeout"));
+    }
+
+    /**
+     * As {@link #sslShutdownTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long closing waits for the peer's close_notify, more than zero
+     * @return a copy with {@code sslShutdownTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ConnectOptions sslShutdownTimeout(Duration timeout) {
+        return sslShutdownTimeout(Durations.seconds(timeout, "sslShutdownTimeout"));
+    }
+
+    /**
+     * As {@link #happyEyeballsDelay(double)}, with the stagger as a {@link Duration}.
+     *
+     * @param delay the stagger between attempts, zero or more
+     * @return a copy with {@code happyEyeballsDelay} set
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     */
+    public ConnectOptions happyEyeballsDelay(Duration delay) {
+        return happyEyeballsDelay(Durations.seconds(delay, "happyEyeballsDelay"));
     }
 
     /**
@@ -137,7 +215,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions localAddr(SocketAddress address) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, address, happyEyeballsDelay,
-                interleave);
+                interleave, sslParameters);
     }
 
     /**
@@ -151,7 +229,8 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions happyEyeballsDelay(double seconds) {
         checkDelay(seconds);
-        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, seconds, interleave);
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, seconds, interleave,
+                sslParameters);
     }
 
     /**
@@ -166,7 +245,33 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     public ConnectOptions interleave(int count) {
         checkInterleave(count);
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
-                count);
+                count, sslParameters);
+    }
+
+    /**
+     * The TLS engine's settings beyond the context: a copy, so that changing it changes no options.
+     *
+     * @return a copy of the parameters, or null for the context's defaults
+     */
+    @Override
+    public SSLParameters sslParameters() {
+        return TlsParameters.copy(sslParameters);
+    }
+
+    /**
+     * These options with TLS settings that Java keeps outside the {@link SSLContext}: ALPN protocols
+     * ({@code setApplicationProtocols}), protocol versions and cipher suites (a client certificate, for a
+     * server that asks for one, comes from the context's key managers). Only with {@link #ssl(SSLContext)}: without TLS, connecting throws
+     * {@link IllegalArgumentException}, as it does when a protocol or cipher suite they name is not
+     * supported by the context. The parameters are copied. See "TLS settings beyond the context" for
+     * how they meet {@code serverHostname}. Default: null, the context's defaults.
+     *
+     * @param parameters the settings for each connection's TLS engine, or null for the context's defaults
+     * @return a copy with {@code sslParameters} replaced
+     */
+    public ConnectOptions sslParameters(SSLParameters parameters) {
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
+                interleave, parameters);
     }
 
     static void checkTimeout(double seconds, String name) {

@@ -29,14 +29,33 @@ public interface DatagramTransport {
     Object getExtraInfo(String name, Object defaultValue);
 
     /**
-     * Sends one datagram to {@code addr}, or to the connected peer if {@code addr} is null;
-     * buffered if the socket cannot take it now.
+     * Replaces the protocol that receives the endpoint's events: asyncio's {@code set_protocol}. The
+     * new one gets no {@code connectionMade}; the datagrams, errors and {@code connectionLost} that
+     * come after go to it.
      *
-     * @param data the whole datagram; copied if it must be buffered
+     * @param protocol the protocol for the events from now on
+     * @throws IllegalArgumentException if {@code protocol} is null
+     */
+    void setProtocol(DatagramProtocol protocol);
+
+    /**
+     * The protocol that receives the endpoint's events: asyncio's {@code get_protocol}.
+     *
+     * @return the protocol made by the endpoint's factory, or the one given to {@link #setProtocol}
+     */
+    DatagramProtocol getProtocol();
+
+    /**
+     * Sends one datagram to {@code addr}, or to the connected peer if {@code addr} is null;
+     * buffered if the socket cannot take it now. An empty datagram is sent too, as asyncio 3.13
+     * does, but only on an endpoint that is not connected: once connected, the JDK's
+     * {@link java.nio.channels.DatagramChannel} sends nothing for an empty buffer, so that is refused.
+     *
+     * @param data the whole datagram, possibly empty; copied if it must be buffered
      * @param addr where to send it, or null for the connected peer
      * @throws IllegalArgumentException if the endpoint is connected and {@code addr} is another
-     *     address, or it is not connected and {@code addr} is null or not a resolved
-     *     {@link java.net.InetSocketAddress}
+     *     address or {@code data} is empty, or it is not connected and {@code addr} is null or not a
+     *     resolved {@link java.net.InetSocketAddress}
      */
     void sendto(byte[] data, SocketAddress addr);
 

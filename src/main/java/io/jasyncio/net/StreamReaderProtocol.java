@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
@@ -13,8 +14,23 @@ import java.util.Map;
 
 /**
  * The protocol between a transport and a {@link StreamReader}/{@link StreamWriter} pair: asyncio's
- * {@code StreamReaderProtocol} with {@code FlowControlMixin}. Feeds the reader, keeps the drain
+ * {@code StreamReaderProtocol} with {@code FlowControlMixin}. It feeds the reader, keeps the drain
  * waiters of the writer, and on a server starts the client-connected coroutine as a task.
+ * {@link Streams} makes one per connection; make one yourself to put streams on a transport that
+ * {@code Streams} did not open, e.g. a connection accepted elsewhere:
+ *
+ * <pre>{@code
+ * SocketChannel accepted = loop.sockAccept(listener);
+ * loop.connectAcceptedSocket(() -> new StreamReaderProtocol(new StreamReader(), (reader, writer) -> {
+ *     writer.write(reader.readLine());
+ *     writer.close();
+ * }), accepted);
+ * }</pre>
+ *
+ * <p>With a client-connected callback, {@link #connectionMade} makes the {@link StreamWriter} and
+ * runs the callback as a task of its own; an exception it throws goes to the loop's exception
+ * handler and the connection is closed. Without one, the protocol only feeds the reader. A protocol
+ * serves one connection.
  *
  * <p>Implementation notes: the end of the connection is kept in {@link #closedError} and the
  * {@link #closed} future always succeeds; storing the error in the future instead would have it
@@ -26,9 +42,9 @@ import java.util.Map;
  * never suspends, so the protocols of a loop can share the buffer. Transports that deliver arrays
  * (TLS) still call {@link #dataReceived}.
  *
- * <p>Loop thread only.
+ * <p>Thread-safety: loop thread only. It belongs to the loop running when it was made.
  */
-final class StreamReaderProtocol implements BufferedProtocol {
+public final class StreamReaderProtocol implements BufferedProtocol {
     /** asyncio's max_size: the most one read takes. */
     private static final int RECEIVE_SIZE = 256 * 1024;
     private static final ThreadLocal<ByteBuffer> RECEIVE_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECEIVE_SIZE));
@@ -49,12 +65,47 @@ final class StreamReaderProtocol implements BufferedProtocol {
     final Future<Void> closed;
     Exception closedError;
 
+    /**
+     * A protocol that feeds {@code reader}, for a client side: asyncio's {@code
+     * StreamReaderProtocol(stream_reader)}. Call it on the loop's thread while it runs.
+     *
+     * @param reader the reader the connection's bytes go to
+     * @throws IllegalArgumentException if {@code reader} is null or already fed by another loop's connection
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public StreamReaderProtocol(StreamReader reader) {
+        this(reader, null);
+    }
+
+    /**
+     * A protocol that feeds {@code reader} and, once connected, runs {@code clientConnected} with the
+     * reader and a new writer as a task: asyncio's {@code StreamReaderProtocol(stream_reader,
+     * client_connected_cb)}. Call it on the loop's thread while it runs.
+     *
+     * @param reader the reader the connection's bytes go to
+     * @param clientConnected the coroutine that serves the connection, or null for none
+     * @throws IllegalArgumentException if {@code reader} is null or already fed by another loop's connection
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public StreamReaderProtocol(StreamReader reader, Streams.ClientConnectedCallback clientConnected) {
+        this(Asyncio.getRunningLoop(), checkReader(reader), clientConnected);
+    }
+
     StreamReaderProtocol(EventLoop loop, StreamReader reader, Streams.ClientConnectedCallback clientConnected) {
         this.loop = loop;
         this.reader = reader;
         if (reader != null) reader.loop = loop;
         this.clientConnected = clientConnected;
         this.closed = loop.createFuture();
+    }
+
+    private static StreamReader checkReader(StreamReader reader) {
+        if (reader == null) throw new IllegalArgumentException("reader is null: pass the StreamReader the connection feeds");
+        EventLoop running = Asyncio.getRunningLoop();
+        if (reader.loop != null && reader.loop != running) {
+            throw new IllegalArgumentException("reader " + reader + " is fed by a connection of another loop: make a new StreamReader");
+        }
+        return reader;
     }
 
     boolean isServerSide() {
@@ -67,8 +118,16 @@ final class StreamReaderProtocol implements BufferedProtocol {
         this.overSsl = transport.getExtraInfo("sslcontext") != null;
     }
 
+    /**
+     * Attaches the reader to {@code transport} (for back-pressure); with a client-connected callback,
+     * makes the writer and starts the callback as a task.
+     *
+     * @param transport the connection
+     * @throws IllegalArgumentException if {@code transport} is null
+     */
     @Override
     public void connectionMade(Transport transport) {
+        if (transport == null) throw new IllegalArgumentException("transport is null: pass the connection's transport");
         this.transport = transport;
         if (reader != null) reader.setTransport(transport);
         overSsl = transport.getExtraInfo("sslcontext") != null;
@@ -82,7 +141,7 @@ final class StreamReaderProtocol implements BufferedProtocol {
             Throwable exc = t.exception();
             if (exc == null) return;
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Unhandled exception in client_connected_cb");
+            ctx.put("message", "Unhandled exception in the clientConnected handler");
             ctx.put("exception", exc);
             ctx.put("transport", transport);
             loop.callExceptionHandler(ctx);
@@ -90,11 +149,25 @@ final class StreamReaderProtocol implements BufferedProtocol {
         });
     }
 
+    /**
+     * Feeds {@code data} to the reader (transports that deliver arrays, such as TLS).
+     *
+     * @param data the bytes received
+     * @throws IllegalArgumentException if {@code data} is null
+     */
     @Override
     public void dataReceived(byte[] data) {
+        if (data == null) throw new IllegalArgumentException("data is null: pass the bytes received");
         if (reader != null) reader.feedData(data);
     }
 
+    /**
+     * The loop thread's receive buffer, shared by the stream protocols of that thread: a socket
+     * transport reads into it and the reader copies from it in {@link #bufferUpdated}.
+     *
+     * @param sizeHint ignored: the buffer holds 256 KiB, asyncio's most per read
+     * @return the cleared buffer
+     */
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
         Thread t = Thread.currentThread();
@@ -105,18 +178,40 @@ final class StreamReaderProtocol implements BufferedProtocol {
         return receiveBuffer.clear();
     }
 
+    /**
+     * Feeds the first {@code nbytes} of the receive buffer to the reader.
+     *
+     * @param nbytes how many bytes the transport read into the buffer
+     * @throws IllegalArgumentException if no {@link #getBuffer} came first or {@code nbytes} is out of its range
+     */
     @Override
     public void bufferUpdated(int nbytes) {
+        if (receiveBuffer == null || nbytes < 0 || nbytes > receiveBuffer.capacity()) {
+            throw new IllegalArgumentException("bufferUpdated(" + nbytes + ") does not follow a getBuffer whose buffer holds that"
+                    + " many bytes: call getBuffer first and pass at most its capacity");
+        }
         ByteBuffer received = receiveBuffer.clear().limit(nbytes);
         if (reader != null) reader.feedBuffer(received);
     }
 
+    /**
+     * Feeds end of stream to the reader.
+     *
+     * @return true (keep the connection half-open, so the writer can still send), but false over TLS,
+     *     which cannot half-close
+     */
     @Override
     public boolean eofReceived() {
         if (reader != null) reader.feedEof();
         return !overSsl;
     }
 
+    /**
+     * Ends the reader (end of stream, or {@code exc} for reads to throw), wakes writers waiting in
+     * {@code drain()} and {@code waitClosed()}, and lets go of the reader and writer.
+     *
+     * @param exc the error that ended the connection, or null for a clean end
+     */
     @Override
     public void connectionLost(Exception exc) {
         if (reader != null) {
@@ -140,11 +235,13 @@ final class StreamReaderProtocol implements BufferedProtocol {
         transport = null;
     }
 
+    /** Makes the writer's {@code drain()} wait: the transport's buffer is over its high-water mark. */
     @Override
     public void pauseWriting() {
         paused = true;
     }
 
+    /** Wakes the writers waiting in {@code drain()}: the transport's buffer is under its low-water mark. */
     @Override
     public void resumeWriting() {
         paused = false;
@@ -170,6 +267,11 @@ final class StreamReaderProtocol implements BufferedProtocol {
         }
     }
 
+    /**
+     * The protocol's state, e.g. {@code StreamReaderProtocol[connected, writing paused, server side]}.
+     *
+     * @return the state and side
+     */
     @Override
     public String toString() {
         return "StreamReaderProtocol[" + (connectionLost ? "lost" : transport != null ? "connected" : "new")

@@ -5,6 +5,7 @@ import io.jasyncio.EventLoop;
 import java.io.IOException;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Writes to a connection from a coroutine: asyncio's {@code StreamWriter}, a {@link Transport}
@@ -120,7 +121,8 @@ public final class StreamWriter {
     /**
      * Information about the connection; see {@link Transport#getExtraInfo(String)}.
      *
-     * @param name e.g. {@code "peername"}, {@code "sockname"}, {@code "socket"}, {@code "peercert"}
+     * @param name e.g. {@code "peername"}, {@code "sockname"}, {@code "socket"}; over TLS also {@code
+     *     "peercert"}, {@code "alpn_protocol"}, {@code "cipher"} (see {@link Transport#getExtraInfo(String)})
      * @return the value, or null if there is none by that name
      */
     public Object getExtraInfo(String name) {
@@ -180,9 +182,31 @@ public final class StreamWriter {
      * @throws IllegalArgumentException if the timeout is not a positive finite number
      */
     public void startTls(SSLContext context, String serverHostname, double sslHandshakeTimeout) throws IOException {
+        startTls(context, serverHostname, sslHandshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), null);
+    }
+
+    /**
+     * As {@link #startTls(SSLContext, String, double)}, with asyncio 3.13's {@code ssl_shutdown_timeout}
+     * and the TLS settings Java keeps outside the context: ALPN, a client certificate asked for
+     * (server side), protocols and cipher suites, as {@link ConnectOptions#sslParameters} describes.
+     * The negotiated values are then in {@link #getExtraInfo(String)}: {@code "alpn_protocol"},
+     * {@code "peercert"}, {@code "cipher"}.
+     *
+     * @param context the TLS context
+     * @param serverHostname the name sent in SNI and checked against the certificate, or null for none
+     * @param sslHandshakeTimeout seconds the handshake may take, finite and more than 0 (asyncio: 60)
+     * @param sslShutdownTimeout seconds closing waits for the peer's close_notify, finite and more than 0 (asyncio: 30)
+     * @param sslParameters the TLS engine's settings (read during this call only), or null for the context's defaults
+     * @throws IOException the handshake failed or timed out (the connection is closed), or draining failed
+     * @throws IllegalArgumentException if a timeout is not a positive finite number, or the parameters
+     *     name a protocol or cipher suite the context does not support (the connection is left as it was)
+     */
+    public void startTls(SSLContext context, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
+            SSLParameters sslParameters) throws IOException {
         Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
         drain();
-        transport = loop.startTls(transport, protocol, context, protocol.isServerSide(), serverHostname, sslHandshakeTimeout);
+        transport = loop.startTls(transport, protocol, context, protocol.isServerSide(), serverHostname, sslHandshakeTimeout,
+                sslShutdownTimeout, sslParameters);
         protocol.replaceWriter(this);
     }
 

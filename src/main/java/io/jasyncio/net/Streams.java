@@ -3,6 +3,8 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -153,6 +155,27 @@ public final class Streams {
     }
 
     /**
+     * A reader and a writer over a transport that was made without a stream protocol (one of
+     * {@code io.jasyncio.testing.MemoryTransports}, say): takes the transport over, as
+     * {@link #writer(Transport)} does, and feeds what it receives to a new reader with the default
+     * limit.
+     *
+     * @param transport an open transport of the running loop
+     * @return the connection over it; {@code drain()} follows the transport's water marks
+     * @throws IllegalArgumentException if {@code transport} is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static Connection connection(Transport transport) {
+        if (transport == null) throw new IllegalArgumentException("transport is null: pass the open transport to read and write");
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader();
+        StreamReaderProtocol protocol = new StreamReaderProtocol(loop, reader, null);
+        transport.setProtocol(protocol);
+        protocol.connectionMade(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader, loop));
+    }
+
+    /**
      * Listens on {@code host}:{@code port} (null for every interface, 0 for any free port) and runs
      * {@code clientConnected} as a task for each connection; see {@link EventLoop#createServer}.
      *
@@ -231,6 +254,76 @@ public final class Streams {
         checkLimit(limit);
         EventLoop loop = Asyncio.getRunningLoop();
         return loop.createUnixServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), path, options);
+    }
+
+    /**
+     * Streams over a socket the caller has connected: asyncio's {@code open_connection(sock=sock)};
+     * see {@link EventLoop#createConnection(java.util.function.Supplier, SocketChannel)}. The
+     * connection owns the channel from now on.
+     *
+     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @return the connection's reader and writer
+     * @throws IOException never without TLS
+     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static Connection openConnection(SocketChannel channel) throws IOException {
+        return openConnection(channel, ConnectOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * As {@link #openConnection(SocketChannel)}, with TLS (which needs {@link
+     * ConnectOptions#serverHostname()} here) and the reader's limit.
+     *
+     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
+     * @param limit the reader's limit in bytes, more than 0
+     * @return the connection's reader and writer
+     * @throws IOException the TLS handshake failed; the channel is closed
+     * @throws IllegalArgumentException if {@code limit} is 0 or less, the channel is unusable (as
+     *     above), or TLS lacks a server host name
+     */
+    public static Connection openConnection(SocketChannel channel, ConnectOptions options, int limit) throws IOException {
+        checkLimit(limit);
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader(limit);
+        var pair = loop.createConnection(() -> new StreamReaderProtocol(loop, reader, null), channel, options);
+        return new Connection(reader, new StreamWriter(pair.transport(), pair.protocol(), reader, loop));
+    }
+
+    /**
+     * Runs {@code clientConnected} for each connection accepted on a server socket the caller has
+     * bound: asyncio's {@code start_server(client_connected_cb, sock=sock)}; see {@link
+     * EventLoop#createServer(java.util.function.Supplier, ServerSocketChannel)}.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @return the server, already accepting connections
+     * @throws IOException never in practice
+     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not bound
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel channel) throws IOException {
+        return startServer(clientConnected, channel, ServerOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * As {@link #startServer(ClientConnectedCallback, ServerSocketChannel)}, with TLS, keep-alive or a
+     * deferred start, and each reader's limit.
+     *
+     * @param clientConnected the coroutine that serves each connection
+     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @param options TLS, keep-alive and whether to start serving; {@link ServerOptions#DEFAULT} for none
+     * @param limit each reader's limit in bytes, more than 0
+     * @return the server
+     * @throws IOException never in practice
+     * @throws IllegalArgumentException if {@code limit} is 0 or less, or the channel is unusable (as above)
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel channel, ServerOptions options,
+            int limit) throws IOException {
+        Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
+        checkLimit(limit);
+        EventLoop loop = Asyncio.getRunningLoop();
+        return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), channel, options);
     }
 
     private static void checkLimit(int limit) {

@@ -41,9 +41,24 @@ public interface Transport {
 
     /**
      * Information about the connection, or null if it has none by that name: {@code "peername"}
-     * and {@code "sockname"} (a {@link java.net.SocketAddress}), {@code "socket"} (the channel); with
-     * TLS also {@code "sslcontext"}, {@code "ssl_object"} (the {@link javax.net.ssl.SSLEngine}),
-     * {@code "peercert"} (the peer's certificate chain), {@code "cipher"} and {@code "compression"}.
+     * and {@code "sockname"} (a {@link java.net.SocketAddress}), {@code "socket"} (the channel).
+     * With TLS also, once the handshake is done (the context from the start):
+     * <table>
+     *   <caption>TLS keys</caption>
+     *   <tr><th>key</th><th>value</th></tr>
+     *   <tr><td>{@code "sslcontext"}</td><td>the {@link javax.net.ssl.SSLContext}</td></tr>
+     *   <tr><td>{@code "ssl_object"}</td><td>the {@link javax.net.ssl.SSLEngine} (Python's {@code
+     *       SSLObject}); its {@code getSession()} has the rest</td></tr>
+     *   <tr><td>{@code "peercert"}</td><td>the peer's certificate chain, leaf first, a {@code
+     *       java.security.cert.X509Certificate[]}; null when the peer sent none (a client the server
+     *       did not ask for one)</td></tr>
+     *   <tr><td>{@code "cipher"}</td><td>a {@code List<String>}: the cipher suite and the protocol,
+     *       asyncio's tuple without the secret bits</td></tr>
+     *   <tr><td>{@code "alpn_protocol"}</td><td>the ALPN protocol negotiated (a {@code String}, e.g.
+     *       {@code "h2"}), null when none was; Python's {@code selected_alpn_protocol()}</td></tr>
+     *   <tr><td>{@code "ssl_protocol"}</td><td>the protocol alone, e.g. {@code "TLSv1.3"}</td></tr>
+     *   <tr><td>{@code "compression"}</td><td>null: TLS compression is gone</td></tr>
+     * </table>
      *
      * @param name the key, as asyncio names it
      * @return the value, or null

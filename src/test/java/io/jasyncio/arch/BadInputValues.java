@@ -85,6 +85,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The values {@link BadInputWalkTest} calls the public API with: working ones per type (made on
@@ -118,7 +119,7 @@ final class BadInputValues implements AutoCloseable {
                 || Queue.class.isAssignableFrom(c) || c == Lock.class || c == Event.class || c == Condition.class
                 || Semaphore.class.isAssignableFrom(c) || c == Barrier.class || c == Transport.class
                 || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class
-                || c == Subprocess.class || c == SubprocessTransport.class;
+                || c == Subprocess.class || c == SubprocessTransport.class || c == io.jasyncio.testing.VirtualClock.class;
     }
 
     /** A fresh receiver for an instance method of {@code exe}'s class; null for constructors and static methods. */
@@ -132,6 +133,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == Handle.class) return loop.callSoon(() -> { });
         if (c == Server.class) return server();
         if (c == StreamReader.class) return new StreamReader();
+        if (c == io.jasyncio.net.StreamReaderProtocol.class) return new io.jasyncio.net.StreamReaderProtocol(new StreamReader());
         if (c == StreamWriter.class) return connection().writer();
         if (c == Transport.class) return connection().writer().transport();
         if (c == Streams.Connection.class) return connection();
@@ -141,6 +143,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == io.jasyncio.sync.Held.class) return new Lock().hold();
         if (c == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (c == Runner.class) return perCall(new Runner());
+        if (c == io.jasyncio.testing.VirtualClock.class) return io.jasyncio.testing.VirtualClock.of(loop);
         if (c == PriorityQueue.class) return new PriorityQueue<String>(0);
         if (c == Barrier.class) return new Barrier(2);
         if (c == Semaphore.class || c == BoundedSemaphore.class) return new BoundedSemaphore(1);
@@ -256,6 +259,7 @@ final class BadInputValues implements AutoCloseable {
             return new RuntimeException("walk");
         }
         if (t == Duration.class) return Duration.ofMillis(10);
+        if (t == io.jasyncio.testing.MemoryTransports.Faults.class) return io.jasyncio.testing.MemoryTransports.Faults.none();
         if (t == Executor.class || t == ExecutorService.class) return executor;
         if (t == CompletionStage.class || t == CompletableFuture.class) return CompletableFuture.completedFuture("v");
         if (t == Comparator.class) return Comparator.naturalOrder();
@@ -271,6 +275,8 @@ final class BadInputValues implements AutoCloseable {
         if (t == InputStream.class) return new ByteArrayInputStream(new byte[] {1, 2, 3});
         if (t == OutputStream.class) return new ByteArrayOutputStream();
         if (t == SSLContext.class) return sslContext();
+        if (t == java.net.ProtocolFamily.class) return java.net.StandardProtocolFamily.INET;
+        if (t == SSLParameters.class) return new SSLParameters();   // null is a working value too: the context's defaults
         if (t == Protocol.class) return new Protocol() { };
         if (t == DatagramProtocol.class) return new DatagramProtocol() { };
         if (t == Transport.class) return connection().writer().transport();

@@ -3,6 +3,9 @@ package io.jasyncio.net;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,5 +41,30 @@ class ConnectOptionsTest {
         assertTrue(e.getMessage().startsWith("interleave must be >= 1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConnectOptions(null, null, 60, 30, null, -1.0, null));
         assertThrows(IllegalArgumentException.class, () -> new ConnectOptions(null, null, 60, 30, null, null, -3));
+    }
+
+    @Test
+    void tlsParametersAreCopiedInAndOutSoThatLaterChangesTouchNoOptions() {
+        SSLParameters mine = new SSLParameters(new String[] {"TLS_AES_128_GCM_SHA256"}, new String[] {"TLSv1.3"});
+        mine.setApplicationProtocols(new String[] {"h2"});
+        mine.setNeedClientAuth(true);
+        mine.setServerNames(List.of(new SNIHostName("example.com")));
+        var client = ConnectOptions.DEFAULT.sslParameters(mine);
+        var server = ServerOptions.DEFAULT.sslParameters(mine);
+        mine.setApplicationProtocols(new String[] {"changed"});
+        mine.setProtocols(new String[] {"TLSv1.2"});
+        for (SSLParameters kept : List.of(client.sslParameters(), server.sslParameters())) {
+            assertArrayEquals(new String[] {"h2"}, kept.getApplicationProtocols());
+            assertArrayEquals(new String[] {"TLSv1.3"}, kept.getProtocols());
+            assertArrayEquals(new String[] {"TLS_AES_128_GCM_SHA256"}, kept.getCipherSuites());
+            assertTrue(kept.getNeedClientAuth());
+            assertEquals(List.of(new SNIHostName("example.com")), kept.getServerNames());
+            kept.setApplicationProtocols(new String[] {"changed too"});
+        }
+        assertArrayEquals(new String[] {"h2"}, client.sslParameters().getApplicationProtocols(), "the accessor hands out a copy");
+        assertArrayEquals(new String[] {"h2"}, server.sslParameters().getApplicationProtocols());
+        assertNull(ConnectOptions.DEFAULT.sslParameters(), "by default the context's own settings");
+        assertNull(ServerOptions.DEFAULT.sslParameters());
+        assertEquals(7.0, client.sslShutdownTimeout(7).sslParameters(mine).sslShutdownTimeout(), "each change keeps the others");
     }
 }

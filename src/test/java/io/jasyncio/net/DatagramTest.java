@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -222,5 +223,72 @@ class DatagramTest {
             return l;
         });
         assertEquals(List.of("too big: IOException", "60000 bytes intact", "sender closing false"), log);
+    }
+
+    @Test
+    void anEmptyDatagramIsSentAndEchoedLikeAnyOther() throws Exception {
+        // asyncio 3.13 sends b"": an echo service answers the empty datagram too
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var server = loop.createDatagramEndpoint(EchoServerProtocol::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress serverAddr = (SocketAddress) server.transport().getExtraInfo("sockname");
+            List<String> l = new ArrayList<>();
+            try (DatagramChannel peer = DatagramChannel.open()) {
+                peer.bind(new InetSocketAddress("127.0.0.1", 0));
+                peer.configureBlocking(false);
+                for (String msg : List.of("", "x", "")) {
+                    loop.sockSendto(peer, b(msg), serverAddr);
+                    ByteBuffer buf = ByteBuffer.allocate(16);
+                    SocketAddress from = waitFor(() -> loop.sockRecvfrom(peer, buf), 5);
+                    l.add("echoed '" + new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8) + "' from server "
+                            + from.equals(serverAddr));
+                }
+            }
+            server.transport().close();
+            return l;
+        });
+        assertEquals(List.of("echoed '' from server true", "echoed 'x' from server true", "echoed '' from server true"), log);
+    }
+
+    @Test
+    void aConnectedEndpointRefusesAnEmptyDatagramWhichTheJdkCannotSend() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var server = loop.createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            var client = loop.createDatagramEndpoint(Recorder::new, null, (SocketAddress) server.transport().getExtraInfo("sockname"));
+            var e = assertThrows(IllegalArgumentException.class, () -> client.transport().sendto(new byte[0]));
+            client.transport().sendto(b("still open"));
+            waitFor(server.protocol().first, 5);
+            client.transport().close();
+            server.transport().close();
+            waitFor(server.protocol().lost, 5);
+            return List.of(e.getMessage().startsWith("cannot send an empty datagram on a connected endpoint") ? "refused" : e.getMessage(),
+                    String.join(",", server.protocol().log));
+        });
+        assertEquals(List.of("refused", "made,got still open,lost null"), log);
+    }
+
+    @Test
+    void setProtocolHandsTheEndpointsLaterEventsToTheNewProtocol() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            var receiver = loop.createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+            SocketAddress to = (SocketAddress) receiver.transport().getExtraInfo("sockname");
+            var sender = loop.createDatagramEndpoint(Recorder::new, null, to);
+            sender.transport().sendto(b("to the first"));
+            waitFor(receiver.protocol().first, 5);
+            Recorder second = new Recorder();
+            assertSame(receiver.protocol(), receiver.transport().getProtocol());
+            receiver.transport().setProtocol(second);
+            assertSame(second, receiver.transport().getProtocol());
+            assertThrows(IllegalArgumentException.class, () -> receiver.transport().setProtocol(null));
+            sender.transport().sendto(b("to the second"));
+            waitFor(second.first, 5);
+            receiver.transport().close();
+            waitFor(second.lost, 5);
+            sender.transport().close();
+            return List.of(String.join(",", receiver.protocol().log), String.join(",", second.log));
+        });
+        assertEquals(List.of("made,got to the first", "got to the second,lost null"), log);
     }
 }

@@ -11,15 +11,20 @@ import io.jasyncio.Task;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +88,34 @@ class ServerTest {
         });
         assertEquals(List.of("new connections refused", "old connection echoed", "waitClosed returned",
                 "waitClosed again returns at once"), log);
+    }
+
+    @Test
+    void tryWithResourcesStopsListeningAndWaitClosedAfterwardsWaitsAsAsyncWith() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            boolean[] handled = {false};
+            Server kept;
+            try (Server server = Streams.startServer((r, w) -> {
+                w.write(r.readLine());
+                w.close();
+                handled[0] = true;
+            }, "127.0.0.1", 0)) {
+                kept = server;
+                Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
+                c.writer().write(bytes("ping\n"));
+                l.add("echoed " + s(c.reader().readLine()).strip());
+                c.writer().close();
+            }
+            kept.waitClosed();   // returns only once the server is closed and its connections ended
+            l.add("connections ended, handler done " + handled[0]);
+            l.add("serving " + kept.isServing() + ", sockets " + kept.sockets().size());
+            int port = kept.port();
+            assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+            return l;
+        });
+        assertEquals(List.of("echoed ping", "connections ended, handler done true", "serving false, sockets 0"), log);
     }
 
     @Test
@@ -295,5 +328,104 @@ class ServerTest {
         assertEquals("Error on transport creation for incoming connection", reports.get(0).get("message"));
         assertInstanceOf(thrown, reports.get(0).get("exception"));
         assertEquals(fds[0], fds[1], "descriptors before and after the second round");
+    }
+
+    @Test
+    void keepAliveSetsSoKeepaliveOnEveryAcceptedConnection() throws Exception {
+        // asyncio 3.13's keep_alive
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            for (boolean on : List.of(true, false)) {
+                List<RecordingProtocol> served = new ArrayList<>();
+                Server srv = RecordingProtocol.serve(served, ServerOptions.DEFAULT.keepAlive(on));
+                var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+                SocketChannel accepted = (SocketChannel) RecordingProtocol.firstServed(served).made.await().getExtraInfo("socket");
+                l.add("keepAlive " + on + ": SO_KEEPALIVE " + accepted.getOption(StandardSocketOptions.SO_KEEPALIVE));
+                pair.transport().close();
+                srv.close();
+                srv.waitClosed();
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> loop.createUnixServer(RecordingProtocol::new,
+                    Path.of(System.getProperty("java.io.tmpdir"), "never-bound.sock"), ServerOptions.DEFAULT.keepAlive(true)));
+            l.add(e.getMessage());
+            return l;
+        });
+        assertEquals(List.of("keepAlive true: SO_KEEPALIVE true", "keepAlive false: SO_KEEPALIVE false",
+                "keepAlive is for TCP servers: a Unix socket has no keep-alive"), log);
+    }
+
+    @Test
+    void aUnixServerRemovesItsSocketFileOnCloseUnlessCleanupSocketIsOff(@TempDir Path dir) throws Exception {
+        // asyncio 3.13's cleanup_socket
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            for (boolean cleanup : List.of(true, false)) {
+                Path path = dir.resolve("cleanup-" + cleanup + ".sock");
+                Server srv = Streams.startUnixServer(StreamsTest::echoLines, path, ServerOptions.DEFAULT.cleanupSocket(cleanup),
+                        StreamReader.DEFAULT_LIMIT);
+                Streams.Connection c = Streams.openUnixConnection(path);
+                c.writer().write(bytes("hi\n"));
+                c.reader().readLine();
+                c.writer().close();
+                srv.close();
+                srv.waitClosed();
+                l.add("cleanupSocket " + cleanup + ": file " + (Files.exists(path) ? "kept" : "removed"));
+            }
+            return l;
+        });
+        assertEquals(List.of("cleanupSocket true: file removed", "cleanupSocket false: file kept"), log);
+    }
+
+    @Test
+    void familyPicksTheWildcardAndTheHostsAddressesOfOneFamily() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            for (var family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
+                Server srv = loop.createServer(ProtocolTransportTest.EchoProtocol::new, (String) null, 0,
+                        ServerOptions.DEFAULT.family(family));
+                InetSocketAddress bound = (InetSocketAddress) srv.sockets().get(0).getLocalAddress();
+                l.add(family + " wildcard " + bound.getAddress().getHostAddress());
+                srv.close();
+                srv.waitClosed();
+            }
+            var e = assertThrows(java.net.UnknownHostException.class, () -> loop.createServer(ProtocolTransportTest.EchoProtocol::new,
+                    "127.0.0.1", 0, ServerOptions.DEFAULT.family(StandardProtocolFamily.INET6)));
+            l.add(e.getMessage());
+            l.add(assertThrows(IllegalArgumentException.class, () -> ServerOptions.DEFAULT.family(StandardProtocolFamily.UNIX))
+                    .getMessage().endsWith("for a Unix socket, use createUnixServer") ? "UNIX refused" : "UNIX accepted");
+            return l;
+        });
+        assertEquals(List.of("INET wildcard 0.0.0.0", "INET6 wildcard 0:0:0:0:0:0:0:0", "127.0.0.1: no address of family INET6",
+                "UNIX refused"), log);
+    }
+
+    @Test
+    void abortClientsDropsWhatTheClientsStillHadToSend() throws Exception {
+        // asyncio 3.13's abort_clients: transport.abort() on each, buffered data and all
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, ServerOptions.DEFAULT);
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", srv.port());
+            pair.protocol().logData = false;
+            Transport accepted = RecordingProtocol.firstServed(served).made.await();
+            // the client reads nothing, so the server side's buffer fills and stays full
+            pair.transport().pauseReading();
+            byte[] chunk = new byte[256 * 1024];
+            while (accepted.getWriteBufferSize() == 0) accepted.write(chunk);
+            srv.close();
+            srv.abortClients();
+            Exception lost = waitFor(served.get(0).lost, 5);
+            List<String> l = new ArrayList<>(List.of("server side lost " + lost, "buffer " + accepted.getWriteBufferSize()));
+            pair.transport().resumeReading();
+            waitFor(pair.protocol().lost, 5);
+            srv.waitClosed();
+            l.add("client saw the end");
+            return l;
+        });
+        assertEquals(List.of("server side lost null", "buffer 0", "client saw the end"), log);
     }
 }

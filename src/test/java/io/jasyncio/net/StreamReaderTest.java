@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import io.jasyncio.testing.VirtualTime;
+import io.jasyncio.testing.AsyncTest;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.net.SocketException;
 import java.util.ArrayList;
@@ -368,56 +368,37 @@ class StreamReaderTest {
 
     // ---- a separator straddling chunks at the limit; cancelled reads ----
 
-    @Test
-    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @AsyncTest
     void aSeparatorStraddlingTwoChunksRightAtTheLimitIsFound() throws Exception {
         // behaviour of streams.py readuntil: a separator starting at index == limit is within it;
         // without one, more than limit + len(separator) - 1 bytes is an overrun
-        List<String> log = new ArrayList<>();
-        EventLoop loop = VirtualTime.newEventLoop();
-        try {
-            loop.runUntilComplete(() -> {
-                StreamReader r = new StreamReader(4);
-                loop.callSoon(() -> r.feedData(b("abcd\r")));
-                loop.callLater(1, () -> r.feedData(b("\nefghi\r")));
-                loop.callLater(2, () -> r.feedData(b("\n")));
-                log.add(s(r.readUntil(b("\r\n"))));
-                var e = assertThrows(LimitOverrunException.class, () -> r.readUntil(b("\r\n")));
-                log.add(e.getMessage() + " " + e.consumed());
-                log.add(s(r.readExactly(7)));
-                return null;
-            });
-        } finally {
-            loop.close();
-        }
-        assertEquals(List.of("abcd\r\n", "Separator is not found, and chunk exceed the limit 5", "efghi\r\n"), log);
+        EventLoop loop = getRunningLoop();
+        StreamReader r = new StreamReader(4);
+        loop.callSoon(() -> r.feedData(b("abcd\r")));
+        loop.callLater(1, () -> r.feedData(b("\nefghi\r")));
+        loop.callLater(2, () -> r.feedData(b("\n")));
+        assertEquals("abcd\r\n", s(r.readUntil(b("\r\n"))));
+        var e = assertThrows(LimitOverrunException.class, () -> r.readUntil(b("\r\n")));
+        assertEquals("Separator is not found, and chunk exceed the limit 5", e.getMessage() + " " + e.consumed());
+        assertEquals("efghi\r\n", s(r.readExactly(7)));
     }
 
-    @Test
-    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @AsyncTest
     void cancelledReadUntilAndReadExactlyLeaveTheBufferForTheNextRead() throws Exception {
-        EventLoop loop = VirtualTime.newEventLoop();
-        try {
-            String got = loop.runUntilComplete(() -> {
-                StreamReader r = new StreamReader();
-                Task<byte[]> until = createTask(() -> r.readUntil(b("END")));
-                sleep(0);
-                r.feedData(b("hello E"));
-                sleep(0);
-                until.cancel();
-                assertThrows(CancelledError.class, until::await);
-                Task<byte[]> exactly = createTask(() -> r.readExactly(100));
-                sleep(0);
-                r.feedData(b("N"));
-                sleep(0);
-                exactly.cancel();
-                assertThrows(CancelledError.class, exactly::await);
-                r.feedData(b("D!"));
-                return s(r.readUntil(b("END"))) + "|" + s(r.read(10));
-            });
-            assertEquals("hello END|!", got);
-        } finally {
-            loop.close();
-        }
+        StreamReader r = new StreamReader();
+        Task<byte[]> until = createTask(() -> r.readUntil(b("END")));
+        sleep(0);
+        r.feedData(b("hello E"));
+        sleep(0);
+        until.cancel();
+        assertThrows(CancelledError.class, until::await);
+        Task<byte[]> exactly = createTask(() -> r.readExactly(100));
+        sleep(0);
+        r.feedData(b("N"));
+        sleep(0);
+        exactly.cancel();
+        assertThrows(CancelledError.class, exactly::await);
+        r.feedData(b("D!"));
+        assertEquals("hello END|!", s(r.readUntil(b("END"))) + "|" + s(r.read(10)));
     }
 }

@@ -24,6 +24,17 @@ public interface Engine {
     Fiber newFiber(Runnable body);
 
     /**
+     * A fiber for a loop in debug mode, which may run slower so that {@link #heldAcrossSuspend()}
+     * sees more: the portable engine runs it on a platform thread, whose locks the JDK reports.
+     *
+     * @param body the computation; it must not let an exception escape
+     * @return a new fiber, not started
+     */
+    default Fiber newDebugFiber(Runnable body) {
+        return newFiber(body);
+    }
+
+    /**
      * Runs an event loop's body so that its fibers can switch with it cheaply: the portable engine
      * moves it onto a virtual thread when called from a platform thread. Rethrows what the body throws.
      *
@@ -39,10 +50,13 @@ public interface Engine {
     boolean fibersOwnThreads();
 
     /**
-     * Whether a suspension here would happen while holding a monitor or under a native frame.
-     * Costs 0.1 µs to tens of µs on the fast engine (see FastEngine): debug mode only.
+     * What the current fiber holds that a suspension here would keep held: a monitor, a
+     * {@code java.util.concurrent} lock (not on a virtual thread: no public API shows its locks; a
+     * debug fiber of the portable engine runs on a platform thread for that), or a native frame. Costs microseconds to tens of µs (a stack walk; the first look at a class
+     * parses it): debug mode only.
      *
-     * @return true if the current fiber could not suspend here without blocking its carrier
+     * @return a description naming the frame that holds it where known, such as "a synchronized
+     *     monitor entered in com.example.Cache.get(Cache.java:42)", or null if it holds nothing
      */
-    boolean isPinned();
+    String heldAcrossSuspend();
 }

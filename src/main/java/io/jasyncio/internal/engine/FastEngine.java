@@ -15,7 +15,7 @@ import jdk.internal.vm.ContinuationScope;
  * on request, so it is loaded only after {@link Engines} has checked the export and a one-yield
  * self-test has passed. A monitor held across a yield does not pin on JDK 25: the yield succeeds,
  * and the next task that enters the monitor blocks the loop thread for good, which is why debug mode
- * checks {@link #isPinned()}.
+ * checks {@link #heldAcrossSuspend()}.
  */
 final class FastEngine implements Engine {
 
@@ -48,8 +48,9 @@ final class FastEngine implements Engine {
     }
 
     @Override
-    public boolean isPinned() {
-        return pinCheckWorks ? Continuation.isPinned(SCOPE) || MonitorProbe.holdsLock(false) : MonitorProbe.holdsLock(true);
+    public String heldAcrossSuspend() {
+        if (pinCheckWorks && Continuation.isPinned(SCOPE)) return "a synchronized monitor or a native frame";
+        return MonitorProbe.held(!pinCheckWorks);
     }
 
     /** Runs one fiber that yields once; throws if this JVM cannot. */
@@ -80,12 +81,15 @@ final class FastEngine implements Engine {
     private static final class MonitorProbe {
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-        static boolean holdsLock(boolean monitorsToo) {
+        /** A description of the first lock held, naming where a monitor was entered; null if none. */
+        static String held(boolean monitorsToo) {
             boolean synchronizers = THREADS.isSynchronizerUsageSupported();
             ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, monitorsToo, synchronizers)[0];
-            if (info == null) return false; // a loop on a virtual thread: ThreadMXBean cannot see it
-            if (synchronizers && info.getLockedSynchronizers().length > 0) return true;
-            if (!monitorsToo) return false;
+            if (info == null) return null; // a loop on a virtual thread: ThreadMXBean cannot see it
+            if (synchronizers && info.getLockedSynchronizers().length > 0) {
+                return "a java.util.concurrent lock (" + info.getLockedSynchronizers()[0] + ")";
+            }
+            if (!monitorsToo) return null;
             StackTraceElement[] stack = info.getStackTrace();
             int entry = stack.length;
             for (int i = 0; i < stack.length; i++) {
@@ -95,9 +99,11 @@ final class FastEngine implements Engine {
                 }
             }
             for (MonitorInfo m : info.getLockedMonitors()) {
-                if (m.getLockedStackDepth() >= 0 && m.getLockedStackDepth() < entry) return true;
+                if (m.getLockedStackDepth() >= 0 && m.getLockedStackDepth() < entry) {
+                    return "a synchronized monitor entered in " + m.getLockedStackFrame();
+                }
             }
-            return false;
+            return null;
         }
     }
 

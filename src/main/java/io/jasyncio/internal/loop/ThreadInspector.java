@@ -1,11 +1,20 @@
 package io.jasyncio.internal.loop;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Looks at another thread for the watchdog's reports: what it waits for, who holds that, and the
@@ -14,8 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Implementation notes: {@link ThreadMXBean} knows the monitor or {@code java.util.concurrent}
  * lock a platform thread waits for and the thread that holds it, but does not see virtual threads
  * (the portable engine's tasks, and its loops). For those, {@link Thread#getState()} and
- * {@link LockSupport#getBlocker} still tell a monitor from a lock and name the lock; no public API
- * names its owner. Called only while a loop is blocked, so the costs (tens of µs) do not matter.
+ * {@link LockSupport#getBlocker} still tell a monitor from a lock and name the lock. A monitor's
+ * owner is found in JDK 25's JSON thread dump ({@code HotSpotDiagnosticMXBean.dumpThreads}), which
+ * lists the monitors each virtual thread owns; no public API names a virtual thread that owns a
+ * {@code java.util.concurrent} lock. Called only while a loop is blocked, so the costs (tens of µs;
+ * a thread dump, tens of ms) do not matter.
  *
  * <p>Thread-safety: stateless; any thread.
  */
@@ -32,10 +44,11 @@ public final class ThreadInspector {
      *
      * @param t the thread to inspect (the loop's, or a portable-engine task's virtual thread)
      * @param loopThread the reported loop's thread, or null
+     * @param taskOnThread names the task whose own thread has this id (portable engine), or gives null
      * @return a sentence such as "blocked entering the monitor of ..., held by thread ...", or null
      *     if {@code t} is runnable
      */
-    public static String describeWait(Thread t, Thread loopThread) {
+    public static String describeWait(Thread t, Thread loopThread, LongFunction<String> taskOnThread) {
         Thread.State state = t.getState();
         if (state != Thread.State.BLOCKED && state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
             return null;
@@ -47,7 +60,10 @@ public final class ThreadInspector {
             LockInfo lock = info == null ? null : info.getLockInfo();
             if (lock != null) {
                 String s = verb + lock;
-                if (info.getLockOwnerName() != null) {
+                String task = info.getLockOwnerName() == null ? null : taskOnThread.apply(info.getLockOwnerId());
+                if (task != null) {
+                    s += ", held by " + task + " (a lock held across an await, if it is suspended)";
+                } else if (info.getLockOwnerName() != null) {
                     s += ", held by thread '" + info.getLockOwnerName() + "'";
                     if (loopThread != null && info.getLockOwnerId() == loopThread.threadId()) {
                         s += " (the loop's own thread: a task holds it across an await)";
@@ -62,10 +78,68 @@ public final class ThreadInspector {
                     + " task suspended while holding it: a lock held across an await)" : "");
         }
         if (state == Thread.State.BLOCKED) {
+            String[] owned = t.isVirtual() ? MonitorOwners.of(t) : null;
+            if (owned != null) {
+                String task = taskOnThread.apply(Long.parseLong(owned[1]));
+                return "blocked entering the monitor of " + owned[0] + ", held by "
+                        + (task != null ? task : "virtual thread #" + owned[1])
+                        + " (a monitor held across an await, if a task suspended holding it)";
+            }
             return "blocked entering a synchronized monitor that another thread or task holds (most likely a task"
                     + " suspended while holding it: a monitor held across an await)";
         }
         return state == Thread.State.WAITING ? "waiting (Object.wait, join or park)" : "waiting with a timeout (sleep, wait or park)";
+    }
+
+    /** Reads the monitor a virtual thread is blocked on, and its owner, from a JSON thread dump. */
+    private static final class MonitorOwners {
+        private static final Pattern THREAD = Pattern.compile("\\{\\s*\"tid\": \"(\\d+)\"");
+        private static final Pattern BLOCKED_ON = Pattern.compile("\"blockedOn\": \"([^\"]+)\"");
+
+        /** {monitor, owner's thread id}, or null if the dump does not say (or cannot be taken). */
+        static String[] of(Thread blocked) {
+            String dump;
+            try {
+                dump = dump();
+            } catch (IOException | RuntimeException | LinkageError e) {
+                return null;   // no jdk.management, no writable temp directory: say less
+            }
+            String monitor = null;
+            Matcher m = THREAD.matcher(dump);
+            List<String> tids = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            while (m.find()) {
+                tids.add(m.group(1));
+                at.add(m.start());
+            }
+            for (int i = 0; i < tids.size(); i++) {
+                String entry = dump.substring(at.get(i), i + 1 < at.size() ? at.get(i + 1) : dump.length());
+                if (tids.get(i).equals(Long.toString(blocked.threadId()))) {
+                    Matcher on = BLOCKED_ON.matcher(entry);
+                    if (on.find()) monitor = on.group(1);
+                }
+            }
+            if (monitor == null) return null;
+            for (int i = 0; i < tids.size(); i++) {
+                String entry = dump.substring(at.get(i), i + 1 < at.size() ? at.get(i + 1) : dump.length());
+                int owned = entry.indexOf("\"monitorsOwned\"");
+                if (owned >= 0 && entry.indexOf("\"" + monitor + "\"", owned) >= 0) return new String[] {monitor, tids.get(i)};
+            }
+            return null;
+        }
+
+        private static String dump() throws IOException {
+            Path dir = Files.createTempDirectory("jasyncio-threads");
+            Path file = dir.resolve("threads.json");
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                return Files.readString(file);
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        }
     }
 
     /**

@@ -23,6 +23,12 @@ import java.util.Objects;
  * destination; an {@link IOException} on one send or receive goes to {@link
  * DatagramProtocol#errorReceived} and the endpoint stays open, as in asyncio.
  *
+ * <p>An empty datagram is sent as any other (asyncio 3.13 sends it), with one ambiguity: the JDK's
+ * {@code send} returns 0 both for an empty datagram sent and for one the socket could not take, so
+ * an empty datagram counts as sent. On a connected endpoint the JDK sends nothing for an empty
+ * buffer ({@code write} of nothing is a no-op), so {@code sendto} refuses it there instead of
+ * dropping it silently.
+ *
  * <p>Thread-safety: loop thread only.
  */
 final class DatagramEndpointTransport extends FlowControl implements DatagramTransport {
@@ -39,7 +45,7 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
     private final SocketAddress address;
     private final Map<String, Object> extra;
     /** All fields below: loop thread only. */
-    private final DatagramProtocol protocol;
+    private DatagramProtocol protocol;
     private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
     private int bufferSize;
     private int connLost;
@@ -91,7 +97,11 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
                 && own.getAddress() instanceof Inet4Address) {
             throw new IllegalArgumentException("cannot send to the IPv6 address " + addr + " from the IPv4 endpoint " + own);
         }
-        if (data.length == 0) return;
+        if (data.length == 0 && address != null) {
+            throw new IllegalArgumentException("cannot send an empty datagram on a connected endpoint: the JDK's"
+                    + " DatagramChannel sends nothing for an empty buffer once connected; create the endpoint without"
+                    + " remoteAddr and pass the address to sendto");
+        }
         if (connLost > 0) {
             if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
             connLost++;
@@ -109,6 +119,20 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
         buffer.add(new Pending(ByteBuffer.wrap(data.clone()), addr));
         bufferSize += data.length;
         maybePauseProtocol();
+    }
+
+    @Override
+    public void setProtocol(DatagramProtocol protocol) {
+        if (protocol == null) {
+            throw new IllegalArgumentException("protocol is null: pass the DatagramProtocol that receives the endpoint's events");
+        }
+        loop.checkThread("DatagramTransport.setProtocol");
+        this.protocol = protocol;
+    }
+
+    @Override
+    public DatagramProtocol getProtocol() {
+        return protocol;
     }
 
     @Override

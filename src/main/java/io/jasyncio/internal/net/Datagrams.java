@@ -49,7 +49,6 @@ public final class Datagrams {
         ProtocolFamily family = probe instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         DatagramChannel ch = DatagramChannel.open(family);
         boolean ok = false;
-        DatagramEndpointTransport transport = null;
         try {
             ch.configureBlocking(false);
             if (options.reusePort()) {
@@ -61,6 +60,22 @@ public final class Datagrams {
             if (options.allowBroadcast()) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             if (local != null) ch.bind(local);
             if (remote != null) ch.connect(remote);
+            ok = true;
+        } finally {
+            if (!ok) Io.closeQuietly(ch);
+        }
+        return makeEndpoint(loop, ch, protocolFactory, remote);
+    }
+
+    /**
+     * The endpoint over {@code ch}, set up and non-blocking, after {@code connectionMade}; {@code ch}
+     * is closed if that fails.
+     */
+    static <P extends DatagramProtocol> DatagramPair<P> makeEndpoint(EventLoop loop, DatagramChannel ch, Supplier<P> protocolFactory,
+            SocketAddress remote) throws IOException {
+        boolean ok = false;
+        DatagramEndpointTransport transport = null;
+        try {
             P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
             Future<Void> waiter = loop.createFuture();
             transport = new DatagramEndpointTransport(loop, ch, protocol, remote, waiter);

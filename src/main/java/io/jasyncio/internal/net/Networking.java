@@ -15,10 +15,12 @@ import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The loop's stream networking methods ({@code createConnection}, {@code createServer} and their
@@ -175,16 +178,20 @@ public final class Networking {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         Io.checkPort(port);
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
         Set<SocketAddress> addresses = new LinkedHashSet<>();
+        ProtocolFamily family = options.family();
         if (hosts == null || hosts.isEmpty() || hosts.stream().allMatch(h -> h == null || h.isEmpty())) {
-            addresses.add(new InetSocketAddress(port));
+            addresses.add(wildcard(family, port));
         } else {
             for (String h : hosts) {
                 if (h == null || h.isEmpty()) {
-                    addresses.add(new InetSocketAddress(port));
+                    addresses.add(wildcard(family, port));
                     continue;
                 }
-                for (InetAddress a : Io.resolve(loop, h)) addresses.add(new InetSocketAddress(a, port));
+                List<InetAddress> found = Resolver.ofFamily(List.of(Io.resolve(loop, h)), family);
+                if (found.isEmpty()) throw new UnknownHostException(h + ": no address of family " + family);
+                for (InetAddress a : found) addresses.add(new InetSocketAddress(a, port));
             }
         }
         List<ServerSocketChannel> sockets = new ArrayList<>();
@@ -194,7 +201,8 @@ public final class Networking {
                 InetSocketAddress isa = (InetSocketAddress) sa;
                 ServerSocketChannel s = isa.getAddress() instanceof Inet6Address
                         ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
-                        : isa.getAddress().isAnyLocalAddress() ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.INET);
+                        : isa.getAddress().isAnyLocalAddress() && family == null ? ServerSocketChannel.open()
+                        : ServerSocketChannel.open(StandardProtocolFamily.INET);
                 sockets.add(s);
                 if (options.reuseAddress()) s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 if (options.reusePort()) {
@@ -229,6 +237,11 @@ public final class Networking {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of each connection's Protocol");
         Objects.requireNonNull(path, "path is null: pass the path of the Unix domain socket to listen on");
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
+        if (options.keepAlive()) throw new IllegalArgumentException("keepAlive is for TCP servers: a Unix socket has no keep-alive");
+        if (options.family() != null) {
+            throw new IllegalArgumentException("family " + options.family() + " is for TCP servers: leave it null for a Unix server");
+        }
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
         removeStaleSocket(path);
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         boolean done = false;
@@ -239,7 +252,7 @@ public final class Networking {
         } finally {
             if (!done) Io.closeQuietly(s);
         }
-        return startServer(loop, List.of(s), protocolFactory, options, path);
+        return startServer(loop, List.of(s), protocolFactory, options, options.cleanupSocket() ? path : null);
     }
 
     /**
@@ -254,11 +267,13 @@ public final class Networking {
      * @param serverSide whether this end is the TLS server
      * @param serverHostname the name to send and verify (client side), or null
      * @param handshakeTimeout seconds the handshake may take, finite and more than 0
+     * @param shutdownTimeout seconds closing waits for the peer's close_notify, finite and more than 0
+     * @param sslParameters the caller's engine settings (read during this call only), or null for the context's defaults
      * @return the TLS transport, bound to {@code protocol}
      * @throws IOException the handshake failed or timed out; the connection is closed
      */
     public static Transport startTls(EventLoop loop, Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
-            String serverHostname, double handshakeTimeout) throws IOException {
+            String serverHostname, double handshakeTimeout, double shutdownTimeout, SSLParameters sslParameters) throws IOException {
         Objects.requireNonNull(transport, "transport is null: pass the connection's transport");
         Objects.requireNonNull(protocol, "protocol is null: pass the protocol that will receive plaintext");
         Objects.requireNonNull(context, "context is null: pass the SSLContext to use");
@@ -269,9 +284,13 @@ public final class Networking {
         if (!(handshakeTimeout > 0) || Double.isInfinite(handshakeTimeout)) {
             throw new IllegalArgumentException("sslHandshakeTimeout must be a finite number of seconds > 0, got " + handshakeTimeout);
         }
+        if (!(shutdownTimeout > 0) || Double.isInfinite(shutdownTimeout)) {
+            throw new IllegalArgumentException("sslShutdownTimeout must be a finite number of seconds > 0, got " + shutdownTimeout);
+        }
+        SslEngines.checkFits(context, sslParameters, serverSide);
         Future<Void> waiter = loop.createFuture();
         SslProtocol tls = new SslProtocol(loop, protocol, context, waiter, serverSide, serverSide ? null : serverHostname, 0,
-                handshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), false);
+                handshakeTimeout, shutdownTimeout, false, sslParameters);
         // pause first, so that no data reaches the TLS protocol before its connectionMade
         raw.pauseReading();
         raw.setProtocol(tls);
@@ -293,15 +312,20 @@ public final class Networking {
 
     // ---- helpers ----
 
-    private static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
+    /** Serves {@code sockets}, bound and non-blocking; {@code unixPath}, if given, is removed on close. */
+    static Server startServer(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends Protocol> protocolFactory,
             ServerOptions options, Path unixPath) {
+        SSLParameters sslParameters = options.sslParameters();   // one copy, read by each connection's engine
         SelectorServer server = new SelectorServer(loop, sockets, protocolFactory, (srv, ch, protocol) -> {
             setNoDelay(ch);
+            if (options.keepAlive() && ch.supportedOptions().contains(StandardSocketOptions.SO_KEEPALIVE)) {
+                ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            }
             if (options.ssl() == null) {
                 new SocketTransport(loop, ch, protocol, null, null, srv);
             } else {
                 SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), null, true, null, 0,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, sslParameters);
                 new SocketTransport(loop, ch, tls, null, null, srv);
             }
         }, options.backlog(), unixPath);
@@ -309,7 +333,8 @@ public final class Networking {
         return server;
     }
 
-    private static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
+    /** Makes the transport (TLS over it if asked) of connected {@code ch}; closes it if that fails. */
+    static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
             ConnectOptions options, String host, int port) throws IOException {
         Transport transport = null;
         boolean ok = false;
@@ -321,7 +346,7 @@ public final class Networking {
             if (options.ssl() != null) {
                 String name = options.serverHostname() != null ? options.serverHostname() : host;
                 SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, false, name, port,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true);
+                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, options.sslParameters());
                 transport = new SocketTransport(loop, ch, tls, null, null, null);
                 app = tls.appTransport();
             } else {
@@ -355,6 +380,13 @@ public final class Networking {
         } finally {
             if (!connected) Io.closeQuietly(ch);
         }
+    }
+
+    /** The address that listens on every interface: of {@code family}, or of every family if it is null. */
+    private static InetSocketAddress wildcard(ProtocolFamily family, int port) {
+        if (family == null) return new InetSocketAddress(port);
+        String any = family == StandardProtocolFamily.INET6 ? "::" : "0.0.0.0";
+        return new InetSocketAddress(InetAddress.ofLiteral(any), port);
     }
 
     static void setNoDelay(SocketChannel ch) throws IOException {
@@ -391,6 +423,7 @@ public final class Networking {
         if (options.ssl() == null && options.serverHostname() != null) {
             throw new IllegalArgumentException("serverHostname is only meaningful with ssl");
         }
+        SslEngines.checkFits(options.ssl(), options.sslParameters(), false);
     }
 
     /**

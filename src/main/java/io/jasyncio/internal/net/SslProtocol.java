@@ -12,9 +12,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +23,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * TLS over a plain transport with an {@link SSLEngine}: asyncio's {@code SSLProtocol}. It is the
@@ -102,9 +99,10 @@ final class SslProtocol implements Protocol {
      * @param waiter completed when the handshake is done (or failed), or null
      * @param serverHostname the name to send (SNI) and to check the certificate against; client side only
      * @param callConnectionMade false for startTls, whose application protocol is already connected
+     * @param sslParameters the caller's engine settings (see {@link SslEngines#apply}), or null
      */
     SslProtocol(EventLoop loop, Protocol app, SSLContext context, Future<Void> waiter, boolean serverSide, String serverHostname,
-            int port, double handshakeTimeout, double shutdownTimeout, boolean callConnectionMade) {
+            int port, double handshakeTimeout, double shutdownTimeout, boolean callConnectionMade, SSLParameters sslParameters) {
         this.loop = loop;
         this.app = Objects.requireNonNull(app, "protocol is null");
         this.context = context;
@@ -115,6 +113,7 @@ final class SslProtocol implements Protocol {
         this.callConnectionMade = callConnectionMade;
         // startTls: the application protocol is connected already and must hear if the handshake fails
         this.appConnected = !callConnectionMade;
+        serverHostname = withoutTrailingDot(serverHostname);
         if (serverHostname != null && serverHostname.isBlank()) {
             throw new IllegalArgumentException("serverHostname is empty: pass the host name to check the certificate"
                     + " against, or null to use none");
@@ -127,6 +126,8 @@ final class SslProtocol implements Protocol {
             if (!isIpLiteral(serverHostname)) params.setServerNames(List.of(new SNIHostName(serverHostname)));
             engine.setSSLParameters(params);
         }
+        if (sslParameters != null) SslEngines.apply(engine, sslParameters);
+        this.extra = Map.of("sslcontext", context);   // as asyncio, known from the start
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     }
@@ -214,10 +215,26 @@ final class SslProtocol implements Protocol {
             pumpLoop();
             checkRawEof();
         } catch (SSLException e) {
-            if (state == State.HANDSHAKE) handshakeFailed(e);
-            else fatal(e);
+            if (state == State.HANDSHAKE) {
+                sendAlert();
+                handshakeFailed(e);
+            } else {
+                fatal(e);
+            }
         } finally {
             inPump = false;
+        }
+    }
+
+    /**
+     * Sends the alert the engine holds after it failed the handshake, so that the peer hears why
+     * (no_application_protocol, certificate_required) instead of a bare reset; best effort.
+     */
+    private void sendAlert() {
+        try {
+            wrap(ByteBuffer.allocate(0));
+        } catch (SSLException | RuntimeException nothingToSay) {
+            // the connection is aborted either way
         }
     }
 
@@ -424,21 +441,7 @@ final class SslProtocol implements Protocol {
     }
 
     private Map<String, Object> sslExtra() {
-        Map<String, Object> m = new HashMap<>();
-        m.put("sslcontext", context);
-        m.put("ssl_object", engine);
-        var session = engine.getSession();
-        m.put("cipher", session.getCipherSuite());
-        m.put("ssl_protocol", session.getProtocol());
-        m.put("compression", null);
-        Certificate[] peer;
-        try {
-            peer = session.getPeerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            peer = null;
-        }
-        m.put("peercert", peer);
-        return m;
+        return SslEngines.extras(context, engine);
     }
 
     // ---- shutdown ----
@@ -529,6 +532,15 @@ final class SslProtocol implements Protocol {
     private void cancelTimers() {
         if (handshakeTimer != null) handshakeTimer.cancel();
         if (shutdownTimer != null) shutdownTimer.cancel();
+    }
+
+    /**
+     * {@code name} without the one trailing dot of a fully qualified name ("localhost." is
+     * "localhost"): Java's SNIHostName refuses the dot and its host name check would not match it,
+     * while OpenSSL, and so Python, ignores it. Resolving the name still sees the dot.
+     */
+    static String withoutTrailingDot(String name) {
+        return name != null && name.length() > 1 && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static boolean isIpLiteral(String host) {
