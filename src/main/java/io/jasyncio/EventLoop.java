@@ -601,6 +601,20 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     }
 
     /**
+     * As {@link #callLater(double, Runnable, Context)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
+        return callLater(Durations.seconds(delay, "delay"), callback, context);
+    }
+
+    /**
      * As {@link #callAt(double, Runnable)}, running the callback in {@code context} itself, as
      * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_at(..., context=ctx)}. Loop thread only.
      *

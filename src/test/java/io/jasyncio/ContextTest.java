@@ -273,6 +273,7 @@ class ContextTest {
             log.add("callAt sees " + cvar.get());
             cvar.set("at");
         }, ctx);
+        loop.callLater(java.time.Duration.ofMillis(2500), () -> log.add("callLater(Duration) sees " + cvar.get()), ctx);
         loop.callSoonThreadsafe(() -> log.add("callSoonThreadsafe sees " + cvar.get()), ctx);
         loop.callSoon(() -> {
             log.add("a callback without a context sees " + cvar.get());
@@ -283,7 +284,7 @@ class ContextTest {
 
         // callSoonThreadsafe from this idle thread queues behind what callSoon queued (ContextVarTest shows it too)
         assertEquals(List.of("callSoon sees nope", "a callback without a context sees nope", "callSoonThreadsafe sees soon",
-                "callLater sees soon", "callAt sees later"), log);
+                "callLater sees soon", "callAt sees later", "callLater(Duration) sees at"), log);
         assertEquals("at", ctx.get(cvar));
         assertEquals("nope", cvar.get());
     }
