@@ -432,8 +432,7 @@ public class Future<T> {
 
         @Override
         void fire() {
-            Context lent = future.loop.callbackContext;   // runs in a copy, lent as a Handle's (see Context)
-            if (lent.values != values) lent.values = values;
+            future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
             fn.accept(future);
         }
 

@@ -57,8 +57,7 @@ public class Handle extends Callback {
             fireInGivenContext();
             return;
         }
-        Context lent = loop.callbackContext;   // current between callbacks, lent to each (see Context)
-        if (lent.values != values) lent.values = values;   // most callbacks share one snapshot: skip the GC's write barrier
+        loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
         callback.run();
     }
 
