@@ -224,6 +224,41 @@ public final class Asyncio {
     }
 
     /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code create_task(coro, name=..., context=ctx)}; see
+     * {@link EventLoop#createTask(Coroutine, String, Context)}.
+     *
+     * <pre>{@code
+     * Context ctx = ContextVar.copyContext();
+     * createTask(() -> REQUEST_ID.set("r-17"), "worker", ctx).await();
+     * ctx.get(REQUEST_ID);   // "r-17"
+     * }</pre>
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
+     * @return the new task; its {@link Task#getContext()} is {@code context}
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        return getRunningLoop().createTask(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        return getRunningLoop().createTask(coro, name, context);
+    }
+
+    /**
      * Returns {@code future} unchanged: asyncio's {@code ensure_future} of a future.
      *
      * @param <T> the result's type
@@ -299,7 +334,22 @@ public final class Asyncio {
      * @return a factory for {@link EventLoop#setTaskFactory}
      */
     public static TaskFactory eagerTaskFactory() {
-        return (loop, coro, name) -> new Task<>(loop, coro, name, Context.current(), true);
+        return new TaskFactory() {
+            @Override
+            public Task<?> createTask(EventLoop loop, Coroutine<?> coro, String name) {
+                return new Task<>(loop, coro, name, Context.current().copy(), true);
+            }
+
+            @Override
+            public Task<?> createTask(EventLoop loop, Coroutine<?> coro, String name, Context context) {
+                return new Task<>(loop, coro, name, context, true);
+            }
+
+            @Override
+            public String toString() {
+                return "eagerTaskFactory";
+            }
+        };
     }
 
     // ---- sleeping ----

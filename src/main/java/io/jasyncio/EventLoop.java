@@ -103,8 +103,14 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     final Runnable runCurrentTask = () -> currentTask.body();
     /** The callback running now, or null: owns the context that tokens made in it belong to; loop thread only. */
     Callback currentCallback;
+    /**
+     * Lent to each callback scheduled without a context, with its values (see Context); loop thread
+     * only. It is {@link #context} whenever the tick runs a callback: whatever makes another context
+     * current (a task's step, {@code Context.run}, a callback given a context) restores it when done.
+     */
+    final Context callbackContext = new Context();
     /** The context of what is running now; loop thread only. */
-    Context context = Context.EMPTY;
+    Context context = callbackContext;
     /** Head of the list of pending tasks; loop thread only. */
     private Task<?> pendingHead;
     private int pendingCount;
@@ -196,7 +202,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
             backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
             stopping = false;
             runningThread = null;
-            context = Context.EMPTY;
+            callbackContext.values = ContextMap.EMPTY;
+            context = callbackContext;
             RUNNING.remove();
         }
     }
@@ -347,7 +354,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      */
     public Handle callSoon(Runnable callback) {
         checkClosed();
-        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon"));
+        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon").values);
         ready.add(h);
         return h;
     }
@@ -385,7 +392,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     }
 
     private TimerHandle schedule(double when, Runnable callback, String method) {
-        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method));
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method).values);
         h.scheduled = true;
         timers.add(h, when);
         return h;
@@ -457,7 +464,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      */
     Handle post(Runnable callback, boolean byUser) {
         checkClosed();
-        Handle h = new Handle(this, callback, Context.current());
+        return post(new Handle(this, callback, Context.current().values), byUser);
+    }
+
+    /** Queues {@code h} from any thread, as {@link #post(Runnable, boolean)}. */
+    private Handle post(Handle h, boolean byUser) {
         if (isRunningOnThisThread()) {
             // From the loop itself: straight into the ready queue, in FIFO order with callSoon (as asyncio).
             ready.add(h);
@@ -506,17 +517,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * @return the new task
      * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this loop
      */
-    @SuppressWarnings("unchecked")
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
-        checkClosed();
-        checkThread("EventLoop.createTask");
-        if (taskFactory != null) {
-            Task<?> t = taskFactory.createTask(this, coro, name);
-            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
-            return (Task<T>) t;
-        }
-        return new Task<>(this, coro, name, Context.current(), false);
+        return createTaskIn(coro, name, null);
     }
 
     /**
@@ -563,6 +565,144 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         return taskFactory;
     }
 
+    // ---- asyncio's context= ----
+
+    /**
+     * As {@link #callSoon(Runnable)}, but the callback runs in {@code context} itself, not in a copy of
+     * the current one: asyncio's {@code call_soon(callback, context=ctx)}. What it sets stays in {@code
+     * context}. Loop thread only.
+     *
+     * @param callback what to run; an exception it throws goes to the exception handler (as does
+     *     {@link IllegalStateException} if {@code context} is entered when it is due)
+     * @param context the context to run it in, e.g. from {@link ContextVar#copyContext()} or {@link Task#getContext()}
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoon(Runnable callback, Context context) {
+        checkClosed();
+        checkThread("EventLoop.callSoon");
+        Handle h = new Handle(this, callback, context);
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * As {@link #callLater(double, Runnable)}, running the callback in {@code context} itself, as
+     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_later(..., context=ctx)}. Loop thread only.
+     *
+     * @param delay seconds from {@link #time()}; finite
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(double delay, Runnable callback, Context context) {
+        checkDelay(delay, "delay");
+        return callAtIn(time() + delay, callback, context, "EventLoop.callLater");
+    }
+
+    /**
+     * As {@link #callLater(double, Runnable, Context)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
+        return callLater(Durations.seconds(delay, "delay"), callback, context);
+    }
+
+    /**
+     * As {@link #callAt(double, Runnable)}, running the callback in {@code context} itself, as
+     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_at(..., context=ctx)}. Loop thread only.
+     *
+     * @param when the loop time to run at; a time already past means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callAt(double when, Runnable callback, Context context) {
+        checkDelay(when, "when");
+        return callAtIn(when, callback, context, "EventLoop.callAt");
+    }
+
+    /**
+     * As {@link #callSoonThreadsafe(Runnable)}, running the callback in {@code context} itself:
+     * asyncio's {@code call_soon_threadsafe(..., context=ctx)}. Any thread; the context passes to the
+     * loop's thread, so leave it alone meanwhile.
+     *
+     * @param callback what to run on the loop thread
+     * @param context the context to run it in
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
+        checkClosed();
+        return post(new Handle(this, callback, context), true);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code create_task(coro, name=..., context=ctx)}. What the task
+     * sets is seen through {@code context} afterwards ({@link Context#get}), and by later tasks given it.
+     * With a task factory set, its {@link TaskFactory#createTask(EventLoop, Coroutine, String, Context)} makes the task.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
+     * @return the new task; its {@link Task#getContext()} is {@code context}
+     * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this
+     *     loop or one that had started in another context
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
+        return createTaskIn(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the loop is closed, or the task factory misbehaved
+     */
+    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        return createTask(Asyncio.asCoroutine(coro), name, context);
+    }
+
+    private TimerHandle callAtIn(double when, Runnable callback, Context context, String method) {
+        checkClosed();
+        checkThread(method);
+        TimerHandle h = new TimerHandle(this, when, callback, context);
+        h.scheduled = true;
+        timers.add(h, when);
+        return h;
+    }
+
+    /** createTask in {@code context}, or in a copy of the current context if null. */
+    @SuppressWarnings("unchecked")
+    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        checkClosed();
+        Context current = callerContext("EventLoop.createTask");   // checks the thread, without a thread-local lookup
+        if (taskFactory != null) {
+            Task<?> t = context == null ? taskFactory.createTask(this, coro, name) : taskFactory.createTask(this, coro, name, context);
+            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
+            return (Task<T>) t;
+        }
+        return new Task<>(this, coro, name, context != null ? context : current.copy(), false);
+    }
+
     // ---- threads ----
 
     /**
@@ -580,7 +720,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
         checkThread("EventLoop.runInExecutor");
-        return executors.run(executor, context, fn);
+        return executors.run(executor, Context.current().copy(), fn);
     }
 
     /**
@@ -964,10 +1104,10 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private void enqueueIo(Runnable r) {
         if (r instanceof IoBackend.ReadyCallback rc) {  // a channel's callback: one handle, reused
             Handle h = (Handle) rc.queueEntry;
-            if (h == null) rc.queueEntry = h = new Handle(this, r, Context.EMPTY);
+            if (h == null) rc.queueEntry = h = new Handle(this, r, ContextMap.EMPTY);
             ready.add(h);
         } else {
-            ready.add(new Handle(this, r, Context.EMPTY));
+            ready.add(new Handle(this, r, ContextMap.EMPTY));
         }
     }
 

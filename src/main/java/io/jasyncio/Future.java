@@ -112,7 +112,7 @@ public class Future<T> extends Callback {
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
         loop.checkThread("Future.addDoneCallback");
-        addCallback(new DoneCallback<>(this, fn, Context.current()));
+        addCallback(new DoneCallback<>(this, fn, Context.current().values));
     }
 
     /**
@@ -424,21 +424,21 @@ public class Future<T> extends Callback {
         return "Future[" + stateString() + (n > 0 ? ", callbacks=" + n : "") + "]";
     }
 
-    /** A user's done callback, bound to its future and the context it was added in. */
+    /** A user's done callback, bound to its future and the values of the context it was added in. */
     private static final class DoneCallback<T> extends Callback {
         final Future<T> future;
         final Consumer<? super Future<T>> fn;
-        final Context context;
+        final ContextMap values;
 
-        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, ContextMap values) {
             this.future = future;
             this.fn = fn;
-            this.context = context;
+            this.values = values;
         }
 
         @Override
         void fire() {
-            future.loop.context = context;
+            future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
             fn.accept(future);
         }
 

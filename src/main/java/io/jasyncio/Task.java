@@ -77,7 +77,7 @@ public class Task<T> extends Future<T> {
     private boolean exiting;
     /** How many times the unwinding CoroutineExit was thrown into this task; loop thread only. */
     private int exitsThrown;
-    /** The task's context-variable values; loop thread only. */
+    /** The context the task runs in now: its own, or one it entered with Context.run; loop thread only. */
     Context context;
     /** Neighbours in the loop's list of pending tasks; loop thread only. */
     Task<?> prevPending, nextPending;
@@ -87,8 +87,8 @@ public class Task<T> extends Future<T> {
     /**
      * Creates a task of {@code loop} running {@code coro} and schedules its first step for the next
      * iteration; for custom {@link TaskFactory task factories}. Other code uses
-     * {@link EventLoop#createTask} or {@link Asyncio#createTask}. The task runs in the context (the
-     * {@link ContextVar} values) current when it is created.
+     * {@link EventLoop#createTask} or {@link Asyncio#createTask}. The task runs in a copy of the context
+     * (the {@link ContextVar} values) current when it is created.
      *
      * @param loop the loop the task runs on; it must not be closed
      * @param coro the task's body
@@ -96,7 +96,30 @@ public class Task<T> extends Future<T> {
      * @throws IllegalStateException if the loop is closed
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name) {
-        this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current(), false);
+        this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current().copy(), false);
+    }
+
+    /**
+     * The context the task runs in: asyncio's {@code get_context()}. The one given to {@code
+     * createTask(coro, name, context)}, else the copy made when the task was created; what the task
+     * sets is seen through it. Loop thread only.
+     *
+     * @return the task's context, the same object every time
+     */
+    public Context getContext() {
+        return Context.ownContext(this, context);
+    }
+
+    /**
+     * Makes this task, made by a task factory and not yet started, run in {@code ctx} rather than in
+     * the copy it was made with; for {@link TaskFactory#createTask(EventLoop, Coroutine, String, Context)}.
+     */
+    void runIn(Context ctx) {
+        if (fiber != null || isDone()) {
+            throw new IllegalStateException(this + " was started by its task factory before createTask could give it"
+                    + " its context: override TaskFactory.createTask(loop, coro, name, context) to start it in that context");
+        }
+        context = ctx;
     }
 
     Task(EventLoop loop, Coroutine<T> coro, String name, Context context, boolean eager) {

@@ -75,11 +75,46 @@ public final class TaskGroup {
      * @throws IllegalStateException if the group is done or shutting down (a task failed)
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return createTaskIn(coro, name, null);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code tg.create_task(coro, name=..., context=ctx)}; see
+     * {@link EventLoop#createTask(Coroutine, String, Context)}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
+        return createTaskIn(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
+    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        return createTask(Asyncio.asCoroutine(coro), name, context);
+    }
+
+    /** createTask in {@code context}, or in a copy of the current one if null. */
+    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
         if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
-        Task<T> task = loop.createTask(coro, name);
+        Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
         if (task.isDone()) {
             onTaskDone(task);
         } else {

@@ -290,6 +290,7 @@ final class BadInputValues implements AutoCloseable {
         if (t == LifoQueue.class) return new LifoQueue<>();
         if (t == StreamReader.class) return new StreamReader();
         if (t == io.jasyncio.ContextVar.class) return new io.jasyncio.ContextVar<String>("walk");
+        if (t == io.jasyncio.Context.class) return new io.jasyncio.Context();
         if (t == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (t == ExceptionGroup.class) return new ExceptionGroup("walk", List.of(new RuntimeException("walk")));
         if (t == IncompleteReadException.class) return new IncompleteReadException(new byte[0], 1);
