@@ -2,9 +2,9 @@ package io.jasyncio.bench;
 
 import io.jasyncio.Asyncio;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,7 +47,8 @@ public final class Bench {
         for (List<Result> rs : byName.values()) {
             double[] values = rs.stream().mapToDouble(Result::value).sorted().toArray();
             System.err.printf("  %s on %s engine, n=%d: rounds %s%n", rs.get(0).name(), Asyncio.engine(), n,
-                    Arrays.toString(rs.stream().mapToLong(r -> Math.round(r.value())).toArray()));
+                    rs.stream().map(r -> r.value() >= 100 ? String.valueOf(Math.round(r.value()))
+                            : String.format(Locale.ROOT, "%.3f", r.value())).toList());
             System.out.println(new Result(rs.get(0).name(), median(values), rs.get(0).unit()).line());
         }
     }

@@ -21,7 +21,7 @@ import java.util.function.DoubleUnaryOperator;
  * each matching bench/python script under every CPython found, then a table of figures, ratios and
  * targets, printed and written to bench/results/latest.md.
  *
- * <p>usage: {@code BenchRunner [--quick] [--python-runs K] [--no-python] [--out FILE] [WORKLOAD...]}
+ * <p>usage: {@code BenchRunner [--quick] [--python-runs K] [--no-python] [--no-tuned] [--out FILE] [WORKLOAD...]}
  *
  * <p>Implementation notes: a JVM per (workload, engine) keeps one workload's JIT profile and heap
  * from colouring the next. The ratios are always taken within this one run, never against figures
@@ -81,6 +81,8 @@ public final class BenchRunner {
 
     static final List<Row> ROWS = List.of(
             Row.rate("spawn", "spawn + await N trivial tasks (tasks/s)", Target.timesCPython(20)),
+            new Row("spawn", "spawn: process CPU per task, GC and JIT included (µs)", "spawn_cpu", "spawn_cpu",
+                    v -> v, " µs", Better.LOWER, Target.none()),
             Row.rate("pingpong", "ping-pong via fresh futures (round trips/s)", Target.timesCPython(20)),
             new Row("pingpong", "ping-pong via fresh futures (µs / round trip)", "pingpong", "pingpong",
                     v -> 1e6 / v, " µs", Better.LOWER, Target.atMost(0.5, "µs")),
@@ -90,10 +92,24 @@ public final class BenchRunner {
                     v -> v, " B", Better.LOWER, Target.atMost(780, "B")),
             new Row("sleepmem", "task in sleep(1): resident (RSS) growth (B/task)", "sleepmem_rss", "sleepmem",
                     v -> v, " B", Better.LOWER, Target.none()),
+            new Row("taskmem", "task kept alive: created and gathered, not started (B/task)", "taskmem_new",
+                    "taskmem_new", v -> v, " B", Better.LOWER, Target.none()),
+            new Row("taskmem", "task kept alive: suspended in await (B/task)", "taskmem_waiting", "taskmem_waiting",
+                    v -> v, " B", Better.LOWER, Target.none()),
+            new Row("taskmem", "task kept alive: done, result held (B/task)", "taskmem_done", "taskmem_done",
+                    v -> v, " B", Better.LOWER, Target.none()),
             Row.rate("event_pingpong", "ping-pong via two sync.Event (round trips/s)", Target.timesCPython(20)),
             Row.rate("queue_pingpong", "ping-pong via two Queue(1) (round trips/s)", Target.timesCPython(20)));
 
-    private static final String[] ENGINES = {"fast", "portable"};
+    /**
+     * A JVM run of every workload: its column's key, engine and whether it takes the tuned heap
+     * options instead of the headline ones (the JVM's defaults).
+     */
+    record JavaRun(String key, String engine, boolean tuned) {
+    }
+
+    private static final List<JavaRun> JAVA_RUNS = List.of(new JavaRun("fast", "fast", false),
+            new JavaRun("portable", "portable", false), new JavaRun("tuned", "fast", true));
     private static final long PROCESS_TIMEOUT_SECONDS = 600;
 
     /** An interpreter to compare with: a column label and its command. */
@@ -104,19 +120,23 @@ public final class BenchRunner {
     private final int pythonRuns;
     private final List<Python> pythons;
     private final List<String> jvmOptions;
-    /** Figures by run key ("fast", "portable", or a Python label), then by result name. */
+    /** The tuned column's JVM options; null: no tuned column. */
+    private final List<String> tunedOptions;
+    /** Figures by run key ("fast", "portable", "tuned", or a Python label), then by result name. */
     private final Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
     private boolean anyFailed;
 
-    private BenchRunner(boolean quick, int pythonRuns, List<Python> pythons, List<String> jvmOptions) {
+    private BenchRunner(boolean quick, int pythonRuns, List<Python> pythons, List<String> jvmOptions,
+            List<String> tunedOptions) {
         this.quick = quick;
         this.pythonRuns = pythonRuns;
         this.pythons = pythons;
         this.jvmOptions = jvmOptions;
+        this.tunedOptions = tunedOptions;
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = false, python = true;
+        boolean quick = false, python = true, tuned = true;
         int pythonRuns = 1;
         Path out = Path.of("bench/results/latest.md");
         List<String> selected = new ArrayList<>();
@@ -124,6 +144,7 @@ public final class BenchRunner {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--no-python" -> python = false;
+                case "--no-tuned" -> tuned = false;
                 case "--python-runs" -> pythonRuns = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "-h", "--help" -> {
@@ -142,7 +163,8 @@ public final class BenchRunner {
         }
         if (selected.isEmpty()) selected.addAll(Workloads.ALL.keySet());
         List<String> jvmOptions = splitOptions(System.getenv().getOrDefault("BENCH_JVM_OPTS", DEFAULT_JVM_OPTS));
-        BenchRunner runner = new BenchRunner(quick, pythonRuns, python ? findPythons() : List.of(), jvmOptions);
+        List<String> tunedOptions = tuned ? splitOptions(System.getenv().getOrDefault("BENCH_TUNED_JVM_OPTS", TUNED_JVM_OPTS)) : null;
+        BenchRunner runner = new BenchRunner(quick, pythonRuns, python ? findPythons() : List.of(), jvmOptions, tunedOptions);
         for (String w : selected) runner.runWorkload(Workloads.ALL.get(w));
         String table = runner.table(selected);
         System.out.println();
@@ -154,16 +176,22 @@ public final class BenchRunner {
     }
 
     /**
-     * JVM options for every workload JVM unless BENCH_JVM_OPTS says otherwise: the default collector
-     * (G1) with a fixed heap and young generation, so that its sizing heuristics do not swing the
-     * figures from round to round; see bench/README.md.
+     * JVM options of the headline columns unless BENCH_JVM_OPTS says otherwise: none, the JVM's
+     * defaults, as users run it (G1, a heap sized from the machine's memory and grown as needed).
      */
-    static final String DEFAULT_JVM_OPTS = "-Xms2g -Xmx2g -Xmn1g";
+    static final String DEFAULT_JVM_OPTS = "";
+    /**
+     * JVM options of the "tuned" column (the fast engine) unless BENCH_TUNED_JVM_OPTS says otherwise:
+     * a fixed heap and young generation, so that G1's sizing heuristics do not swing the figures from
+     * round to round and a round's live tasks are not copied by young collections; see bench/README.md.
+     */
+    static final String TUNED_JVM_OPTS = "-Xms2g -Xmx2g -Xmn1g";
 
     private static void usage() {
-        System.err.println("usage: bin/bench [--quick] [--python-runs K] [--no-python] [--out FILE] [WORKLOAD...]");
+        System.err.println("usage: bin/bench [--quick] [--python-runs K] [--no-python] [--no-tuned] [--out FILE] [WORKLOAD...]");
         System.err.println("workloads: " + String.join(", ", Workloads.ALL.keySet()));
-        System.err.println("BENCH_JVM_OPTS overrides the workload JVMs' options (default: " + DEFAULT_JVM_OPTS + ")");
+        System.err.println("BENCH_JVM_OPTS sets the workload JVMs' options (default: none, the JVM's defaults);");
+        System.err.println("BENCH_TUNED_JVM_OPTS those of the tuned column (default: " + TUNED_JVM_OPTS + "), which --no-tuned skips");
     }
 
     private static List<String> splitOptions(String s) {
@@ -201,14 +229,15 @@ public final class BenchRunner {
     private void runWorkload(Workloads.Spec spec) throws Exception {
         int n = quick ? spec.quickN() : spec.n();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (String engine : ENGINES) {
+        for (JavaRun run : JAVA_RUNS) {
+            if (run.tuned() && tunedOptions == null) continue;
             List<String> cmd = new ArrayList<>(List.of(java));
-            if (engine.equals("fast")) cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"));
-            cmd.add("-Djasyncio.engine=" + engine);
-            cmd.addAll(jvmOptions);
+            if (run.engine().equals("fast")) cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"));
+            cmd.add("-Djasyncio.engine=" + run.engine());
+            cmd.addAll(run.tuned() ? tunedOptions : jvmOptions);
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), spec.name(), "--n", "" + n));
             if (quick) cmd.addAll(List.of("--warmups", "1", "--rounds", "" + Math.min(3, spec.rounds())));
-            record(engine, spec.name(), cmd);
+            record(run.key(), spec.name(), cmd);
         }
         Path script = Path.of("bench/python", spec.name() + ".py");
         if (!Files.exists(script)) return;
@@ -302,6 +331,7 @@ public final class BenchRunner {
 
     private String table(List<String> selected) {
         List<String> header = new ArrayList<>(List.of("workload", "jasyncio fast", "jasyncio portable"));
+        if (tunedOptions != null) header.add("fast, tuned heap");
         for (Python p : pythons) header.add(p.label());
         String cpython = pythons.isEmpty() ? null : pythons.get(0).label();
         header.addAll(List.of("fast/CPython", "portable/fast", "target (fast; portable within 10× of fast)", "met?"));
@@ -311,6 +341,7 @@ public final class BenchRunner {
             Double fast = figure("fast", row.result(), row), portable = figure("portable", row.result(), row);
             Double cpy = cpython == null ? null : figure(cpython, row.pythonResult(), row);
             List<String> cells = new ArrayList<>(List.of(row.label(), format(fast, row), format(portable, row)));
+            if (tunedOptions != null) cells.add(format(figure("tuned", row.result(), row), row));
             for (Python p : pythons) cells.add(format(figure(p.label(), row.pythonResult(), row), row));
             cells.add(fast != null && cpy != null ? ratio(fast / cpy) : "—");
             cells.add(fast != null && portable != null ? ratio(portable / fast) : "—");
@@ -377,7 +408,9 @@ public final class BenchRunner {
                 .append(quick ? " with --quick (small N: a smoke check, not a measurement)" : "")
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ")
                 .append(System.getProperty("java.version")).append(", workload JVM options: ")
-                .append(jvmOptions.isEmpty() ? "(none)" : "`" + String.join(" ", jvmOptions) + "`").append(".\n\n");
+                .append(jvmOptions.isEmpty() ? "none (the JVM's defaults)" : "`" + String.join(" ", jvmOptions) + "`")
+                .append(tunedOptions == null ? "" : "; the tuned column's: `" + String.join(" ", tunedOptions) + "`")
+                .append(".\n\n");
         sb.append("| workload | N | Java rounds (warm-up + measured, median reported) |\n|---|---:|---|\n");
         for (String w : selected) {
             Workloads.Spec s = Workloads.ALL.get(w);
@@ -390,6 +423,11 @@ public final class BenchRunner {
                 Notes:
                 - Ratios are taken within this run. fast/CPython uses the first CPython column (python3 on the
                   PATH); each Python script does its own small warm-up and one measured pass%s.
+                - The fast and portable columns run on the JVM's default options (unless BENCH_JVM_OPTS gave
+                  others), as users run it; "fast, tuned heap" is the fast engine with a fixed 2 GB heap and
+                  1 GB young generation, where a round's live tasks are not copied by young collections.
+                - CPU per task is the process's CPU time (all threads: GC and JIT included) over the round,
+                  divided by N; CPython's is time.process_time() over the same pass.
                 - Ping-pong µs/round trip is 1e6 / (round trips/s).
                 - Sleeping-task memory: the heap row is the Java heap in use after a full GC, before vs. while
                   all N tasks sleep, divided by N: what each sleeping task keeps alive. The RSS row is resident

@@ -9,6 +9,6 @@ record Result(String name, double value, String unit) {
     }
 
     String line() {
-        return String.format(java.util.Locale.ROOT, "RESULT %s %.1f %s", name, value, unit);
+        return String.format(java.util.Locale.ROOT, "RESULT %s %.3f %s", name, value, unit);
     }
 }

@@ -24,6 +24,7 @@ final class Workloads {
         add(new Spec("callsoon", CallSoon::new, 1_000_000, 100_000, 5, 11));  // ~20 ms a round: more of them
         add(new Spec("timers", Timers::new, 1_000_000, 100_000, 1, 3));
         add(new Spec("sleepmem", SleepMem::new, 100_000, 20_000, 2, 3));
+        add(new Spec("taskmem", TaskMem::new, 200_000, 20_000, 1, 3));
         add(new Spec("event_pingpong", EventPingPong::new, 500_000, 50_000, 3, 5));
         add(new Spec("queue_pingpong", QueuePingPong::new, 500_000, 50_000, 3, 5));
     }

@@ -1,17 +1,13 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engines;
+import io.jasyncio.internal.loop.Durations;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -228,6 +224,41 @@ public final class Asyncio {
     }
 
     /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code create_task(coro, name=..., context=ctx)}; see
+     * {@link EventLoop#createTask(Coroutine, String, Context)}.
+     *
+     * <pre>{@code
+     * Context ctx = ContextVar.copyContext();
+     * createTask(() -> REQUEST_ID.set("r-17"), "worker", ctx).await();
+     * ctx.get(REQUEST_ID);   // "r-17"
+     * }</pre>
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
+     * @return the new task; its {@link Task#getContext()} is {@code context}
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        return getRunningLoop().createTask(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        return getRunningLoop().createTask(coro, name, context);
+    }
+
+    /**
      * Returns {@code future} unchanged: asyncio's {@code ensure_future} of a future.
      *
      * @param <T> the result's type
@@ -303,7 +334,22 @@ public final class Asyncio {
      * @return a factory for {@link EventLoop#setTaskFactory}
      */
     public static TaskFactory eagerTaskFactory() {
-        return (loop, coro, name) -> new Task<>(loop, coro, name, Context.current(), true);
+        return new TaskFactory() {
+            @Override
+            public Task<?> createTask(EventLoop loop, Coroutine<?> coro, String name) {
+                return new Task<>(loop, coro, name, Context.current().copy(), true);
+            }
+
+            @Override
+            public Task<?> createTask(EventLoop loop, Coroutine<?> coro, String name, Context context) {
+                return new Task<>(loop, coro, name, context, true);
+            }
+
+            @Override
+            public String toString() {
+                return "eagerTaskFactory";
+            }
+        };
     }
 
     // ---- sleeping ----
@@ -545,11 +591,8 @@ public final class Asyncio {
      * @throws IllegalStateException outside a task
      */
     public static <T> T timeout(double delay, Coroutine<T> body) throws Exception {
-        if (Double.isNaN(delay) || Double.isInfinite(delay)) {
-            throw new IllegalArgumentException("timeout must be a finite number of seconds, got " + delay
-                    + " (negative means already expired; without a timeout, call the coroutine directly)");
-        }
-        return timeoutAt(getRunningLoop().time() + delay, body);
+        Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
+        return timeout(delay, cm -> body.run());
     }
 
     /**
@@ -580,38 +623,7 @@ public final class Asyncio {
      */
     public static <T> T timeoutAt(double when, Coroutine<T> body) throws Exception {
         Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
-        if (Double.isNaN(when) || Double.isInfinite(when)) {
-            throw new IllegalArgumentException("deadline must be a finite loop time, got " + when);
-        }
-        EventLoop loop = getRunningLoop();
-        Task<?> task = loop.currentTask;
-        if (task == null) throw new IllegalStateException("timeout() must be used inside a task");
-        int cancellingAtEntry = task.cancelling();
-        boolean[] expired = {false};
-        Runnable expire = () -> {
-            expired[0] = true;
-            task.cancel();
-        };
-        // A deadline already reached expires before the body's first resumption, even a bare
-        // yield (as asyncio's call_soon here); a timer would fire after it.
-        Handle h = when <= loop.time() ? loop.callSoon(expire) : loop.callAt(when, expire);
-        T value;
-        try {
-            value = body.run();
-        } catch (CancelledError e) {
-            h.cancel();
-            if (expired[0] && task.uncancel() <= cancellingAtEntry) {
-                throw new TimeoutException("timed out after reaching the deadline " + when, e);
-            }
-            throw e;
-        } catch (Throwable t) {
-            h.cancel();
-            if (expired[0]) task.uncancel();
-            throw t;
-        }
-        h.cancel();
-        if (expired[0]) task.uncancel();
-        return value;
+        return timeoutAt(when, cm -> body.run());
     }
 
     // ---- wait, as_completed ----
@@ -702,80 +714,46 @@ public final class Asyncio {
     }
 
     /**
-     * As {@link #asCompleted(Collection, double)} without a timeout.
+     * The given futures, each returned once it is done, in the order they finish: asyncio 3.13's
+     * {@code as_completed} under {@code async for}. The iterator's {@code next()} suspends the
+     * current task until the next one is done and returns that future itself (await it, or read
+     * its {@code result()}), so you can tell which one finished:
+     * <pre>{@code
+     * for (Future<Reply> f : asCompleted(List.of(primary, backup))) {
+     *     if (f == primary) log("the primary answered first");
+     *     return f.await();
+     * }
+     * }</pre>
+     * A future given twice is returned once. Nothing is cancelled. Futures already done are
+     * returned first, in the given order, without suspending.
      *
      * @param <T> the futures' result type
      * @param futures futures or tasks of {@link #getEventLoop()}
-     * @return an iterable whose single iterator yields one future per input, in completion order
+     * @return a one-pass iterable (its iterator is itself) of the given futures in completion order
+     * @throws IllegalArgumentException if a future belongs to another loop
      */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures) {
-        return asCompleted(futures, Double.NaN);
+        Objects.requireNonNull(futures, "futures is null: pass a collection of futures or tasks");
+        return new AsCompleted<>(getEventLoop(), futures, null);
     }
 
     /**
-     * Futures that complete in the order the given ones finish: asyncio's {@code as_completed}.
-     * The iterator yields one future per input; await each in turn. After {@code timeoutSeconds},
-     * those not yet completed fail with {@link TimeoutException}.
+     * As {@link #asCompleted(Collection)}, with a time limit: once {@code timeoutSeconds} have passed,
+     * the iterator's {@code next()} throws {@link TimeoutException} (checked, though {@code
+     * Iterator.next()} does not declare it: catch it around the loop) instead of waiting, once for
+     * each future not returned yet. Futures done before the limit are still returned first; nothing
+     * is cancelled.
      *
      * @param <T> the futures' result type
      * @param futures futures or tasks of {@link #getEventLoop()}
-     * @param timeoutSeconds seconds until the futures not yet yielded as done fail, finite
-     * @return an iterable whose single iterator yields one future per input, in completion order
-     * @throws IllegalArgumentException if the timeout is infinite or a future belongs to another loop
+     * @param timeoutSeconds seconds from now, finite
+     * @return a one-pass iterable of the given futures in completion order
+     * @throws IllegalArgumentException if the timeout is NaN or infinite, or a future belongs to another loop
      */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, double timeoutSeconds) {
         Objects.requireNonNull(futures, "futures is null: pass a collection of futures or tasks");
-        if (Double.isInfinite(timeoutSeconds)) {
-            throw new IllegalArgumentException("timeout must be a finite number of seconds, got " + timeoutSeconds);
-        }
-        EventLoop loop = getEventLoop();
-        LinkedHashSet<Future<T>> todo = new LinkedHashSet<>();
-        for (Future<T> f : futures) {
-            Objects.requireNonNull(f, "null future passed to asCompleted()");
-            if (f.loop != loop) throw new IllegalArgumentException(f + " belongs to another loop than " + loop);
-            todo.add(f);
-        }
-        ArrayDeque<Future<T>> done = new ArrayDeque<>();
-        ArrayDeque<Future<T>> waiting = new ArrayDeque<>();
-        int total = todo.size();
-        TimerHandle[] timer = {null};
-        Consumer<Future<T>> onCompletion = f -> {
-            if (!todo.remove(f)) return;
-            // A taken future that is done already was cancelled by its awaiter: it takes no result.
-            while (!waiting.isEmpty() && waiting.peek().isDone()) waiting.poll();
-            if (!waiting.isEmpty()) f.copyTo(waiting.poll());
-            else done.add(f);
-            if (todo.isEmpty() && timer[0] != null) timer[0].cancel();
-        };
-        for (Future<T> f : todo) f.addDoneCallback(onCompletion);
-        if (!Double.isNaN(timeoutSeconds) && !todo.isEmpty()) {
-            timer[0] = loop.callLater(timeoutSeconds, () -> {
-                for (Future<T> f : todo) f.removeDoneCallback(onCompletion);
-                todo.clear();
-                for (Future<T> w; (w = waiting.poll()) != null; ) {
-                    if (!w.isDone()) w.finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
-                }
-            });
-        }
-        return () -> new Iterator<>() {
-            private int yielded;
-
-            @Override
-            public boolean hasNext() {
-                return yielded < total;
-            }
-
-            @Override
-            public Future<T> next() {
-                if (!hasNext()) throw new NoSuchElementException("asCompleted() yields one future per input: all " + total + " were yielded");
-                yielded++;
-                Future<T> next = loop.createFuture();
-                if (!done.isEmpty()) done.poll().copyTo(next);
-                else if (todo.isEmpty()) next.finishException(new TimeoutException("asCompleted() timed out after " + timeoutSeconds + " s"));
-                else waiting.add(next);
-                return next;
-            }
-        };
+        Timeout.checkSeconds(timeoutSeconds, "timeout", "for no timeout, use asCompleted(futures)");
+        return new AsCompleted<>(getEventLoop(), futures, timeoutSeconds);
     }
 
     // ---- threads ----
@@ -1023,6 +1001,243 @@ public final class Asyncio {
         new TaskGroup().run(body);
     }
 
+    // ---- asyncio 3.11-3.15 forms: Timeout objects, supervisor groups, sleep's result, Duration forms ----
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} seconds from now, handing it its {@link
+     * Timeout} to read or move: {@code async with asyncio.timeout(delay) as cm}. When the deadline
+     * passes, the task is cancelled, and once the cancellation has unwound out of the body {@link
+     * TimeoutException} ("timed out after 2.0 s") is raised; a cancellation from elsewhere passes
+     * through unchanged.
+     *
+     * @param <T> the result's type
+     * @param delay seconds from now, finite; zero or negative expires before the body first suspends
+     * @param body the code to run, in the current task; a body without a value returns {@code null}
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T timeout(double delay, Timeout.Body<T> body) throws Exception {
+        Timeout.checkSeconds(delay, "timeout", "without a timeout, call the coroutine directly, or pass (Double) null");
+        EventLoop loop = getRunningLoop();
+        return Timeout.run(loop, loop.time() + delay, delay, body);
+    }
+
+    /**
+     * As {@link #timeout(double, Timeout.Body)}; {@code null} starts with no deadline ({@code
+     * asyncio.timeout(None)}), which the body may set with {@link Timeout#reschedule}.
+     *
+     * @param <T> the result's type
+     * @param delay seconds from now, finite, or {@code null} for no deadline
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if a deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T timeout(Double delay, Timeout.Body<T> body) throws Exception {
+        return delay == null ? timeoutAt((Double) null, body) : timeout(delay.doubleValue(), body);
+    }
+
+    /**
+     * As {@link #timeout(double, Timeout.Body)} with an absolute deadline in loop time: asyncio's
+     * {@code timeout_at}.
+     *
+     * @param <T> the result's type
+     * @param when the deadline, in {@link EventLoop#time()}'s seconds, finite; a time already past
+     *     expires before the body first suspends
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T timeoutAt(double when, Timeout.Body<T> body) throws Exception {
+        return timeoutAt(Double.valueOf(when), body);
+    }
+
+    /**
+     * As {@link #timeoutAt(double, Timeout.Body)}; {@code null} starts with no deadline.
+     *
+     * @param <T> the result's type
+     * @param when the deadline in loop time, finite, or {@code null} for none
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if a deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T timeoutAt(Double when, Timeout.Body<T> body) throws Exception {
+        Timeout.checkSeconds(when, "the deadline", "for no deadline, pass (Double) null");
+        return Timeout.run(getRunningLoop(), when, null, body);
+    }
+
+    /**
+     * As {@link #timeout(double, Timeout.Body)}, with the delay as a {@link Duration}.
+     *
+     * @param <T> the result's type
+     * @param delay how long the body may take; zero expires before the body first suspends
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T timeout(Duration delay, Timeout.Body<T> body) throws Exception {
+        return timeout(Durations.seconds(delay, "timeout"), body);
+    }
+
+    /**
+     * As {@link #timeout(double, Coroutine)}, with the delay as a {@link Duration}.
+     *
+     * @param <T> the result's type
+     * @param delay how long the body may take
+     * @param body the code to run, in the current task
+     * @return what {@code body} returned
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     */
+    public static <T> T timeout(Duration delay, Coroutine<T> body) throws Exception {
+        return timeout(Durations.seconds(delay, "timeout"), body);
+    }
+
+    /**
+     * As {@link #timeout(double, AsyncRunnable)}, with the delay as a {@link Duration}.
+     *
+     * @param delay how long the body may take
+     * @param body the code to run, in the current task
+     * @throws TimeoutException if the deadline passed while {@code body} ran
+     * @throws Exception what {@code body} threw, unwrapped
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     */
+    public static void timeout(Duration delay, AsyncRunnable body) throws Exception {
+        timeout(Durations.seconds(delay, "timeout"), body);
+    }
+
+    /**
+     * As {@link #waitFor(Future, double)}, with the timeout as a {@link Duration}.
+     *
+     * @param <T> the result's type
+     * @param future a future of the running loop
+     * @param timeout how long to wait
+     * @return the future's result
+     * @throws TimeoutException if the time ran out (the future was cancelled)
+     * @throws Exception the future's exception, unwrapped
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     */
+    public static <T> T waitFor(Future<T> future, Duration timeout) throws Exception {
+        return waitFor(future, Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #waitFor(Coroutine, double)}, with the timeout as a {@link Duration}.
+     *
+     * @param <T> the result's type
+     * @param coro the code to run, in the current task
+     * @param timeout how long it may take; zero does not start it
+     * @return what {@code coro} returned
+     * @throws TimeoutException if the time ran out
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     */
+    public static <T> T waitFor(Coroutine<T> coro, Duration timeout) throws Exception {
+        return waitFor(coro, Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #waitFor(AsyncRunnable, double)}, with the timeout as a {@link Duration}.
+     *
+     * @param coro the code to run, in the current task
+     * @param timeout how long it may take; zero does not start it
+     * @throws TimeoutException if the time ran out
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     */
+    public static void waitFor(AsyncRunnable coro, Duration timeout) throws Exception {
+        waitFor(coro, Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #waitTasks(Collection, ReturnWhen, double)}, with the timeout as a {@link Duration}.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of the running loop, at least one
+     * @param when which completion ends the wait
+     * @param timeout the longest wait
+     * @return the futures split into done and pending, each set in the given order
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the futures are not)
+     * @throws IllegalArgumentException if {@code futures} is empty, or {@code timeout} is null or negative
+     */
+    public static <T> WaitResult<T> waitTasks(Collection<? extends Future<T>> futures, ReturnWhen when,
+            Duration timeout) throws Exception {
+        return waitTasks(futures, when, Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #asCompleted(Collection, double)}, with the timeout as a {@link Duration}.
+     *
+     * @param <T> the futures' result type
+     * @param futures futures or tasks of {@link #getEventLoop()}
+     * @param timeout the time after which {@code next()} throws {@link TimeoutException} instead of waiting
+     * @return a one-pass iterable of the given futures in completion order
+     * @throws IllegalArgumentException if {@code timeout} is null or negative, or a future belongs to another loop
+     */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
+        return asCompleted(futures, Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #sleep(double)}, then returns {@code result}: asyncio's {@code sleep(delay, result)}.
+     *
+     * @param <T> the result's type
+     * @param delay seconds of loop time to sleep; 0 or less just yields
+     * @param result what to return
+     * @return {@code result}
+     * @throws IllegalArgumentException for NaN or infinite delays
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T sleep(double delay, T result) {
+        sleep(delay);
+        return result;
+    }
+
+    /**
+     * As {@link #sleep(Duration)}, then returns {@code result}.
+     *
+     * @param <T> the result's type
+     * @param delay how long to sleep; zero or negative just yields
+     * @param result what to return
+     * @return {@code result}
+     * @throws IllegalStateException outside a task
+     */
+    public static <T> T sleep(Duration delay, T result) {
+        sleep(delay);
+        return result;
+    }
+
+    /**
+     * Runs {@code body} with a new {@link SupervisorGroup} and waits for all its tasks: a task group
+     * in which a failing task cancels nothing (its exception goes to the loop's exception handler).
+     * Cancelling the enclosing task cancels every task of the group; if the body throws, the tasks
+     * are cancelled and awaited, then the body's exception propagates as it is.
+     *
+     * @param body creates the group's tasks with {@code sg.createTask(...)} and may await them
+     * @throws Exception what the body threw, unwrapped; {@link CancelledError} if the enclosing task
+     *     was cancelled from outside
+     * @throws IllegalStateException outside a task
+     */
+    public static void supervisorGroup(SupervisorGroup.Body body) throws Exception {
+        Objects.requireNonNull(body, "body is null: pass sg -> { sg.createTask(...); }");
+        new SupervisorGroup().run(body);
+    }
+
     // ---- package helpers ----
 
     static Coroutine<Void> asCoroutine(AsyncRunnable r) {
@@ -1044,81 +1259,5 @@ public final class Asyncio {
         if (prop != null) return Boolean.parseBoolean(prop);
         String env = System.getenv("JASYNCIO_DEBUG");
         return env != null && !env.isEmpty() && !env.equals("0") && !env.equalsIgnoreCase("false");
-    }
-
-    /** gather()'s outer future: cancelling it cancels the children. */
-    private static final class GatheringFuture extends Future<List<Object>> {
-        private final List<Future<?>> children;
-        private final boolean returnExceptions;
-        private int finished;
-        private final int distinct;
-        private boolean cancelRequested;
-
-        GatheringFuture(EventLoop loop, List<? extends Future<?>> futures, boolean returnExceptions) {
-            super(loop);
-            this.children = List.copyOf(futures);
-            this.returnExceptions = returnExceptions;
-            // A future listed twice gets one callback. A pending one shows whether it has ours; a done
-            // one schedules it at once and keeps no trace, so only done ones need the (costly) map.
-            Consumer<Future<?>> onChildDone = new Awaiting<>(this, this::childDone);
-            Map<Future<?>, Boolean> doneSeen = null;
-            int n = 0;
-            for (Future<?> f : children) {
-                boolean repeat;
-                if (f.isDone()) {
-                    if (doneSeen == null) doneSeen = new IdentityHashMap<>();
-                    repeat = doneSeen.put(f, Boolean.TRUE) != null;
-                } else {
-                    repeat = f.hasDoneCallback(onChildDone);
-                }
-                if (!repeat) {
-                    f.addDoneCallback(onChildDone);
-                    n++;
-                }
-            }
-            this.distinct = n;
-        }
-
-        @Override
-        public boolean cancel(String msg) {
-            if (isDone()) return false;
-            boolean any = false;
-            for (Future<?> child : children) if (child.cancel(msg)) any = true;
-            if (any) cancelRequested = true;
-            return any;
-        }
-
-        private void childDone(Future<?> child) {
-            finished++;
-            if (isDone()) {
-                if (!child.isCancelled()) child.exception();
-                return;
-            }
-            if (!returnExceptions) {
-                if (child.isCancelled()) {
-                    finishException(child.cancelledError());
-                    return;
-                }
-                Throwable e = child.exception();
-                if (e != null) {
-                    finishException(e);
-                    return;
-                }
-            }
-            if (finished < distinct) return;
-            List<Object> results = new ArrayList<>(children.size());
-            for (Future<?> f : children) {
-                if (f.isCancelled()) results.add(new CancelledError(f.cancelMessage == null ? "" : f.cancelMessage));
-                else if (f.exception() != null) results.add(f.exception());
-                else results.add(f.resultNow());
-            }
-            if (cancelRequested) finishException(child.cancelledError());
-            else finishResult(results);
-        }
-
-        @Override
-        public String toString() {
-            return "GatheringFuture[" + stateString() + ", " + finished + " of " + distinct + " done]";
-        }
     }
 }

@@ -1,12 +1,21 @@
 package io.jasyncio;
 
 /**
- * Something the loop's ready queue holds: a {@link Handle}, a task's wake-up or a future's done
- * callback. Only {@link EventLoop}'s tick calls {@link #fire()}.
+ * Something the loop's ready queue holds: a {@link Handle}, a {@link Task} (its wake-up: every
+ * future is a Callback only so that a task can be its own, one object fewer per task), or a
+ * future's done callback. Only {@link EventLoop}'s tick calls {@link #fire()}.
  */
 abstract class Callback {
     /** Runs the callback; exceptions go to the caller, the tick, which reports them. */
     abstract void fire();
+
+    /**
+     * Puts it in the ready queue because {@code done}, a future it was added to, is done. A callback
+     * added to many futures (gather's) overrides it to note which one.
+     */
+    void enqueueFor(Future<?> done) {
+        done.loop.enqueue(this);
+    }
 
     /** Whether the tick should skip it. */
     boolean isCancelled() {

@@ -11,6 +11,9 @@ import java.util.Objects;
  * <p>Use it instead of {@link ThreadLocal}: on the fast engine every task runs on the loop's
  * thread, so a thread-local leaks between tasks.
  *
+ * <p>The values live in a {@link Context}: {@link #copyContext()} copies the current one, and
+ * {@link Context#run} or {@code createTask(coro, name, context)} runs code in a given one.
+ *
  * <pre>{@code
  * static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
  * var token = REQUEST_ID.set("r-17");
@@ -69,9 +72,9 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        Context ctx = Context.current();
-        int i = ctx.indexOf(this);
-        if (i >= 0) return (T) ctx.valueAt(i);
+        ContextMap values = Context.current().values;
+        int i = values.indexOf(this);
+        if (i >= 0) return (T) values.valueAt(i);
         if (hasDefault) return defaultValue;
         throw new NoSuchElementException("context variable '" + name + "' has no value and no default:"
                 + " set() it first, or use get(fallback)");
@@ -85,9 +88,7 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
-        Context ctx = Context.current();
-        int i = ctx.indexOf(this);
-        return i >= 0 ? (T) ctx.valueAt(i) : fallback;
+        return Context.current().get(this, fallback);
     }
 
     /**
@@ -99,9 +100,10 @@ public final class ContextVar<T> {
      */
     public Token<T> set(T value) {
         Context ctx = Context.current();
-        int i = ctx.indexOf(this);
-        Object old = i >= 0 ? ctx.valueAt(i) : MISSING;
-        Context.setCurrent(ctx.with(this, value));
+        ContextMap values = ctx.values;
+        int i = values.indexOf(this);
+        Object old = i >= 0 ? values.valueAt(i) : MISSING;
+        ctx.values = values.with(this, value);
         return new Token<>(this, old, Context.currentOwner());
     }
 
@@ -125,7 +127,17 @@ public final class ContextVar<T> {
         if (token.used) throw new IllegalStateException("token has already been used once");
         token.used = true;
         Context ctx = Context.current();
-        Context.setCurrent(token.oldValue == MISSING ? ctx.without(this) : ctx.with(this, token.oldValue));
+        ctx.values = token.oldValue == MISSING ? ctx.values.without(this) : ctx.values.with(this, token.oldValue);
+    }
+
+    /**
+     * A copy of the current context (that of the running task or callback, or of this thread outside a
+     * loop): Python's {@code contextvars.copy_context()}. Changes to either afterwards stay in it.
+     *
+     * @return a new context with the current values
+     */
+    public static Context copyContext() {
+        return Context.current().copy();
     }
 
     @Override

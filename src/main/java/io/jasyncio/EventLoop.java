@@ -2,11 +2,13 @@ package io.jasyncio;
 
 import io.jasyncio.internal.engine.Engine;
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.Durations;
 import io.jasyncio.internal.loop.FatalErrors;
 import io.jasyncio.internal.loop.IoBackend;
 import io.jasyncio.internal.loop.SelectorBackend;
 import io.jasyncio.internal.loop.TimerQueue;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -71,7 +73,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     static {
         io.jasyncio.internal.loop.LoopAccess.setFactory(virtual -> new EventLoop(io.jasyncio.internal.engine.Engines.defaultEngine(), virtual));
-        io.jasyncio.internal.loop.LoopAccess.setVirtualTimeTest(loop -> ((EventLoop) loop).virtualNow != null);
+        io.jasyncio.internal.loop.LoopAccess.setClockLookup(loop -> ((EventLoop) loop).clock);
         io.jasyncio.internal.loop.OpenTransports.setLookup(loop -> ((EventLoop) loop).openTransports);
     }
 
@@ -79,8 +81,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private final IoBackend backend;
     /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
     private final ChannelWatcher watcher;
-    /** Null for the real monotonic clock, else the virtual time in seconds; loop thread only. */
-    private final double[] virtualNow;
+    /** Null for the real monotonic clock, else the virtual clock; loop thread only. */
+    private final io.jasyncio.internal.loop.ManualClock clock;
     /** Callbacks to run on the next iteration; loop thread only. */
     private final ArrayDeque<Callback> ready = new ArrayDeque<>(1024);
     /** Timers by deadline; loop thread only. */
@@ -97,10 +99,18 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private volatile Thread runningThread;
     /** The task being stepped, or null; loop thread only. */
     Task<?> currentTask;
+    /** The body of every task's fiber: the task that the loop resumes first is the one being stepped. */
+    final Runnable runCurrentTask = () -> currentTask.body();
     /** The callback running now, or null: owns the context that tokens made in it belong to; loop thread only. */
     Callback currentCallback;
+    /**
+     * Lent to each callback scheduled without a context, with its values (see Context); loop thread
+     * only. It is {@link #context} whenever the tick runs a callback: whatever makes another context
+     * current (a task's step, {@code Context.run}, a callback given a context) restores it when done.
+     */
+    final Context callbackContext = new Context();
     /** The context of what is running now; loop thread only. */
-    Context context = Context.EMPTY;
+    Context context = callbackContext;
     /** Head of the list of pending tasks; loop thread only. */
     private Task<?> pendingHead;
     private int pendingCount;
@@ -137,7 +147,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
 
     EventLoop(Engine engine, boolean virtualTime) {
         this.engine = engine;
-        this.virtualNow = virtualTime ? new double[1] : null;
+        this.clock = virtualTime ? new io.jasyncio.internal.loop.ManualClock() : null;
         SelectorBackend selector = new SelectorBackend(this::enqueueIo);
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
@@ -192,7 +202,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
             backend.settle();   // a socket closed in the last tick must not keep its descriptor while the loop idles
             stopping = false;
             runningThread = null;
-            context = Context.EMPTY;
+            callbackContext.values = ContextMap.EMPTY;
+            context = callbackContext;
             RUNNING.remove();
         }
     }
@@ -327,7 +338,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      *     their {@code when} against it
      */
     public double time() {
-        return virtualNow == null ? System.nanoTime() * 1e-9 : virtualNow[0];
+        return clock == null ? System.nanoTime() * 1e-9 : clock.now();
     }
 
     // ---- scheduling ----
@@ -343,7 +354,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      */
     public Handle callSoon(Runnable callback) {
         checkClosed();
-        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon"));
+        Handle h = new Handle(this, callback, callerContext("EventLoop.callSoon").values);
         ready.add(h);
         return h;
     }
@@ -381,10 +392,57 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     }
 
     private TimerHandle schedule(double when, Runnable callback, String method) {
-        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method));
+        TimerHandle h = new TimerHandle(this, when, callback, callerContext(method).values);
         h.scheduled = true;
         timers.add(h, when);
         return h;
+    }
+
+    // ---- the Duration forms of the seconds arguments (null or negative: IllegalArgumentException) ----
+
+    /**
+     * As {@link #callLater(double, Runnable)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @return a handle that can cancel the timer; its {@code when()} is the deadline
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        return callLater(Durations.seconds(delay, "delay"), callback);
+    }
+
+    /**
+     * As {@link #shutdownDefaultExecutor(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout the longest wait for the executor's threads
+     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void shutdownDefaultExecutor(Duration timeout) throws Exception {
+        shutdownDefaultExecutor(Durations.seconds(timeout, "timeout"));
+    }
+
+    /**
+     * As {@link #setWatchdog(double)}, with the threshold as a {@link Duration}. Any thread.
+     *
+     * @param threshold how long a step may hold the loop before it is reported; zero turns the watchdog off
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setWatchdog(Duration threshold) {
+        setWatchdog(Durations.seconds(threshold, "watchdog threshold"));
+    }
+
+    /**
+     * As {@link #setSlowCallbackDuration(double)}, with the threshold as a {@link Duration}.
+     *
+     * @param threshold how long a callback or task step may take before debug mode logs it
+     * @throws IllegalArgumentException if {@code threshold} is null or negative
+     */
+    public void setSlowCallbackDuration(Duration threshold) {
+        setSlowCallbackDuration(Durations.seconds(threshold, "slow callback duration"));
     }
 
     /**
@@ -406,7 +464,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      */
     Handle post(Runnable callback, boolean byUser) {
         checkClosed();
-        Handle h = new Handle(this, callback, Context.current());
+        return post(new Handle(this, callback, Context.current().values), byUser);
+    }
+
+    /** Queues {@code h} from any thread, as {@link #post(Runnable, boolean)}. */
+    private Handle post(Handle h, boolean byUser) {
         if (isRunningOnThisThread()) {
             // From the loop itself: straight into the ready queue, in FIFO order with callSoon (as asyncio).
             ready.add(h);
@@ -455,17 +517,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * @return the new task
      * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this loop
      */
-    @SuppressWarnings("unchecked")
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
-        checkClosed();
-        checkThread("EventLoop.createTask");
-        if (taskFactory != null) {
-            Task<?> t = taskFactory.createTask(this, coro, name);
-            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
-            return (Task<T>) t;
-        }
-        return new Task<>(this, coro, name, Context.current(), false);
+        return createTaskIn(coro, name, null);
     }
 
     /**
@@ -512,6 +565,144 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         return taskFactory;
     }
 
+    // ---- asyncio's context= ----
+
+    /**
+     * As {@link #callSoon(Runnable)}, but the callback runs in {@code context} itself, not in a copy of
+     * the current one: asyncio's {@code call_soon(callback, context=ctx)}. What it sets stays in {@code
+     * context}. Loop thread only.
+     *
+     * @param callback what to run; an exception it throws goes to the exception handler (as does
+     *     {@link IllegalStateException} if {@code context} is entered when it is due)
+     * @param context the context to run it in, e.g. from {@link ContextVar#copyContext()} or {@link Task#getContext()}
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoon(Runnable callback, Context context) {
+        checkClosed();
+        checkThread("EventLoop.callSoon");
+        Handle h = new Handle(this, callback, context);
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * As {@link #callLater(double, Runnable)}, running the callback in {@code context} itself, as
+     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_later(..., context=ctx)}. Loop thread only.
+     *
+     * @param delay seconds from {@link #time()}; finite
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(double delay, Runnable callback, Context context) {
+        checkDelay(delay, "delay");
+        return callAtIn(time() + delay, callback, context, "EventLoop.callLater");
+    }
+
+    /**
+     * As {@link #callLater(double, Runnable, Context)}, with the delay as a {@link Duration}. Loop thread only.
+     *
+     * @param delay how long from {@link #time()}; zero means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
+        return callLater(Durations.seconds(delay, "delay"), callback, context);
+    }
+
+    /**
+     * As {@link #callAt(double, Runnable)}, running the callback in {@code context} itself, as
+     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_at(..., context=ctx)}. Loop thread only.
+     *
+     * @param when the loop time to run at; a time already past means now
+     * @param callback what to run; an exception it throws goes to the exception handler
+     * @param context the context to run it in
+     * @return a handle that can cancel the timer
+     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalStateException if the loop is closed
+     */
+    public TimerHandle callAt(double when, Runnable callback, Context context) {
+        checkDelay(when, "when");
+        return callAtIn(when, callback, context, "EventLoop.callAt");
+    }
+
+    /**
+     * As {@link #callSoonThreadsafe(Runnable)}, running the callback in {@code context} itself:
+     * asyncio's {@code call_soon_threadsafe(..., context=ctx)}. Any thread; the context passes to the
+     * loop's thread, so leave it alone meanwhile.
+     *
+     * @param callback what to run on the loop thread
+     * @param context the context to run it in
+     * @return a handle that can cancel the call before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
+        checkClosed();
+        return post(new Handle(this, callback, context), true);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code create_task(coro, name=..., context=ctx)}. What the task
+     * sets is seen through {@code context} afterwards ({@link Context#get}), and by later tasks given it.
+     * With a task factory set, its {@link TaskFactory#createTask(EventLoop, Coroutine, String, Context)} makes the task.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
+     * @return the new task; its {@link Task#getContext()} is {@code context}
+     * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this
+     *     loop or one that had started in another context
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
+        return createTaskIn(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the loop is closed, or the task factory misbehaved
+     */
+    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        return createTask(Asyncio.asCoroutine(coro), name, context);
+    }
+
+    private TimerHandle callAtIn(double when, Runnable callback, Context context, String method) {
+        checkClosed();
+        checkThread(method);
+        TimerHandle h = new TimerHandle(this, when, callback, context);
+        h.scheduled = true;
+        timers.add(h, when);
+        return h;
+    }
+
+    /** createTask in {@code context}, or in a copy of the current context if null. */
+    @SuppressWarnings("unchecked")
+    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        checkClosed();
+        Context current = callerContext("EventLoop.createTask");   // checks the thread, without a thread-local lookup
+        if (taskFactory != null) {
+            Task<?> t = context == null ? taskFactory.createTask(this, coro, name) : taskFactory.createTask(this, coro, name, context);
+            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
+            return (Task<T>) t;
+        }
+        return new Task<>(this, coro, name, context != null ? context : current.copy(), false);
+    }
+
     // ---- threads ----
 
     /**
@@ -529,7 +720,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
         checkClosed();
         checkThread("EventLoop.runInExecutor");
-        return executors.run(executor, context, fn);
+        return executors.run(executor, Context.current().copy(), fn);
     }
 
     /**
@@ -825,13 +1016,16 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         }
     }
 
-    /** Polls the backend; a virtual-time loop jumps its clock instead of sleeping until a timer. */
+    /**
+     * Polls the backend. A virtual-time loop with nothing to do asks its clock instead of sleeping
+     * (it jumps to a timer, or wakes a test waiting for idleness); if the clock stands still, only
+     * I/O or another thread can wake the loop.
+     */
     private void poll(long timeout) {
-        if (virtualNow != null && timeout > 0) {
-            if (backend.poll(0) == 0 && incoming.isEmpty() && !stopping) {
-                virtualNow[0] = Math.max(virtualNow[0], timers.peekWhen());
-            }
-            return;
+        if (clock != null && timeout != 0) {
+            if (backend.poll(0) > 0 || !incoming.isEmpty() || stopping) return;
+            if (clock.idle(timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peekWhen(), this::onlyTimersCanWake)) return;
+            timeout = -1;
         }
         if (timeout == 0) {
             backend.poll(0);
@@ -919,10 +1113,10 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private void enqueueIo(Runnable r) {
         if (r instanceof IoBackend.ReadyCallback rc) {  // a channel's callback: one handle, reused
             Handle h = (Handle) rc.queueEntry;
-            if (h == null) rc.queueEntry = h = new Handle(this, r, Context.EMPTY);
+            if (h == null) rc.queueEntry = h = new Handle(this, r, ContextMap.EMPTY);
             ready.add(h);
         } else {
-            ready.add(new Handle(this, r, Context.EMPTY));
+            ready.add(new Handle(this, r, ContextMap.EMPTY));
         }
     }
 
@@ -946,6 +1140,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     boolean nothingCanWake() {
         return ready.isEmpty() && incoming.isEmpty() && timers.size() == cancelledTimers && externalJobs == 0
                 && !calledFromOtherThreads && !backend.hasRegistrations();
+    }
+
+    /** As {@link #nothingCanWake}, but for live timers, which a virtual clock standing still will not reach. */
+    private boolean onlyTimersCanWake() {
+        return ready.isEmpty() && incoming.isEmpty() && externalJobs == 0 && !calledFromOtherThreads && !backend.hasRegistrations();
     }
 
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
@@ -1080,6 +1279,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         String state = closed ? "closed" : runningThread != null ? "running" : "idle";
         return "EventLoop[" + state + ", engine=" + engine.name() + ", ready=" + ready.size() + ", timers="
                 + timers.size() + ", tasks=" + pendingCount + (debug ? ", debug" : "")
-                + (virtualNow != null ? ", virtual time=" + virtualNow[0] : "") + "]";
+                + (clock != null ? ", virtual time=" + clock.now() : "") + "]";
     }
 }

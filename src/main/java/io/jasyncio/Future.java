@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the type of the result ({@code Void} for a future that only signals completion)
  */
-public class Future<T> {
+public class Future<T> extends Callback {
     static final byte PENDING = 0, CANCELLED = 1, FINISHED = 2;
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -48,13 +48,15 @@ public class Future<T> {
     /** PENDING, CANCELLED or FINISHED; loop thread only. */
     byte state;
     private T result;
-    private Throwable exception;
     /** The message given to cancel(); loop thread only. */
     String cancelMessage;
     /** Null, one Callback, or an ArrayList of them, in order added; loop thread only. */
     private Object callbacks;
-    /** Set when an exception is stored, until someone retrieves it. */
-    private UnretrievedReport unretrieved;
+    /**
+     * The exception, with whether someone retrieved it, once it failed; else null. One field for both
+     * (the report holds the exception) keeps a future at 40 bytes. Loop thread only.
+     */
+    private UnretrievedReport failure;
     /** Where the future was created, in debug mode only. */
     final StackTraceElement[] sourceTraceback;
 
@@ -76,9 +78,9 @@ public class Future<T> {
      */
     public T result() throws Exception {
         if (state == FINISHED) {
-            if (exception == null) return result;
+            if (failure == null) return result;
             markRetrieved();
-            throw sneaky(exception);
+            throw sneaky(failure.exception);
         }
         if (state == CANCELLED) throw cancelledError();
         throw new InvalidStateException("Result is not ready: " + this + " is still pending; await() it first");
@@ -95,7 +97,7 @@ public class Future<T> {
     public Throwable exception() {
         if (state == FINISHED) {
             markRetrieved();
-            return exception;
+            return exceptionNow();
         }
         if (state == CANCELLED) throw cancelledError();
         throw new InvalidStateException("Exception is not set: " + this + " is still pending; await() it first");
@@ -110,7 +112,7 @@ public class Future<T> {
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
         loop.checkThread("Future.addDoneCallback");
-        addCallback(new DoneCallback<>(this, fn, Context.current()));
+        addCallback(new DoneCallback<>(this, fn, Context.current().values));
     }
 
     /**
@@ -247,6 +249,12 @@ public class Future<T> {
 
     // ---- internals ----
 
+    /** Never called: a plain future never enters the ready queue (a {@link Task} does, as its wake-up). */
+    @Override
+    void fire() {
+        throw new AssertionError(this + " is not a ready-queue callback");
+    }
+
     final void finishResult(T value) {
         result = value;
         state = FINISHED;
@@ -254,11 +262,12 @@ public class Future<T> {
     }
 
     final void finishException(Throwable e) {
-        exception = e;
         state = FINISHED;
-        unretrieved = new UnretrievedReport(loop, e, this instanceof Task, toString(), sourceTraceback);
-        CLEANER.register(this, unretrieved);
-        loop.diagnostics.failed(unretrieved);
+        UnretrievedReport report = new UnretrievedReport(loop, e, this instanceof Task, sourceTraceback);
+        failure = report;
+        report.description = toString();   // "finished exception=...", now that the failure is stored
+        CLEANER.register(this, report);
+        loop.diagnostics.failed(report);
         scheduleCallbacks();
     }
 
@@ -271,7 +280,7 @@ public class Future<T> {
     /** Adds a ready-queue callback, scheduling it at once if done. Loop thread only. */
     final void addCallback(Callback cb) {
         if (state != PENDING) {
-            loop.enqueue(cb);
+            cb.enqueueFor(this);
         } else if (callbacks == null) {
             callbacks = cb;
         } else if (callbacks instanceof ArrayList<?> l) {
@@ -285,13 +294,13 @@ public class Future<T> {
         }
     }
 
-    /** Whether {@code fn} itself is registered with {@link #addDoneCallback} and not yet scheduled. */
-    final boolean hasDoneCallback(Consumer<?> fn) {
-        if (callbacks instanceof DoneCallback<?> d) return d.fn == fn;
+    /** Whether {@code cb} itself is added and not yet scheduled. Loop thread only. */
+    final boolean hasCallback(Callback cb) {
         if (callbacks instanceof ArrayList<?> list) {
-            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i) instanceof DoneCallback<?> d && d.fn == fn) return true;
+            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i) == cb) return true;
+            return false;
         }
-        return false;
+        return callbacks == cb;
     }
 
     /** Removes one ready-queue callback by identity. Loop thread only. */
@@ -305,9 +314,9 @@ public class Future<T> {
         callbacks = null;
         if (cbs == null) return;
         if (cbs instanceof Callback cb) {
-            loop.enqueue(cb);
+            cb.enqueueFor(this);
         } else {
-            for (Object cb : (ArrayList<?>) cbs) loop.enqueue((Callback) cb);
+            for (Object cb : (ArrayList<?>) cbs) ((Callback) cb).enqueueFor(this);
         }
     }
 
@@ -316,15 +325,12 @@ public class Future<T> {
     }
 
     private void markRetrieved() {
-        if (unretrieved != null) {
-            unretrieved.retrieved = true;
-            unretrieved = null;
-        }
+        if (failure != null && !failure.retrieved) failure.retrieved = true;
     }
 
     /** The stored exception (null if none) without marking it retrieved; package use only (Task, reports). */
     final Throwable exceptionNow() {
-        return exception;
+        return failure == null ? null : failure.exception;
     }
 
     /** The outcome without the retrieval check; package use only (gather, shield). */
@@ -335,7 +341,7 @@ public class Future<T> {
     /** Copies this done future's outcome into {@code cf}. */
     final void copyTo(CompletableFuture<? super T> cf) {
         if (state == CANCELLED) cf.cancel(false);
-        else if (exception() != null) cf.completeExceptionally(exception);
+        else if (exception() != null) cf.completeExceptionally(exceptionNow());
         else cf.complete(result);
     }
 
@@ -346,7 +352,7 @@ public class Future<T> {
             return;
         }
         if (state == CANCELLED) other.finishCancelled(cancelMessage);
-        else if (exception() != null) other.finishException(exception);
+        else if (exception() != null) other.finishException(exceptionNow());
         else other.finishResult(result);
     }
 
@@ -364,7 +370,7 @@ public class Future<T> {
         return switch (state) {
             case PENDING -> "pending";
             case CANCELLED -> cancelMessage == null ? "cancelled" : "cancelled message='" + cancelMessage + "'";
-            default -> exception != null ? "finished exception=" + safeString(exception) : "finished result=" + abbreviate(result);
+            default -> failure != null ? "finished exception=" + safeString(failure.exception) : "finished result=" + abbreviate(result);
         };
     }
 
@@ -418,21 +424,21 @@ public class Future<T> {
         return "Future[" + stateString() + (n > 0 ? ", callbacks=" + n : "") + "]";
     }
 
-    /** A user's done callback, bound to its future and the context it was added in. */
+    /** A user's done callback, bound to its future and the values of the context it was added in. */
     private static final class DoneCallback<T> extends Callback {
         final Future<T> future;
         final Consumer<? super Future<T>> fn;
-        final Context context;
+        final ContextMap values;
 
-        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, ContextMap values) {
             this.future = future;
             this.fn = fn;
-            this.context = context;
+            this.values = values;
         }
 
         @Override
         void fire() {
-            future.loop.context = context;
+            future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
             fn.accept(future);
         }
 
@@ -456,19 +462,18 @@ public class Future<T> {
         final EventLoop loop;
         final Throwable exception;
         final boolean task;
-        final String description;
+        /** This future's toString() once failed; set once, before the report is registered anywhere. */
+        String description;
         final StackTraceElement[] sourceTraceback;
         /** Set by the loop thread when someone retrieves the exception; read by the Cleaner's thread. */
         volatile boolean retrieved;
         /** Set by whoever reports it first; guarded by this. */
         private boolean reported;
 
-        UnretrievedReport(EventLoop loop, Throwable exception, boolean task, String description,
-                StackTraceElement[] sourceTraceback) {
+        UnretrievedReport(EventLoop loop, Throwable exception, boolean task, StackTraceElement[] sourceTraceback) {
             this.loop = loop;
             this.exception = exception;
             this.task = task;
-            this.description = description;
             this.sourceTraceback = sourceTraceback;
         }
 

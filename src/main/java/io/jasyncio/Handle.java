@@ -14,15 +14,27 @@ import java.util.Objects;
 public class Handle extends Callback {
     final EventLoop loop;
     final Runnable callback;
-    /** The context the callback runs in, captured when it was scheduled. */
+    /** The values the callback runs with, a snapshot of its scheduler's context; null when given a context. */
+    final ContextMap values;
+    /** The context the callback runs in, if one was given (asyncio's {@code context=}), else null. */
     final Context context;
     /** Set once by cancel(); read by the tick. Volatile for thread-safe handles. */
     volatile boolean cancelled;
 
+    /** A handle that runs in a copy of the context whose values are {@code values}, as asyncio's default. */
+    Handle(EventLoop loop, Runnable callback, ContextMap values) {
+        this.loop = loop;
+        this.callback = Objects.requireNonNull(callback, "callback is null: pass the Runnable to run");
+        this.values = values;
+        this.context = null;
+    }
+
+    /** A handle that runs in {@code context} itself: what the callback sets stays there. */
     Handle(EventLoop loop, Runnable callback, Context context) {
         this.loop = loop;
         this.callback = Objects.requireNonNull(callback, "callback is null: pass the Runnable to run");
-        this.context = context;
+        this.values = null;
+        this.context = Objects.requireNonNull(context, "context is null: pass a Context, or schedule without one");
     }
 
     /** Stops the callback from running if it has not yet run. */
@@ -41,8 +53,23 @@ public class Handle extends Callback {
 
     @Override
     void fire() {
-        loop.context = context;
+        if (context != null) {
+            fireInGivenContext();
+            return;
+        }
+        loop.callbackContext.values = values;   // current between callbacks, lent to each (see Context)
         callback.run();
+    }
+
+    /** fire() for a callback given a context; apart so that fire() stays small for the JIT to inline. */
+    private void fireInGivenContext() {
+        context.checkNotEntered();
+        loop.context = context;
+        try {
+            callback.run();
+        } finally {
+            loop.context = loop.callbackContext;
+        }
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class Runner implements AutoCloseable {
     private final boolean debug;
     private final Supplier<EventLoop> loopFactory;
     private EventLoop loop;
-    /** The context each run() starts in, and what it left behind (as asyncio's Runner); the runner's thread only. */
+    /** The context every run() runs in, so each sees what the previous one set (as asyncio's Runner); the runner's thread only. */
     private Context context;
     private boolean closed;
 
@@ -75,12 +75,46 @@ public final class Runner implements AutoCloseable {
      * @throws KeyboardInterrupt Ctrl-C cancelled the task, and it unwound
      */
     public <T> T run(Coroutine<T> coro) throws Exception {
+        return runIn(coro, null);
+    }
+
+    /**
+     * As {@link #run(Coroutine)}, but the task runs in {@code context} rather than in the runner's own:
+     * asyncio's {@code Runner.run(coro, context=ctx)}. What it sets stays in {@code context}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
+     * @return what {@code coro} returned
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     * @throws KeyboardInterrupt Ctrl-C cancelled the task, and it unwound
+     */
+    public <T> T run(Coroutine<T> coro, Context context) throws Exception {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use run(coro) for the runner's own");
+        return runIn(coro, context);
+    }
+
+    /**
+     * As {@link #run(Coroutine, Context)} for a coroutine without a value.
+     *
+     * @param coro the task's body
+     * @param context the context the task runs in
+     * @throws Exception what {@code coro} threw, unwrapped
+     * @throws IllegalStateException if the runner is closed, or a loop runs on this thread
+     */
+    public void run(AsyncRunnable coro, Context context) throws Exception {
+        run(Asyncio.asCoroutine(coro), context);
+    }
+
+    /** run() in {@code context}, or in the runner's own if null. */
+    private <T> T runIn(Coroutine<T> coro, Context context) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (EventLoop.RUNNING.get() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop; await the coroutine instead");
         }
         EventLoop l = lazyInit();
-        Task<T> task = Context.runOutsideLoop(context, () -> l.createTask(coro));
+        Task<T> task = l.createTask(coro, null, context != null ? context : this.context);
         MainInterrupt ctrlC = MainInterrupt.install(l, task);
         try {
             return l.runUntilComplete(task);
@@ -88,7 +122,6 @@ public final class Runner implements AutoCloseable {
             if (ctrlC != null && ctrlC.interrupted() && task.uncancel() == 0) throw new KeyboardInterrupt();
             throw e;
         } finally {
-            context = task.context;
             if (ctrlC != null) ctrlC.close();
         }
     }
@@ -138,7 +171,7 @@ public final class Runner implements AutoCloseable {
         if (closed) throw new IllegalStateException("Runner is closed; make a new one");
         if (loop == null) {
             loop = loopFactory.get();
-            context = Context.current();
+            context = ContextVar.copyContext();
             if (debug) loop.setDebug(true);
             Asyncio.setEventLoop(loop);
         }

@@ -34,11 +34,16 @@ import java.util.Objects;
  *
  * <h2>Implementation notes</h2>
  * Stackful: the coroutine runs in a {@link Fiber} of the loop's engine. {@link #step()} resumes it
- * from the ready queue; {@link #suspendOn} parks it after registering the task's single wake-up
- * callback on the awaited future. Exactly one wake-up source exists per suspension (the awaited
- * future's callback, or the ready-queue entry of a bare yield), so a task is never stepped twice.
- * A task that is destroyed while suspended (its loop closed) is unwound by throwing the private
- * {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
+ * from the ready queue; {@link #suspendOn} parks it after adding the task itself, as its own
+ * wake-up callback, to the awaited future. Exactly one wake-up source exists per suspension (the
+ * awaited future's callback, or the ready-queue entry of a bare yield), so a task is never stepped
+ * twice. A task that is destroyed while suspended (its loop closed) is unwound by throwing the
+ * private {@code CoroutineExit} at its suspension point, so its {@code finally} blocks run.
+ *
+ * <p>Memory: a program may hold a million tasks, so a task is one object of 88 bytes while it is
+ * new or done (no separate wake-up, no name until asked for, its fiber dropped once done); a
+ * suspended one adds its fiber and the fiber's stack (~300 bytes on the fast engine once compiled).
+ * Measured by {@code bin/bench taskmem} (bench/README.md).
  *
  * @param <T> the type of the coroutine's result ({@code Void} for an {@link AsyncRunnable})
  */
@@ -60,11 +65,9 @@ public class Task<T> extends Future<T> {
     private final long number;
     /** The coroutine's fiber, created on the first step and dropped once done; loop thread only. */
     private Fiber fiber;
-    /** The one callback that resumes this task; reused for every suspension. */
-    private final Waker waker = new Waker(this);
     /** The future this task is suspended on, or null; loop thread only. */
     private Future<?> waiter;
-    /** Whether the fiber is parked and waits for its waker; loop thread only. */
+    /** Whether the fiber is parked and waits for its wake-up (this task, as a callback); loop thread only. */
     private boolean suspended;
     /** A cancellation to deliver at the next suspension point; loop thread only. */
     private boolean mustCancel;
@@ -74,7 +77,7 @@ public class Task<T> extends Future<T> {
     private boolean exiting;
     /** How many times the unwinding CoroutineExit was thrown into this task; loop thread only. */
     private int exitsThrown;
-    /** The task's context-variable values; loop thread only. */
+    /** The context the task runs in now: its own, or one it entered with Context.run; loop thread only. */
     Context context;
     /** Neighbours in the loop's list of pending tasks; loop thread only. */
     Task<?> prevPending, nextPending;
@@ -84,8 +87,8 @@ public class Task<T> extends Future<T> {
     /**
      * Creates a task of {@code loop} running {@code coro} and schedules its first step for the next
      * iteration; for custom {@link TaskFactory task factories}. Other code uses
-     * {@link EventLoop#createTask} or {@link Asyncio#createTask}. The task runs in the context (the
-     * {@link ContextVar} values) current when it is created.
+     * {@link EventLoop#createTask} or {@link Asyncio#createTask}. The task runs in a copy of the context
+     * (the {@link ContextVar} values) current when it is created.
      *
      * @param loop the loop the task runs on; it must not be closed
      * @param coro the task's body
@@ -93,7 +96,30 @@ public class Task<T> extends Future<T> {
      * @throws IllegalStateException if the loop is closed
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name) {
-        this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current(), false);
+        this(Objects.requireNonNull(loop, "loop is null: pass the loop the task runs on"), coro, name, Context.current().copy(), false);
+    }
+
+    /**
+     * The context the task runs in: asyncio's {@code get_context()}. The one given to {@code
+     * createTask(coro, name, context)}, else the copy made when the task was created; what the task
+     * sets is seen through it. Loop thread only.
+     *
+     * @return the task's context, the same object every time
+     */
+    public Context getContext() {
+        return Context.ownContext(this, context);
+    }
+
+    /**
+     * Makes this task, made by a task factory and not yet started, run in {@code ctx} rather than in
+     * the copy it was made with; for {@link TaskFactory#createTask(EventLoop, Coroutine, String, Context)}.
+     */
+    void runIn(Context ctx) {
+        if (fiber != null || isDone()) {
+            throw new IllegalStateException(this + " was started by its task factory before createTask could give it"
+                    + " its context: override TaskFactory.createTask(loop, coro, name, context) to start it in that context");
+        }
+        context = ctx;
     }
 
     Task(EventLoop loop, Coroutine<T> coro, String name, Context context, boolean eager) {
@@ -108,7 +134,7 @@ public class Task<T> extends Future<T> {
         if (eager && loop.isRunningOnThisThread()) {
             step();
         } else {
-            loop.enqueue(waker);
+            loop.enqueue(this);
         }
     }
 
@@ -271,13 +297,13 @@ public class Task<T> extends Future<T> {
             throw new IllegalStateException("sleep() needs a running task: call it from a coroutine run by"
                     + " Asyncio.run(...), loop.runUntilComplete(...) or createTask(...)");
         }
-        running.enqueue(task.waker);
+        running.enqueue(task);
         task.park(null);
     }
 
     private void suspendOn(Future<?> f) {
         if (f == this) throw new IllegalStateException("a task cannot await itself: " + this);
-        f.addCallback(waker);
+        f.addCallback(this);
         boolean cancelPassedOn = mustCancel && f.cancel(cancelMessage);
         if (cancelPassedOn) mustCancel = false;
         try {
@@ -292,7 +318,7 @@ public class Task<T> extends Future<T> {
     /** Parks the fiber; {@code f} is the future whose callback will wake it, or null for a yield. */
     private void park(Future<?> f) {
         if (exiting) {
-            if (f != null) f.removeCallback(waker);
+            if (f != null) f.removeCallback(this);
             if (exitsThrown >= MAX_AWAITS_WHILE_UNWINDING) {
                 // It keeps catching the unwinding and awaiting again, which could go on for ever: park
                 // it for good and let close() report it, as Python's "coroutine ignored GeneratorExit".
@@ -310,10 +336,10 @@ public class Task<T> extends Future<T> {
         } catch (PinnedException e) {
             suspended = false;
             waiter = null;
-            // The waker is queued already if f completed meanwhile (cancelled above): dequeue it too, or
+            // The wake-up is queued already if f completed meanwhile (cancelled above): dequeue it too, or
             // it would step the task at its next await.
-            if (f != null) f.removeCallback(waker);
-            loop.dequeue(waker);
+            if (f != null) f.removeCallback(this);
+            loop.dequeue(this);
             throw new IllegalStateException("cannot suspend " + this + " here (" + e.getMessage()
                     + "): a task cannot await inside a static initializer or under a native frame; move the"
                     + " await out of it");
@@ -332,8 +358,8 @@ public class Task<T> extends Future<T> {
         String held = loop.engine.heldAcrossSuspend();
         if (held != null) {
             waiter = null;
-            if (f != null) f.removeCallback(waker);
-            loop.dequeue(waker);   // queued already if f completed meanwhile; see park()
+            if (f != null) f.removeCallback(this);
+            loop.dequeue(this);   // queued already if f completed meanwhile; see park()
             throw new IllegalStateException(this + " awaits while holding " + held + ": the next task that"
                     + " takes it would block the loop for good, or share it without exclusion; use"
                     + " io.jasyncio.sync.Lock, or release it before awaiting");
@@ -343,7 +369,7 @@ public class Task<T> extends Future<T> {
                 .findFirst().map(StackWalker.StackFrame::toStackTraceElement).orElse(null));
     }
 
-    /** Runs the coroutine until it suspends or ends; called by the waker, from the ready queue. */
+    /** Runs the coroutine until it suspends or ends; called by {@link #fire()}, from the ready queue. */
     void step() {
         if (isDone() || (fiber != null && !suspended)) return;
         suspended = false;
@@ -362,7 +388,7 @@ public class Task<T> extends Future<T> {
                     if (JfrEvents.ON) JfrEvents.taskEnded(this);
                     return;
                 }
-                fiber = loop.debug ? loop.engine.newDebugFiber(this::body) : loop.engine.newFiber(this::body);
+                fiber = loop.debug ? loop.engine.newDebugFiber(loop.runCurrentTask) : loop.engine.newFiber(loop.runCurrentTask);
             }
             fiber.resume();
             if (isDone()) {
@@ -377,7 +403,7 @@ public class Task<T> extends Future<T> {
     }
 
     /** The fiber's body: runs the coroutine and captures its outcome; never throws. */
-    private void body() {
+    void body() {
         if (!loop.engine.fibersOwnThreads()) {
             runCoroutine();
             return;
@@ -391,30 +417,27 @@ public class Task<T> extends Future<T> {
     }
 
     private void runCoroutine() {
-        T value;
+        T value = null;
+        Throwable failure = null;
         try {
             value = coro.run();
         } catch (CoroutineExit e) {
             return;
-        } catch (CancelledError e) {
-            if (!exiting) finish(() -> finishCancelled(e.getMessage()));
-            return;
         } catch (Throwable t) {
-            if (!exiting) finish(() -> finishException(t));
-            return;
+            failure = t;
         }
         if (exiting) return;
-        if (mustCancel) {
-            mustCancel = false;
-            finish(() -> finishCancelled(cancelMessage));
-        } else {
-            finish(() -> finishResult(value));
-        }
-    }
-
-    private void finish(Runnable completion) {
         loop.unregisterPending(this);
-        completion.run();
+        if (failure instanceof CancelledError c) {
+            finishCancelled(c.getMessage());
+        } else if (failure != null) {
+            finishException(failure);
+        } else if (mustCancel) {
+            mustCancel = false;
+            finishCancelled(cancelMessage);
+        } else {
+            finishResult(value);
+        }
         if (JfrEvents.ON) JfrEvents.taskEnded(this);
     }
 
@@ -428,7 +451,7 @@ public class Task<T> extends Future<T> {
     void destroy() {
         exiting = true;
         if (fiber != null && suspended && !fiber.isDone()) {
-            if (waiter != null) waiter.removeCallback(waker);
+            if (waiter != null) waiter.removeCallback(this);
             suspended = false;
             Task<?> prevTask = loop.currentTask;
             Context prevContext = loop.context;
@@ -474,6 +497,24 @@ public class Task<T> extends Future<T> {
         return cancelRequests > 0 ? p + ", cancelling" : p;
     }
 
+    // ---- the task as its own wake-up callback ----
+
+    /** Steps the task: it is in the ready queue as its own wake-up. */
+    @Override
+    void fire() {
+        step();
+    }
+
+    @Override
+    String contextKey() {
+        return "task";
+    }
+
+    @Override
+    Future<?> awaiter(Future<?> on) {
+        return waiter == on ? this : null;   // else a wake-up already spent
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(getName()).append(", ");
@@ -490,35 +531,6 @@ public class Task<T> extends Future<T> {
 
         CoroutineExit() {
             super("the event loop closed while this task was suspended", null, false, false);
-        }
-    }
-
-    /** The task's single wake-up callback. */
-    private static final class Waker extends Callback {
-        private final Task<?> task;
-
-        Waker(Task<?> task) {
-            this.task = task;
-        }
-
-        @Override
-        void fire() {
-            task.step();
-        }
-
-        @Override
-        String contextKey() {
-            return "task";
-        }
-
-        @Override
-        Future<?> awaiter(Future<?> on) {
-            return task.waiter == on ? task : null;   // else a wake-up already spent
-        }
-
-        @Override
-        public String toString() {
-            return task.toString();
         }
     }
 }

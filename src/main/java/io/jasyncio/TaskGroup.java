@@ -21,6 +21,8 @@ import java.util.Objects;
  * (and the body's own exception) are raised as one {@link ExceptionGroup}. If the enclosing task is
  * cancelled, all the group's tasks are cancelled and the {@link CancelledError} propagates. An
  * {@link Error} other than cancellation (a JVM error or an assertion) is rethrown as it is.
+ * {@link #cancel()} stops the group on purpose: its tasks and the body are cancelled, and the block
+ * returns normally.
  *
  * <p>Thread-safety: loop thread only.
  */
@@ -73,11 +75,46 @@ public final class TaskGroup {
      * @throws IllegalStateException if the group is done or shutting down (a task failed)
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return createTaskIn(coro, name, null);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one: asyncio's {@code tg.create_task(coro, name=..., context=ctx)}; see
+     * {@link EventLoop#createTask(Coroutine, String, Context)}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
+        return createTaskIn(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the group is done or shutting down (a task failed)
+     */
+    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        return createTask(Asyncio.asCoroutine(coro), name, context);
+    }
+
+    /** createTask in {@code context}, or in a copy of the current one if null. */
+    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
         if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
-        Task<T> task = loop.createTask(coro, name);
+        Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
         if (task.isDone()) {
             onTaskDone(task);
         } else {
@@ -110,6 +147,27 @@ public final class TaskGroup {
         return createTask(Asyncio.asCoroutine(coro), name);
     }
 
+    /**
+     * Cancels the group: asyncio 3.15's {@code TaskGroup.cancel()}. Every task of the group not yet
+     * done is cancelled, and so is the body (its next await raises {@link CancelledError}); once
+     * they have all finished, the block returns without an exception and the enclosing task is not
+     * left cancelled. A task's failure still raises the {@link ExceptionGroup}, and a cancellation
+     * of the enclosing task from elsewhere still propagates. Idempotent; after the group has
+     * finished it does nothing. Any task of the group (or the body) may call it.
+     *
+     * <p>Thread-safety: loop thread only.
+     */
+    public void cancel() {
+        loop.checkThread("TaskGroup.cancel");
+        if (exiting && tasks.isEmpty()) return;   // finished, or finishing without another await
+        if (aborting) return;
+        abort();
+        if (!parentCancelRequested) {
+            parentCancelRequested = true;
+            parentTask.cancel();
+        }
+    }
+
     void run(Body body) throws Exception {
         loop = Asyncio.getRunningLoop();
         parentTask = loop.currentTask;
@@ -129,11 +187,13 @@ public final class TaskGroup {
         if (exc != null && isBaseError(exc) && baseError == null) baseError = exc;
         Throwable propagateCancellation = exc instanceof CancelledError ? exc : null;
         if (exc != null && !aborting) abort();
+        CancelledError pendingCancellation = null;
         while (!tasks.isEmpty()) {
             if (onCompleted == null) onCompleted = loop.createFuture();
             try {
                 onCompleted.await();
             } catch (CancelledError e) {
+                pendingCancellation = e;
                 if (!aborting) {
                     propagateCancellation = e;
                     abort();
@@ -143,7 +203,12 @@ public final class TaskGroup {
         }
         if (baseError != null) throw Future.sneaky(baseError);
         // Only now: a child may fail (and cancel the parent) while the loop above waits.
-        if (parentCancelRequested && parentTask.uncancel() == 0) propagateCancellation = null;
+        if (parentCancelRequested) {
+            // Our own request is withdrawn; one that remains is someone else's and must propagate
+            // even if it arrived while the group was already cancelling (CPython gh-155433).
+            if (parentTask.uncancel() == 0) propagateCancellation = null;
+            else if (propagateCancellation == null) propagateCancellation = pendingCancellation;
+        }
         if (propagateCancellation != null && errors.isEmpty()) throw (CancelledError) propagateCancellation;
         if (exc != null && !(exc instanceof CancelledError)) errors.add(exc);
         if (!errors.isEmpty()) {

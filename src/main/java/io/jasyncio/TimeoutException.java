@@ -2,11 +2,12 @@ package io.jasyncio;
 
 /**
  * Raised by {@link Asyncio#waitFor}, {@link Asyncio#timeout} and the timeouts of {@link
- * Asyncio#asCompleted}: asyncio's {@code TimeoutError}. Unchecked, and not
- * {@link java.util.concurrent.TimeoutException}. Its cause is the {@link CancelledError} that
- * interrupted the work, when there was one.
+ * Asyncio#asCompleted}: asyncio's {@code TimeoutError}. It extends {@link
+ * java.util.concurrent.TimeoutException}, as asyncio's {@code TimeoutError} is the builtin one
+ * since Python 3.11, so either {@code catch} works; like its superclass it is checked. Its cause is
+ * the {@link CancelledError} that interrupted the work, when there was one.
  */
-public class TimeoutException extends RuntimeException {
+public class TimeoutException extends java.util.concurrent.TimeoutException {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -25,6 +26,7 @@ public class TimeoutException extends RuntimeException {
      * @param cause the {@link CancelledError} the timeout delivered to the work
      */
     public TimeoutException(String message, Throwable cause) {
-        super(message, cause);
+        super(message);
+        initCause(cause);
     }
 }

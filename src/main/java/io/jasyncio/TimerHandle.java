@@ -10,6 +10,11 @@ public final class TimerHandle extends Handle {
     /** Whether it is still in the loop's timer heap; loop thread only. */
     boolean scheduled;
 
+    TimerHandle(EventLoop loop, double when, Runnable callback, ContextMap values) {
+        super(loop, callback, values);
+        this.when = when;
+    }
+
     TimerHandle(EventLoop loop, double when, Runnable callback, Context context) {
         super(loop, callback, context);
         this.when = when;

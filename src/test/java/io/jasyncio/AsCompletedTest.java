@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.testing.VirtualTime;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -37,43 +38,52 @@ class AsCompletedTest {
         assertEquals(List.of("b at 1.0", "c at 2.0", "a at 3.0"), seen);
     }
 
-    // behaviour of test_tasks.py test_as_completed_with_timeout
+    // behaviour of test_tasks.py test_as_completed_with_timeout (3.13: the iterator raises)
     @Test
-    void afterTheTimeoutTheRestFailWithTimeoutExceptionAndKeepRunning(EventLoop loop) throws Exception {
+    void afterTheTimeoutNextThrowsTimeoutExceptionAndTheRestKeepRunning(EventLoop loop) throws Exception {
         Task<String> a = sleeper(loop, 0.1, "a");
         Task<String> b = sleeper(loop, 0.15, "b");
 
         List<String> seen = loop.runUntilComplete(() -> {
             List<String> log = new ArrayList<>();
-            for (Future<String> next : asCompleted(List.of(a, b), 0.12)) {
-                try {
+            try {
+                for (Future<String> next : asCompleted(List.of(a, b), 0.12)) {
                     log.add(next.await() + " at " + getRunningLoop().time());
-                } catch (TimeoutException e) {
-                    log.add("timed out at " + getRunningLoop().time());
                 }
+            } catch (TimeoutException e) {
+                log.add(e.getMessage() + " at " + getRunningLoop().time());
             }
             return log;
         });
 
-        assertEquals(List.of("a at 0.1", "timed out at 0.12"), seen);
+        assertEquals(List.of("a at 0.1", "asCompleted() timed out after 0.12 s with 1 of its futures not done at 0.12"), seen);
         assertFalse(b.isDone(), "the timeout cancels nothing");
         assertEquals("b", loop.runUntilComplete(b));
         assertEquals(0.15, loop.time());
     }
 
     @Test
-    void afterTheTimeoutTheFuturesNotYetTakenFailAtOnce(EventLoop loop) throws Exception {
+    void afterTheTimeoutFuturesDoneInTimeComeFirstThenEachCallThrows(EventLoop loop) throws Exception {
         Task<String> a = sleeper(loop, 5, "a");
         Task<String> b = sleeper(loop, 5, "b");
-        Iterator<Future<String>> it = asCompleted(List.of(a, b), 1).iterator();
-        Future<String> first = it.next();
-        loop.runUntilComplete(() -> sleep(2));
+        Task<String> quick = sleeper(loop, 0.5, "quick");
 
-        Future<String> second = it.next();
+        List<String> log = loop.runUntilComplete(() -> {
+            List<String> out = new ArrayList<>();
+            Iterator<Future<String>> it = asCompleted(List.of(a, b, quick), Duration.ofSeconds(1)).iterator();
+            sleep(2);
+            out.add(it.next().result());
+            while (it.hasNext()) {
+                try {
+                    it.next();
+                } catch (Exception e) {   // TimeoutException, thrown through Iterator.next()
+                    out.add(e.getClass().getSimpleName());
+                }
+            }
+            return out;
+        });
 
-        assertInstanceOf(TimeoutException.class, first.exception());
-        assertInstanceOf(TimeoutException.class, second.exception());
-        assertFalse(it.hasNext());
+        assertEquals(List.of("quick", "TimeoutException", "TimeoutException"), log);
         assertEquals(List.of("a", "b"), loop.runUntilComplete(gather(a, b)));
     }
 
@@ -93,25 +103,23 @@ class AsCompletedTest {
         assertTrue(loop.toString().contains("timers=0"), "the timeout timer is gone: " + loop);
     }
 
-    // behaviour of test_tasks.py test_as_completed_reverse_wait
+    // behaviour of test_tasks.py test_as_completed_async_iter (3.13: the given futures themselves)
     @Test
-    void theNthFutureTakenIsTheNthToCompleteWhicheverIsAwaitedFirst(EventLoop loop) throws Exception {
-        // Differs from asyncio, whose as_completed yields coroutines that take whichever result is
-        // next when they are awaited: here each future is bound to its place when it is taken.
+    void theGivenFuturesThemselvesComeBackDone(EventLoop loop) throws Exception {
         Task<String> a = sleeper(loop, 0.05, "a");
         Task<String> b = sleeper(loop, 0.10, "b");
 
-        List<String> seen = loop.runUntilComplete(() -> {
-            List<Future<String>> futures = new ArrayList<>();
-            asCompleted(List.of(b, a)).forEach(futures::add);
-            assertEquals(2, futures.size());
-            List<String> log = new ArrayList<>();
-            log.add("second: " + futures.get(1).await() + " at " + getRunningLoop().time());
-            log.add("first: " + futures.get(0).await() + " at " + getRunningLoop().time());
-            return log;
+        List<Future<String>> seen = loop.runUntilComplete(() -> {
+            List<Future<String>> out = new ArrayList<>();
+            for (Future<String> next : asCompleted(List.of(b, a))) {
+                assertTrue(next.isDone(), "yielded once done: " + next);
+                out.add(next);
+            }
+            return out;
         });
 
-        assertEquals(List.of("second: b at 0.1", "first: a at 0.1"), seen);
+        assertSame(a, seen.get(0));
+        assertSame(b, seen.get(1));
     }
 
     // behaviour of test_tasks.py test_as_completed_duplicate_coroutines
@@ -174,60 +182,55 @@ class AsCompletedTest {
 
     // behaviour of test_tasks.py test_as_completed_coroutine_use_global_loop
     @Test
-    void takenBeforeTheLoopRunsItUsesTheThreadsLoop(EventLoop loop) throws Exception {
+    void madeBeforeTheLoopRunsItUsesTheThreadsLoop(EventLoop loop) throws Exception {
         Task<String> a = sleeper(loop, 1, "a");
         Iterator<Future<String>> it = asCompleted(List.of(a)).iterator();
-        Future<String> only = it.next();
+        IllegalStateException outside = assertThrows(IllegalStateException.class, it::next);
+        assertTrue(outside.getMessage().contains("inside a task"), outside.getMessage());
 
-        assertSame(loop, only.getLoop());
-        assertEquals("a", loop.runUntilComplete(only));
+        assertSame(a, loop.runUntilComplete(it::next));
         assertFalse(it.hasNext());
         NoSuchElementException e = assertThrows(NoSuchElementException.class, it::next);
-        assertTrue(e.getMessage().contains("one future per input"), e.getMessage());
+        assertTrue(e.getMessage().contains("each future once"), e.getMessage());
     }
 
     @Test
-    void aTakenFutureWhoseAwaiterWasCancelledDoesNotSwallowTheNextResult(EventLoop loop) throws Exception {
+    void futuresAllDoneCanBeIteratedOutsideATask(EventLoop loop) {
+        Future<String> x = loop.createFuture();
+        x.setResult("x");
+        List<Future<String>> seen = new ArrayList<>();
+        asCompleted(List.of(x)).forEach(seen::add);
+        assertEquals(List.of(x), seen);
+    }
+
+    @Test
+    void aTaskCancelledWhileWaitingInNextLosesNoFuture(EventLoop loop) throws Exception {
         Task<String> a = sleeper(loop, 1, "a");
         Task<String> b = sleeper(loop, 2, "b");
 
         List<String> seen = loop.runUntilComplete(() -> {
             List<String> log = new ArrayList<>();
             Iterator<Future<String>> it = asCompleted(List.of(a, b)).iterator();
-            Future<String> first = it.next();
-            Task<String> impatient = createTask(first::await);
+            Task<Future<String>> impatient = createTask(it::next);
             sleep(0.5);
             impatient.cancel();
             try {
                 impatient.await();
             } catch (CancelledError e) {
-                log.add("gave up on the first at " + getRunningLoop().time());
+                log.add("gave up at " + getRunningLoop().time());
             }
-            log.add(it.next().await() + " at " + getRunningLoop().time());
+            while (it.hasNext()) log.add(it.next().result() + " at " + getRunningLoop().time());
             return log;
         });
 
-        // As asyncio: the cancelled wait takes no result, so the next wait gets "a" when it completes.
-        assertEquals(List.of("gave up on the first at 0.5", "a at 1.0"), seen);
-        assertEquals("b", loop.runUntilComplete(b));
+        assertEquals(List.of("gave up at 0.5", "a at 1.0", "b at 2.0"), seen);
     }
 
     @Test
-    void aTakenFutureWhoseAwaiterWasCancelledStaysCancelledWhenTheTimeoutFires(EventLoop loop) throws Exception {
-        Task<String> a = sleeper(loop, 5, "a");
-        List<Future<String>> taken = new ArrayList<>();
-
-        loop.runUntilComplete(() -> {
-            taken.add(asCompleted(List.of(a), 1).iterator().next());
-            Task<String> impatient = createTask(taken.get(0)::await);
-            sleep(0.5);
-            impatient.cancel();
-            sleep(1);
-        });
-
-        assertEquals(1.5, loop.time());
-        assertTrue(taken.get(0).isCancelled(), taken.get(0).toString());
-        assertEquals("a", loop.runUntilComplete(a));
+    void aTimeoutThatIsNotReachedLeavesNoTimerWithADuration(EventLoop loop) throws Exception {
+        Task<String> a = sleeper(loop, 0.01, "a");
+        assertSame(a, loop.runUntilComplete(() -> asCompleted(List.of(a), Duration.ofMillis(500)).iterator().next()));
+        assertTrue(loop.toString().contains("timers=0"), "the timeout timer is gone: " + loop);
     }
 
     @Test
@@ -238,6 +241,11 @@ class AsCompletedTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> asCompleted(List.of(f), Double.POSITIVE_INFINITY));
         assertTrue(e.getMessage().contains("finite"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> asCompleted(List.of(f), Double.NaN));
+        e = assertThrows(IllegalArgumentException.class, () -> asCompleted(List.of(f), Duration.ofSeconds(-1)));
+        assertTrue(e.getMessage().contains("negative"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> asCompleted(List.of(f), (Duration) null));
+        assertTrue(e.getMessage().contains("pass a Duration"), e.getMessage());
         try (EventLoop other = VirtualTime.newEventLoop()) {
             Future<String> foreign = other.createFuture();
             e = assertThrows(IllegalArgumentException.class, () -> asCompleted(List.of(f, foreign)));

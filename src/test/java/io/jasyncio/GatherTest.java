@@ -63,6 +63,23 @@ class GatherTest {
         assertTrue(all.isDone());
     }
 
+    @Test
+    void eachChildTakesItsTurnInTheReadyQueueWhenItIsDoneAsAsyncioSchedulesItsCallback(EventLoop loop) {
+        Future<Integer> a = loop.createFuture();
+        Future<Integer> b = loop.createFuture();
+        Future<List<Object>> all = gather(a, b);
+        List<String> log = new ArrayList<>();
+
+        b.setResult(2);
+        loop.callSoon(() -> log.add("between, gather done: " + all.isDone()));
+        a.setResult(1);
+        runOneIteration(loop);
+
+        assertEquals(List.of("between, gather done: false"), log, "a's turn comes after the callback scheduled before it");
+        assertTrue(all.isDone());
+        assertEquals(List.of(1, 2), all.resultNow());
+    }
+
     // behaviour of test_tasks.py CoroutineGatherTests test_duplicate_coroutines
     @Test
     void aFutureGivenTwiceYieldsItsResultTwice(EventLoop loop) throws Exception {

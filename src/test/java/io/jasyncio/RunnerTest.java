@@ -322,6 +322,23 @@ class RunnerTest {
         assertEquals(-1, cvar.get(), "the runner's context is its own, not the thread's");
     }
 
+    // asyncio 3.11: Runner.run(coro, context=ctx)
+    @Test
+    void aRunGivenAContextRunsInItAndLeavesTheRunnersOwnAlone() throws Exception {
+        ContextVar<Integer> cvar = new ContextVar<>("cvar", -1);
+        Context given = new Context();
+        try (Runner runner = new Runner(false, VirtualTime::newEventLoop)) {
+            assertEquals(-1, runner.run(() -> swap(cvar, 1)));
+            assertEquals(-1, runner.run(() -> swap(cvar, 7), given));
+            runner.run(() -> {
+                cvar.set(cvar.get() + 1);
+            }, given);
+            assertEquals(1, runner.run(() -> cvar.get()), "the runner's own context kept its value");
+            assertThrows(NullPointerException.class, () -> runner.run(() -> 0, null));
+        }
+        assertEquals(8, given.get(cvar));
+    }
+
     private static int swap(ContextVar<Integer> cvar, int value) {
         int old = cvar.get();
         sleep(0);

@@ -166,6 +166,39 @@ class ThreadConfinementTest {
         assertTrue(onLoop(timer::isCancelled));
     }
 
+    @Test
+    void groupsAndTimeoutsRefuseCancelAndRescheduleFromAnotherThread() throws Exception {
+        startLoopThread();
+        CompletableFuture<TaskGroup> tgSeen = new CompletableFuture<>();
+        CompletableFuture<SupervisorGroup> sgSeen = new CompletableFuture<>();
+        CompletableFuture<io.jasyncio.Timeout> cmSeen = new CompletableFuture<>();
+        Future<String> gate = onLoop(() -> getRunningLoop().<String>createFuture());
+        CompletableFuture<String> running = runCoroutineThreadsafe(() -> timeout(3600, cm -> {
+            cmSeen.complete(cm);
+            taskGroup(tg -> {
+                tgSeen.complete(tg);
+                supervisorGroup(sg -> {
+                    sgSeen.complete(sg);
+                    gate.await();
+                });
+            });
+            return "done";
+        }), loop);
+        TaskGroup tg = tgSeen.get(5, SECONDS);
+        SupervisorGroup sg = sgSeen.get(5, SECONDS);
+        io.jasyncio.Timeout cm = cmSeen.get(5, SECONDS);
+
+        assertRefused("TaskGroup.cancel", tg::cancel);
+        assertRefused("SupervisorGroup.cancel", sg::cancel);
+        assertRefused("SupervisorGroup.createTask", () -> sg.createTask(() -> "x"));
+        assertRefused("Timeout.reschedule", () -> cm.reschedule(1.0));
+
+        assertEquals(List.of("TaskGroup[0 tasks, entered]", "SupervisorGroup[0 tasks, entered]"),
+                onLoop(() -> List.of(tg.toString(), sg.toString())));
+        loop.callSoonThreadsafe(() -> gate.setResult("go"));
+        assertEquals("done", running.get(5, SECONDS));
+    }
+
     // ---- queues and primitives ----
 
     @Test

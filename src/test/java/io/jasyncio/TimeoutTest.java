@@ -140,6 +140,10 @@ class TimeoutTest {
         })));
         assertSame(crash, thrown);
         assertEquals(0.01, loop.time());
+        // behaviour of test_timeouts.py test_foreign_exception_on_timeout (3.13): the timeout is in the chain
+        assertEquals(1, thrown.getSuppressed().length);
+        assertInstanceOf(TimeoutException.class, thrown.getSuppressed()[0]);
+        assertEquals("timed out after 0.01 s", thrown.getSuppressed()[0].getMessage());
     }
 
     // behaviour of test_timeouts.py test_timeout_exception_context (3.13)

@@ -1,6 +1,8 @@
 package io.jasyncio.net;
 
+import io.jasyncio.internal.loop.Durations;
 import java.net.SocketAddress;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -169,6 +171,39 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     public ConnectOptions sslShutdownTimeout(double seconds) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay,
                 interleave, sslParameters);
+    }
+
+    /**
+     * As {@link #sslHandshakeTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long the TLS handshake may take, more than zero
+     * @return a copy with {@code sslHandshakeTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ConnectOptions sslHandshakeTimeout(Duration timeout) {
+        return sslHandshakeTimeout(Durations.seconds(timeout, "sslHandshakeTimeout"));
+    }
+
+    /**
+     * As {@link #sslShutdownTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long closing waits for the peer's close_notify, more than zero
+     * @return a copy with {@code sslShutdownTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ConnectOptions sslShutdownTimeout(Duration timeout) {
+        return sslShutdownTimeout(Durations.seconds(timeout, "sslShutdownTimeout"));
+    }
+
+    /**
+     * As {@link #happyEyeballsDelay(double)}, with the stagger as a {@link Duration}.
+     *
+     * @param delay the stagger between attempts, zero or more
+     * @return a copy with {@code happyEyeballsDelay} set
+     * @throws IllegalArgumentException if {@code delay} is null or negative
+     */
+    public ConnectOptions happyEyeballsDelay(Duration delay) {
+        return happyEyeballsDelay(Durations.seconds(delay, "happyEyeballsDelay"));
     }
 
     /**

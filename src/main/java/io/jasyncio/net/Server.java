@@ -18,6 +18,24 @@ import java.util.List;
  *       accepted go on until they end, and {@link #waitClosed()} waits for them</td></tr>
  * </table>
  *
+ * <h2>try-with-resources</h2>
+ * A server is {@link AutoCloseable}: {@code try (Server s = Streams.startServer(...)) { ... }}
+ * stops listening when the block ends. Unlike asyncio's {@code async with server}, leaving the
+ * block does not wait for the accepted connections: {@link #close()} keeps asyncio's {@code
+ * close()} meaning, which code calls mid-task with connections still open (a handler closing its
+ * own server, a graceful shutdown that closes first and drains later), where a waiting close would
+ * hang. To wait as {@code async with} does, call {@link #waitClosed()} after the block (inside it
+ * the server is not closed yet, so it would wait for ever), or close in a {@code finally}:
+ * <pre>{@code
+ * Server s = Streams.startServer(handler, "127.0.0.1", 0);
+ * try {
+ *     ...
+ * } finally {
+ *     s.close();
+ *     s.waitClosed();
+ * }
+ * }</pre>
+ *
  * <p>Thread-safety: loop thread only.
  */
 public interface Server extends AutoCloseable {

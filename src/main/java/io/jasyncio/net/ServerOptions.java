@@ -1,9 +1,11 @@
 package io.jasyncio.net;
 
+import io.jasyncio.internal.loop.Durations;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import javax.net.ssl.SSLParameters;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The optional arguments of {@code loop.createServer} and {@link Streams#startServer}, asyncio's
@@ -174,6 +176,28 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
     public ServerOptions sslShutdownTimeout(double seconds) {
         return new ServerOptions(backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, seconds, startServing, keepAlive,
                 cleanupSocket, family, sslParameters);
+    }
+
+    /**
+     * As {@link #sslHandshakeTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long the TLS handshake may take, more than zero
+     * @return a copy with {@code sslHandshakeTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ServerOptions sslHandshakeTimeout(Duration timeout) {
+        return sslHandshakeTimeout(Durations.seconds(timeout, "sslHandshakeTimeout"));
+    }
+
+    /**
+     * As {@link #sslShutdownTimeout(double)}, with the timeout as a {@link Duration}.
+     *
+     * @param timeout how long closing waits for the peer's close_notify, more than zero
+     * @return a copy with {@code sslShutdownTimeout} replaced
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
+    public ServerOptions sslShutdownTimeout(Duration timeout) {
+        return sslShutdownTimeout(Durations.seconds(timeout, "sslShutdownTimeout"));
     }
 
     /**

@@ -4,8 +4,12 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -158,7 +162,7 @@ public final class StreamReader {
      */
     public byte[] readLine() throws IOException {
         try {
-            return readUntil(NEWLINE);
+            return readUntil(NEWLINE_ONLY);
         } catch (IncompleteReadException e) {
             return e.partial();
         } catch (LimitOverrunException e) {
@@ -181,17 +185,57 @@ public final class StreamReader {
      */
     public byte[] readUntil(byte[] separator) throws IOException {
         Objects.requireNonNull(separator, "separator is null");
-        int seplen = separator.length;
-        if (seplen == 0) throw new IllegalArgumentException("Separator should be at least one-byte string");
+        return readUntil(new byte[][] {separator});
+    }
+
+    /**
+     * Reads up to and including the first of several separators to end in the stream: asyncio 3.13's
+     * {@code readuntil} with a tuple. The chunk returned is the shortest that ends with any of them;
+     * when two end at the same byte, the shorter one is the one that matched (it decides the limit check).
+     *
+     * <pre>{@code
+     * byte[] field = reader.readUntil(List.of(";".getBytes(US_ASCII), "\n".getBytes(US_ASCII)));
+     * }</pre>
+     *
+     * @param separators the byte sequences that may end the chunk, each at least one byte; not modified
+     * @return the chunk, ending with the separator that ended first
+     * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
+     * @throws IncompleteReadException if the stream ends before any separator (the buffer goes into
+     *     {@code partial()})
+     * @throws LimitOverrunException if no separator is found within the limit (the data stays buffered),
+     *     or the matched one starts past it
+     * @throws IllegalArgumentException if the list or one of the separators is empty
+     */
+    public byte[] readUntil(List<byte[]> separators) throws IOException {
+        Objects.requireNonNull(separators, "separators is null: pass a list of at least one separator");
+        if (separators.isEmpty()) throw new IllegalArgumentException("Separator should contain at least one element");
+        byte[][] sorted = separators.toArray(new byte[0][]);
+        for (byte[] sep : sorted) Objects.requireNonNull(sep, "a separator in the list is null");
+        Arrays.sort(sorted, java.util.Comparator.comparingInt(sep -> sep.length));   // stable: shortest wins ties
+        return readUntil(sorted);
+    }
+
+    /** readUntil with {@code separators} sorted by length, shortest first (asyncio 3.13's algorithm). */
+    private byte[] readUntil(byte[][] separators) throws IOException {
+        int minSeplen = separators[0].length;
+        int maxSeplen = separators[separators.length - 1].length;
+        if (minSeplen == 0) throw new IllegalArgumentException("Separator should be at least one-byte string");
         throwIfFailed();
+        // offset: how many leading bytes are known to hold no separator
         int offset = 0;
-        int isep;
+        int matchStart = -1, matchEnd = -1;
         while (true) {
             int buflen = size();
-            if (buflen - offset >= seplen) {
-                isep = indexOf(separator, offset);
-                if (isep != -1) break;
-                offset = buflen + 1 - seplen;
+            if (buflen - offset >= minSeplen) {
+                for (byte[] sep : separators) {
+                    int isep = indexOf(sep, offset);
+                    if (isep != -1 && (matchEnd == -1 || isep + sep.length < matchEnd)) {
+                        matchStart = isep;
+                        matchEnd = isep + sep.length;
+                    }
+                }
+                if (matchEnd != -1) break;
+                offset = Math.max(0, buflen + 1 - maxSeplen);
                 if (offset > limit) throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", offset);
             }
             if (eof) {
@@ -200,10 +244,33 @@ public final class StreamReader {
             }
             waitForData("readUntil");
         }
-        if (isep > limit) throw new LimitOverrunException("Separator is found, but chunk is longer than limit", isep);
-        byte[] chunk = take(isep + seplen);
+        if (matchStart > limit) throw new LimitOverrunException("Separator is found, but chunk is longer than limit", matchStart);
+        byte[] chunk = take(matchEnd);
         maybeResumeTransport();
         return chunk;
+    }
+
+    /**
+     * The stream's lines, read one by one as they are iterated: asyncio's {@code async for line in
+     * reader}. Each step ({@code hasNext()}) awaits {@link #readLine()}; the iteration ends at the end of
+     * the stream (an empty line). So it must be iterated on the loop thread, inside a task, like any
+     * read:
+     *
+     * <pre>{@code
+     * for (byte[] line : reader.lines()) {
+     *     handle(line);   // ends with '\n', but maybe the last one
+     * }
+     * }</pre>
+     *
+     * <p>Every iterator reads the same stream: a line one of them read is gone for the others. The
+     * stream's error ({@code readLine()}'s {@link IOException}) is thrown wrapped in an {@link
+     * UncheckedIOException}, as {@link java.io.BufferedReader#lines()} does; a {@link
+     * LimitOverrunException} and a cancellation are thrown as they are.
+     *
+     * @return an iterable whose iterators read lines from this reader
+     */
+    public Iterable<byte[]> lines() {
+        return Lines::new;
     }
 
     /**
@@ -266,6 +333,7 @@ public final class StreamReader {
     // ---- internals ----
 
     private static final byte[] NEWLINE = {'\n'};
+    private static final byte[][] NEWLINE_ONLY = {NEWLINE};
 
     private void throwIfFailed() throws IOException {
         if (exception != null) throw rethrow(exception);
@@ -374,6 +442,45 @@ public final class StreamReader {
             if (buf[head + offset + j] != sep[j]) return false;
         }
         return true;
+    }
+
+    /** One pass of {@link #lines()}: hasNext() reads ahead one line. */
+    private final class Lines implements Iterator<byte[]> {
+        /** The line read ahead by hasNext() and not yet returned, or null; loop thread only, as below. */
+        private byte[] next;
+        private boolean ended;
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) return true;
+            if (ended) return false;
+            byte[] line;
+            try {
+                line = readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (line.length == 0) {
+                ended = true;
+                return false;
+            }
+            next = line;
+            return true;
+        }
+
+        @Override
+        public byte[] next() {
+            if (!hasNext()) throw new NoSuchElementException("the stream has ended: no more lines (check hasNext() first)");
+            byte[] line = next;
+            next = null;
+            return line;
+        }
+
+        @Override
+        public String toString() {
+            return "StreamReader.lines[" + (next != null ? "line read ahead, " : "") + (ended ? "ended, " : "")
+                    + StreamReader.this + "]";
+        }
     }
 
     @Override

@@ -141,7 +141,7 @@ public final class StreamReaderProtocol implements BufferedProtocol {
             Throwable exc = t.exception();
             if (exc == null) return;
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", "Unhandled exception in client_connected_cb");
+            ctx.put("message", "Unhandled exception in the clientConnected handler");
             ctx.put("exception", exc);
             ctx.put("transport", transport);
             loop.callExceptionHandler(ctx);

@@ -155,6 +155,27 @@ public final class Streams {
     }
 
     /**
+     * A reader and a writer over a transport that was made without a stream protocol (one of
+     * {@code io.jasyncio.testing.MemoryTransports}, say): takes the transport over, as
+     * {@link #writer(Transport)} does, and feeds what it receives to a new reader with the default
+     * limit.
+     *
+     * @param transport an open transport of the running loop
+     * @return the connection over it; {@code drain()} follows the transport's water marks
+     * @throws IllegalArgumentException if {@code transport} is null
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static Connection connection(Transport transport) {
+        if (transport == null) throw new IllegalArgumentException("transport is null: pass the open transport to read and write");
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader();
+        StreamReaderProtocol protocol = new StreamReaderProtocol(loop, reader, null);
+        transport.setProtocol(protocol);
+        protocol.connectionMade(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader, loop));
+    }
+
+    /**
      * Listens on {@code host}:{@code port} (null for every interface, 0 for any free port) and runs
      * {@code clientConnected} as a task for each connection; see {@link EventLoop#createServer}.
      *

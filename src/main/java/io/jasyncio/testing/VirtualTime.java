@@ -1,6 +1,7 @@
 package io.jasyncio.testing;
 
 import io.jasyncio.AsyncRunnable;
+import io.jasyncio.Asyncio;
 import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Runner;
@@ -24,6 +25,9 @@ import java.lang.invoke.MethodHandles;
  * each jump, and blocks for real only when no timer is scheduled. A thread's work (e.g. {@code
  * toThread}) does not hold the virtual clock back, so under a virtual clock a timeout around such
  * work expires at once.
+ *
+ * <p>{@link VirtualClock} controls such a clock (advance it by hand, turn autojump off), and
+ * {@link AsyncTest} runs a JUnit test as the main task of such a loop.
  */
 public final class VirtualTime {
 
@@ -71,5 +75,39 @@ public final class VirtualTime {
         try (Runner runner = new Runner(false, VirtualTime::newEventLoop)) {
             runner.run(coro);
         }
+    }
+
+    /**
+     * Waits until every other task of the running loop is waiting and nothing is ready: Trio's
+     * {@code wait_all_tasks_blocked}. Then whatever the tasks started by the caller could do without
+     * time passing is done, so the test can look at the result. The clock does not move; a task
+     * that never lets the loop idle keeps it waiting. With several callers, all return together.
+     *
+     * <pre>{@code
+     * Task<Void> consumer = createTask(() -> log.add(queue.get()));
+     * VirtualTime.waitAllTasksBlocked();      // the consumer now waits in get()
+     * queue.putNowait("a");
+     * VirtualTime.waitAllTasksBlocked();      // ... and has taken "a"
+     * }</pre>
+     *
+     * <p>Trio's optional cushion (a real-time spell the loop must stay idle) has no use here: on a
+     * virtual clock, {@code sleep(cushion)} first gives the same.
+     *
+     * @throws IllegalStateException unless called from a task of a running virtual-time loop (an
+     *     {@link AsyncTest} method, or a task of {@link #newEventLoop()}'s loop)
+     */
+    public static void waitAllTasksBlocked() {
+        EventLoop loop;
+        try {
+            loop = Asyncio.getRunningLoop();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("waitAllTasksBlocked() needs a running virtual-time loop: call it from a task"
+                    + " (an @AsyncTest method is one)", e);
+        }
+        if (LoopAccess.clockOf(loop) == null) {
+            throw new IllegalStateException("waitAllTasksBlocked() needs a virtual-time loop, and " + loop
+                    + " runs on the real clock: use @AsyncTest or VirtualTime.newEventLoop()");
+        }
+        VirtualClock.of(loop).awaitIdle("waitAllTasksBlocked", LoopAccess.clockOf(loop).now());
     }
 }

@@ -119,7 +119,7 @@ final class BadInputValues implements AutoCloseable {
                 || Queue.class.isAssignableFrom(c) || c == Lock.class || c == Event.class || c == Condition.class
                 || Semaphore.class.isAssignableFrom(c) || c == Barrier.class || c == Transport.class
                 || c == StreamWriter.class || c == StreamReader.class || c == Server.class || c == DatagramTransport.class
-                || c == Subprocess.class || c == SubprocessTransport.class;
+                || c == Subprocess.class || c == SubprocessTransport.class || c == io.jasyncio.testing.VirtualClock.class;
     }
 
     /** A fresh receiver for an instance method of {@code exe}'s class; null for constructors and static methods. */
@@ -144,6 +144,7 @@ final class BadInputValues implements AutoCloseable {
         if (c == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (c == Runner.class) return perCall(new Runner());
         if (c == io.jasyncio.LoopGroup.class) return perCall(new io.jasyncio.LoopGroup(1));
+        if (c == io.jasyncio.testing.VirtualClock.class) return io.jasyncio.testing.VirtualClock.of(loop);
         if (c == PriorityQueue.class) return new PriorityQueue<String>(0);
         if (c == Barrier.class) return new Barrier(2);
         if (c == Semaphore.class || c == BoundedSemaphore.class) return new BoundedSemaphore(1);
@@ -259,6 +260,7 @@ final class BadInputValues implements AutoCloseable {
             return new RuntimeException("walk");
         }
         if (t == Duration.class) return Duration.ofMillis(10);
+        if (t == io.jasyncio.testing.MemoryTransports.Faults.class) return io.jasyncio.testing.MemoryTransports.Faults.none();
         if (t == Executor.class || t == ExecutorService.class) return executor;
         if (t == CompletionStage.class || t == CompletableFuture.class) return CompletableFuture.completedFuture("v");
         if (t == Comparator.class) return Comparator.naturalOrder();
@@ -289,6 +291,7 @@ final class BadInputValues implements AutoCloseable {
         if (t == LifoQueue.class) return new LifoQueue<>();
         if (t == StreamReader.class) return new StreamReader();
         if (t == io.jasyncio.ContextVar.class) return new io.jasyncio.ContextVar<String>("walk");
+        if (t == io.jasyncio.Context.class) return new io.jasyncio.Context();
         if (t == io.jasyncio.ContextVar.Token.class) return new io.jasyncio.ContextVar<String>("walk").set("v");
         if (t == ExceptionGroup.class) return new ExceptionGroup("walk", List.of(new RuntimeException("walk")));
         if (t == IncompleteReadException.class) return new IncompleteReadException(new byte[0], 1);

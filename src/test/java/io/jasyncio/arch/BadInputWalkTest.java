@@ -7,6 +7,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.SupervisorGroup;
 import io.jasyncio.TaskGroup;
 import io.jasyncio.testing.VirtualTime;
 import java.lang.reflect.Constructor;
@@ -62,6 +63,8 @@ class BadInputWalkTest {
             Map.entry("io.jasyncio.Coroutine", "implemented by the user"),
             Map.entry("io.jasyncio.TaskFactory", "implemented by the user"),
             Map.entry("io.jasyncio.TaskGroup$Body", "implemented by the user"),
+            Map.entry("io.jasyncio.SupervisorGroup$Body", "implemented by the user"),
+            Map.entry("io.jasyncio.Timeout$Body", "implemented by the user"),
             Map.entry("io.jasyncio.net.Protocol", "implemented by the user; its defaults do nothing"),
             Map.entry("io.jasyncio.net.BufferedProtocol", "implemented by the user"),
             Map.entry("io.jasyncio.net.DatagramProtocol", "implemented by the user; its defaults do nothing"),
@@ -69,6 +72,7 @@ class BadInputWalkTest {
             Map.entry("io.jasyncio.process.SubprocessProtocol", "implemented by the user; its defaults do nothing"),
             // JUnit calls it, with JUnit's own contexts
             Map.entry("io.jasyncio.testing.VirtualTimeExtension", "called by JUnit only"),
+            Map.entry("io.jasyncio.testing.AsyncTestExtension", "called by JUnit only"),
             // a command line: main exits the JVM; PsTest checks its usage errors in-process
             Map.entry("io.jasyncio.tools.Main", "a command whose main exits the JVM"));
 
@@ -162,9 +166,17 @@ class BadInputWalkTest {
         Throwable[] thrown = new Throwable[1];
         Future<Object> task = loop.createTask(() -> {
             Object[] args = values.args(exe, index, bad);
+            // groups and timeouts exist only inside their blocks: the call is made there
             if (exe instanceof Method m && !Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == TaskGroup.class) {
                 Asyncio.taskGroup(tg -> Asyncio.waitFor(() -> invoke(exe, tg, args, thrown), SUSPEND_SECONDS));
                 return null;
+            }
+            if (exe instanceof Method m && !Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == SupervisorGroup.class) {
+                Asyncio.supervisorGroup(sg -> Asyncio.waitFor(() -> invoke(exe, sg, args, thrown), SUSPEND_SECONDS));
+                return null;
+            }
+            if (exe instanceof Method m && !Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == io.jasyncio.Timeout.class) {
+                return Asyncio.timeout(3600, cm -> Asyncio.waitFor(() -> invoke(exe, cm, args, thrown), SUSPEND_SECONDS));
             }
             Object receiver = index == -2 ? values.closedLoop() : values.receiver(exe);
             try {

@@ -35,7 +35,8 @@ class LayeringTest {
             Map.entry("io.jasyncio.queue", Set.of("io.jasyncio")),
             Map.entry("io.jasyncio.net", Set.of("io.jasyncio", "io.jasyncio.sync", "io.jasyncio.internal.loop")),
             Map.entry("io.jasyncio.process", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop")),
-            Map.entry("io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.internal.loop")),
+            // DESIGN.md §1 and §11: MemoryTransports makes net transports and stream connections
+            Map.entry("io.jasyncio.testing", Set.of("io.jasyncio", "io.jasyncio.net", "io.jasyncio.internal.loop")),
             // DESIGN.md §1: the ps/pstree command may use the core only (today it needs the JDK alone)
             Map.entry("io.jasyncio.tools", Set.of("io.jasyncio")),
             Map.entry("io.jasyncio.internal.engine", Set.of()),

@@ -10,6 +10,9 @@ import io.jasyncio.SendfileNotAvailableException;
 import io.jasyncio.Task;
 import io.jasyncio.net.SendfileTesting.NoTransferChannel;
 import io.jasyncio.net.SendfileTesting.Sink;
+import io.jasyncio.testing.AsyncTest;
+import io.jasyncio.testing.MemoryTransports;
+import io.jasyncio.testing.VirtualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketException;
@@ -358,108 +361,39 @@ class SendfileTest {
         assertEquals(List.of("made", "sent " + DATA.length, "data hello", "lost null"), log);
     }
 
-    @Test
+    @AsyncTest
     void aTransportOfYourOwnGetsTheFileThroughWrite() throws Exception {
-        NetTesting.run(() -> {
-            EventLoop loop = getRunningLoop();
-            CollectingTransport transport = new CollectingTransport();
-            try (FileChannel f = FileChannel.open(file)) {
-                assertThrows(SendfileNotAvailableException.class, () -> loop.sendfile(transport, f, 0, 10, false));
-                assertEquals(DATA.length - 10, loop.sendfile(transport, f, 10));
+        // an in-memory transport is no socket: the file goes through write(), with reading paused meanwhile
+        EventLoop loop = getRunningLoop();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        List<String> log = new ArrayList<>();
+        Protocol original = new Protocol() {
+            @Override
+            public void dataReceived(byte[] data) {
+                log.add("original got " + new String(data, StandardCharsets.UTF_8));
             }
-            assertArrayEquals(Arrays.copyOfRange(DATA, 10, DATA.length), transport.written.toByteArray());
-            assertEquals(List.of("pauseReading", "resumeReading"), transport.log);
-            assertSame(transport.original, transport.getProtocol());
-        });
-    }
+        };
+        Transport transport = MemoryTransports.pair(original, new Protocol() {
+            @Override
+            public void connectionMade(Transport peer) {
+                peer.write(b("early"));   // arrives while the file is sent: must wait for the original protocol
+            }
 
-    /** A transport that keeps what is written and sends nothing anywhere. */
-    private static final class CollectingTransport implements Transport {
-        final ByteArrayOutputStream written = new ByteArrayOutputStream();
-        final List<String> log = new ArrayList<>();
-        final Protocol original = new Protocol() { };
-        Protocol protocol = original;
-        boolean reading = true;
-
-        @Override
-        public Object getExtraInfo(String name, Object defaultValue) {
-            return defaultValue;
+            @Override
+            public void dataReceived(byte[] data) {
+                received.writeBytes(data);
+            }
+        }).transport();
+        try (FileChannel f = FileChannel.open(file)) {
+            assertThrows(SendfileNotAvailableException.class, () -> loop.sendfile(transport, f, 0, 10, false));
+            assertEquals(DATA.length - 10, loop.sendfile(transport, f, 10));
         }
-
-        @Override
-        public boolean isClosing() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public void setProtocol(Protocol protocol) {
-            this.protocol = protocol;
-        }
-
-        @Override
-        public Protocol getProtocol() {
-            return protocol;
-        }
-
-        @Override
-        public boolean isReading() {
-            return reading;
-        }
-
-        @Override
-        public void pauseReading() {
-            log.add("pauseReading");
-            reading = false;
-        }
-
-        @Override
-        public void resumeReading() {
-            log.add("resumeReading");
-            reading = true;
-        }
-
-        @Override
-        public void setWriteBufferLimits(int high, int low) {
-        }
-
-        @Override
-        public WriteBufferLimits getWriteBufferLimits() {
-            return new WriteBufferLimits(16 * 1024, 64 * 1024);
-        }
-
-        @Override
-        public int getWriteBufferSize() {
-            return 0;
-        }
-
-        @Override
-        public void write(byte[] data) {
-            written.writeBytes(data);
-        }
-
-        @Override
-        public void write(java.nio.ByteBuffer data) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            written.writeBytes(b);
-        }
-
-        @Override
-        public void writeEof() {
-        }
-
-        @Override
-        public boolean canWriteEof() {
-            return false;
-        }
-
-        @Override
-        public void abort() {
-        }
+        assertSame(original, transport.getProtocol());
+        assertTrue(transport.isReading());
+        VirtualTime.waitAllTasksBlocked();
+        assertArrayEquals(Arrays.copyOfRange(DATA, 10, DATA.length), received.toByteArray());
+        assertEquals(List.of("original got early"), log);
+        transport.close();
     }
 
     @Test

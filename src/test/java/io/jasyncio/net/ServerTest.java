@@ -91,6 +91,34 @@ class ServerTest {
     }
 
     @Test
+    void tryWithResourcesStopsListeningAndWaitClosedAfterwardsWaitsAsAsyncWith() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            boolean[] handled = {false};
+            Server kept;
+            try (Server server = Streams.startServer((r, w) -> {
+                w.write(r.readLine());
+                w.close();
+                handled[0] = true;
+            }, "127.0.0.1", 0)) {
+                kept = server;
+                Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
+                c.writer().write(bytes("ping\n"));
+                l.add("echoed " + s(c.reader().readLine()).strip());
+                c.writer().close();
+            }
+            kept.waitClosed();   // returns only once the server is closed and its connections ended
+            l.add("connections ended, handler done " + handled[0]);
+            l.add("serving " + kept.isServing() + ", sockets " + kept.sockets().size());
+            int port = kept.port();
+            assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+            return l;
+        });
+        assertEquals(List.of("echoed ping", "connections ended, handler done true", "serving false, sockets 0"), log);
+    }
+
+    @Test
     void closeClientsAndAbortClientsEndTheAcceptedConnections() throws Exception {
         List<String> log = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();

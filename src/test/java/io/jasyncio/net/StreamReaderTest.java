@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import io.jasyncio.testing.VirtualTime;
+import io.jasyncio.testing.AsyncTest;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.net.SocketException;
 import java.util.ArrayList;
@@ -130,6 +130,104 @@ class StreamReaderTest {
         var e2 = assertThrows(LimitOverrunException.class, () -> loop.runUntilComplete(() -> r.readUntil(b("AAA"))));
         assertEquals("Separator is found, but chunk is longer than limit", e2.getMessage());
         assertEquals("some dataAAA", loop.runUntilComplete(() -> s(r.readExactly(12))));
+    }
+
+    @Test
+    void readUntilSeveralSeparatorsReturnsTheShortestChunkEndingInAny(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py (3.13) test_readuntil_multi_separator
+        StreamReader r = new StreamReader();
+        r.feedData(b("line 1\nline 2\r"));
+        List<byte[]> crOrLf = List.of(b("\r"), b("\n"));
+        assertEquals("line 1\n", loop.runUntilComplete(() -> s(r.readUntil(crOrLf))));
+        assertEquals("line 2\r", loop.runUntilComplete(() -> s(r.readUntil(crOrLf))));
+        // the first to end wins, even if it is the longer one and the other starts later
+        r.feedData(b("ABCDEFG"));
+        assertEquals("ABCDE", loop.runUntilComplete(() -> s(r.readUntil(List.of(b("DEF"), b("BCDE"))))));
+        assertEquals("StreamReader[2 bytes, limit=65536]", r.toString());
+    }
+
+    @Test
+    void readUntilSeveralSeparatorsChecksTheLimitAgainstTheMatchedOne(EventLoop loop) {
+        // behaviour of test_streams.py (3.13) test_readuntil_multi_separator_limit: "A" and
+        // "ome dataA" end together, the shorter one matched, and it starts past the limit
+        StreamReader r = new StreamReader(3);
+        r.feedData(b("some dataA"));
+        var e = assertThrows(LimitOverrunException.class,
+                () -> loop.runUntilComplete(() -> r.readUntil(List.of(b("A"), b("ome dataA")))));
+        assertEquals("Separator is found, but chunk is longer than limit", e.getMessage());
+        assertEquals(9, e.consumed());
+        assertEquals("StreamReader[10 bytes, limit=3]", r.toString());
+    }
+
+    @Test
+    void readUntilSeveralSeparatorsWaitsWhenTheBufferIsShorterThanTheLongest(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py (3.13) test_readuntil_multi_separator_negative_offset
+        StreamReader r = new StreamReader();
+        r.feedData(b("data"));
+        loop.callLater(1, () -> r.feedData(b("Z")));
+        loop.callLater(2, () -> r.feedData(b("Aaaa")));
+        assertEquals("dataZA", loop.runUntilComplete(() -> s(r.readUntil(List.of(b("A"), b("long sep"))))));
+        assertEquals(2.0, loop.time());
+        assertEquals("aaa", loop.runUntilComplete(() -> s(r.read(10))));
+    }
+
+    @Test
+    void readUntilSeveralSeparatorsAtEofRaisesIncompleteRead(EventLoop loop) {
+        StreamReader r = new StreamReader();
+        r.feedData(b("no end"));
+        r.feedEof();
+        var e = assertThrows(IncompleteReadException.class,
+                () -> loop.runUntilComplete(() -> r.readUntil(List.of(b(";"), b("\n")))));
+        assertEquals("no end", s(e.partial()));
+        assertTrue(r.atEof());
+    }
+
+    @Test
+    void readUntilRejectsNoSeparatorsOrAnEmptyOne(EventLoop loop) {
+        // behaviour of test_streams.py (3.13) test_readuntil_separator
+        StreamReader r = new StreamReader();
+        r.feedData(b("data;"));
+        var none = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(() -> r.readUntil(List.of())));
+        assertEquals("Separator should contain at least one element", none.getMessage());
+        var empty = assertThrows(IllegalArgumentException.class,
+                () -> loop.runUntilComplete(() -> r.readUntil(List.of(b(";"), new byte[0]))));
+        assertEquals("Separator should be at least one-byte string", empty.getMessage());
+        assertThrows(NullPointerException.class, () -> r.readUntil((List<byte[]>) null));
+        assertEquals("StreamReader[5 bytes, limit=65536]", r.toString(), "nothing consumed");
+    }
+
+    @Test
+    void linesAwaitsEachLineAndEndsAtTheEndOfTheStream(EventLoop loop) throws Exception {
+        // behaviour of test_streams.py's async for over a reader (StreamReader.__anext__)
+        StreamReader r = new StreamReader();
+        loop.callLater(1, () -> r.feedData(b("one\ntw")));
+        loop.callLater(2, () -> r.feedData(b("o\nthree")));
+        loop.callLater(3, r::feedEof);
+        List<String> got = loop.runUntilComplete(() -> {
+            List<String> log = new ArrayList<>();
+            for (byte[] line : r.lines()) log.add(s(line) + "@" + loop.time());
+            return log;
+        });
+        assertEquals(List.of("one\n@1.0", "two\n@2.0", "three@3.0"), got);
+        assertTrue(r.atEof());
+    }
+
+    @Test
+    void linesStopsOnceEndedAndThrowsTheStreamsErrorUnchecked(EventLoop loop) throws Exception {
+        StreamReader r = new StreamReader();
+        r.feedData(b("only\n"));
+        var it = r.lines().iterator();
+        assertEquals("only\n", loop.runUntilComplete(() -> s(it.next())));
+        SocketException reset = new SocketException("Connection reset");
+        loop.callLater(1, () -> r.setException(reset));
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> loop.runUntilComplete(() -> it.hasNext()));
+        assertSame(reset, e.getCause());
+
+        StreamReader ended = new StreamReader();
+        ended.feedEof();
+        var done = ended.lines().iterator();
+        assertFalse(loop.runUntilComplete(done::hasNext));
+        assertThrows(java.util.NoSuchElementException.class, done::next);
     }
 
     @Test
@@ -270,56 +368,37 @@ class StreamReaderTest {
 
     // ---- a separator straddling chunks at the limit; cancelled reads ----
 
-    @Test
-    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @AsyncTest
     void aSeparatorStraddlingTwoChunksRightAtTheLimitIsFound() throws Exception {
         // behaviour of streams.py readuntil: a separator starting at index == limit is within it;
         // without one, more than limit + len(separator) - 1 bytes is an overrun
-        List<String> log = new ArrayList<>();
-        EventLoop loop = VirtualTime.newEventLoop();
-        try {
-            loop.runUntilComplete(() -> {
-                StreamReader r = new StreamReader(4);
-                loop.callSoon(() -> r.feedData(b("abcd\r")));
-                loop.callLater(1, () -> r.feedData(b("\nefghi\r")));
-                loop.callLater(2, () -> r.feedData(b("\n")));
-                log.add(s(r.readUntil(b("\r\n"))));
-                var e = assertThrows(LimitOverrunException.class, () -> r.readUntil(b("\r\n")));
-                log.add(e.getMessage() + " " + e.consumed());
-                log.add(s(r.readExactly(7)));
-                return null;
-            });
-        } finally {
-            loop.close();
-        }
-        assertEquals(List.of("abcd\r\n", "Separator is not found, and chunk exceed the limit 5", "efghi\r\n"), log);
+        EventLoop loop = getRunningLoop();
+        StreamReader r = new StreamReader(4);
+        loop.callSoon(() -> r.feedData(b("abcd\r")));
+        loop.callLater(1, () -> r.feedData(b("\nefghi\r")));
+        loop.callLater(2, () -> r.feedData(b("\n")));
+        assertEquals("abcd\r\n", s(r.readUntil(b("\r\n"))));
+        var e = assertThrows(LimitOverrunException.class, () -> r.readUntil(b("\r\n")));
+        assertEquals("Separator is not found, and chunk exceed the limit 5", e.getMessage() + " " + e.consumed());
+        assertEquals("efghi\r\n", s(r.readExactly(7)));
     }
 
-    @Test
-    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @AsyncTest
     void cancelledReadUntilAndReadExactlyLeaveTheBufferForTheNextRead() throws Exception {
-        EventLoop loop = VirtualTime.newEventLoop();
-        try {
-            String got = loop.runUntilComplete(() -> {
-                StreamReader r = new StreamReader();
-                Task<byte[]> until = createTask(() -> r.readUntil(b("END")));
-                sleep(0);
-                r.feedData(b("hello E"));
-                sleep(0);
-                until.cancel();
-                assertThrows(CancelledError.class, until::await);
-                Task<byte[]> exactly = createTask(() -> r.readExactly(100));
-                sleep(0);
-                r.feedData(b("N"));
-                sleep(0);
-                exactly.cancel();
-                assertThrows(CancelledError.class, exactly::await);
-                r.feedData(b("D!"));
-                return s(r.readUntil(b("END"))) + "|" + s(r.read(10));
-            });
-            assertEquals("hello END|!", got);
-        } finally {
-            loop.close();
-        }
+        StreamReader r = new StreamReader();
+        Task<byte[]> until = createTask(() -> r.readUntil(b("END")));
+        sleep(0);
+        r.feedData(b("hello E"));
+        sleep(0);
+        until.cancel();
+        assertThrows(CancelledError.class, until::await);
+        Task<byte[]> exactly = createTask(() -> r.readExactly(100));
+        sleep(0);
+        r.feedData(b("N"));
+        sleep(0);
+        exactly.cancel();
+        assertThrows(CancelledError.class, exactly::await);
+        r.feedData(b("D!"));
+        assertEquals("hello END|!", s(r.readUntil(b("END"))) + "|" + s(r.read(10)));
     }
 }

@@ -166,7 +166,7 @@ class StreamsTest {
         });
         assertEquals("read to eof: ''", got);
         assertEquals(1, reports.size(), reports.toString());
-        assertEquals("Unhandled exception in client_connected_cb", reports.get(0).get("message"));
+        assertEquals("Unhandled exception in the clientConnected handler", reports.get(0).get("message"));
         assertEquals("handler bug", ((Throwable) reports.get(0).get("exception")).getMessage());
     }
 

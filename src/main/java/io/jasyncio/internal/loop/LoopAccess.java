@@ -10,14 +10,14 @@ import java.util.function.Function;
 public final class LoopAccess {
     /** Makes a loop; the argument says whether its clock is virtual. Set once by EventLoop. */
     private static volatile Function<Boolean, Object> factory;
-    /** Whether a loop's clock is virtual. Set once by EventLoop. */
-    private static volatile java.util.function.Predicate<Object> virtualTime;
+    /** A loop's virtual clock, or null for a real one. Set once by EventLoop. */
+    private static volatile Function<Object, ManualClock> clocks;
 
     private LoopAccess() {
     }
 
     /**
-     * Installs the loop factory; called once, by {@code EventLoop}'s static initializer.
+     * Installs the factory; called once, by {@code EventLoop}'s static initializer.
      *
      * @param f makes a loop, virtual-time if its argument is true
      */
@@ -26,12 +26,12 @@ public final class LoopAccess {
     }
 
     /**
-     * Installs the test behind {@link #isVirtualTime}; called once, by {@code EventLoop}'s static initializer.
+     * Installs what {@link #clockOf} asks; called once, by {@code EventLoop}'s static initializer.
      *
-     * @param test whether a loop's clock is virtual
+     * @param lookup a loop's virtual clock, or null for a loop on the real clock
      */
-    public static void setVirtualTimeTest(java.util.function.Predicate<Object> test) {
-        virtualTime = test;
+    public static void setClockLookup(Function<Object, ManualClock> lookup) {
+        clocks = lookup;
     }
 
     /**
@@ -42,8 +42,18 @@ public final class LoopAccess {
      * @return true for a loop made with a virtual clock; false before {@code EventLoop} is initialized
      */
     public static boolean isVirtualTime(Object loop) {
-        java.util.function.Predicate<Object> t = virtualTime;
-        return t != null && t.test(loop);
+        return clockOf(loop) != null;
+    }
+
+    /**
+     * The virtual clock of {@code loop}.
+     *
+     * @param loop an {@code io.jasyncio.EventLoop}
+     * @return its clock, or null for a loop on the real clock (or before {@code EventLoop} is initialized)
+     */
+    public static ManualClock clockOf(Object loop) {
+        Function<Object, ManualClock> c = clocks;
+        return c == null ? null : c.apply(loop);
     }
 
     /**

@@ -77,6 +77,15 @@ public final class OpenTransports {
     }
 
     /**
+     * What is open, for a report.
+     *
+     * @return a copy of the resources added and not removed or closed since
+     */
+    public java.util.List<AutoCloseable> resources() {
+        return java.util.List.copyOf(open);
+    }
+
+    /**
      * Closes every resource still open, without telling any protocol: the loop is dying, so nothing
      * is flushed. One that fails to close does not keep the others open.
      */

@@ -38,7 +38,7 @@ abstract class FlowControl {
         try {
             callPauseWriting();
         } catch (Exception e) {
-            report("protocol.pause_writing() failed", e);
+            report("protocol.pauseWriting() failed", e);
         }
     }
 
@@ -48,7 +48,7 @@ abstract class FlowControl {
         try {
             callResumeWriting();
         } catch (Exception e) {
-            report("protocol.resume_writing() failed", e);
+            report("protocol.resumeWriting() failed", e);
         }
     }
 

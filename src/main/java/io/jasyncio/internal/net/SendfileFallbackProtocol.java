@@ -76,7 +76,7 @@ final class SendfileFallbackProtocol implements Protocol {
             else if (!protoPausedWriting && pausedNow) proto.pauseWriting();
         } catch (RuntimeException e) {
             Map<String, Object> ctx = new LinkedHashMap<>();
-            ctx.put("message", pausedNow ? "protocol.pause_writing() failed" : "protocol.resume_writing() failed");
+            ctx.put("message", pausedNow ? "protocol.pauseWriting() failed" : "protocol.resumeWriting() failed");
             ctx.put("exception", e);
             ctx.put("transport", transport);
             ctx.put("protocol", proto);
