@@ -65,6 +65,9 @@ final class SslProtocol implements Protocol {
 
     private enum State { HANDSHAKE, WRAPPED, SHUTDOWN, UNWRAPPED }
 
+    /** Nothing to wrap: the engine's own records (read only, so one serves every connection). */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final EventLoop loop;
     private final SSLContext context;
     private final SSLEngine engine;
@@ -212,6 +215,7 @@ final class SslProtocol implements Protocol {
         inPump = true;
         try {
             pumpLoop();
+            flushNetOut();
             checkRawEof();
         } catch (SSLException e) {
             if (state == State.HANDSHAKE) handshakeFailed(e);
@@ -230,7 +234,7 @@ final class SslProtocol implements Protocol {
                     for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
                 }
                 case NEED_WRAP -> {
-                    SSLEngineResult r = wrap(ByteBuffer.allocate(0));
+                    SSLEngineResult r = wrap(EMPTY);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                         onEngineClosed();
                         return;
@@ -308,28 +312,30 @@ final class SslProtocol implements Protocol {
         }
     }
 
-    /** Wraps {@code src} completely, sending the records down. */
+    /**
+     * Wraps {@code src} completely into netOut, which is sent when full; the caller sends the rest
+     * ({@link #flushNetOut()}), so that a handshake flight's records go down in one write.
+     */
     private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
         SSLEngineResult r;
         do {
             r = engine.wrap(src, netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                if (netOut.position() > 0) flushNetOut();
+                else netOut = grow(netOut, engine.getSession().getPacketBufferSize());
                 continue;
             }
-            flushNetOut();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) return r;
         } while (src.hasRemaining());
         return r;
     }
 
+    /** Sends the records wrapped so far, in one write (the socket transport keeps a copy of what it cannot send yet). */
     private void flushNetOut() {
         if (netOut.position() == 0) return;
         netOut.flip();
-        byte[] bytes = new byte[netOut.remaining()];
-        netOut.get(bytes);
+        if (transport != null && !transport.isClosing()) transport.write(netOut);
         netOut.clear();
-        if (transport != null && !transport.isClosing()) transport.write(bytes);
     }
 
     /** Hands buffered plaintext to the application if it is connected and reading. */
@@ -461,11 +467,12 @@ final class SslProtocol implements Protocol {
         });
         engine.closeOutbound();
         try {
-            wrap(ByteBuffer.allocate(0));
+            wrap(EMPTY);
         } catch (SSLException e) {
             fatal(e);
             return;
         }
+        flushNetOut();
         if (engine.isInboundDone()) finishShutdown();
     }
 
@@ -485,6 +492,7 @@ final class SslProtocol implements Protocol {
 
     private void finishShutdown() {
         if (state == State.UNWRAPPED) return;
+        flushNetOut();   // our close_notify, if the pump has not sent it yet
         state = State.UNWRAPPED;
         cancelTimers();
         if (transport != null) transport.close();
@@ -651,7 +659,9 @@ final class SslProtocol implements Protocol {
                 SslProtocol.this.wrap(data);
             } catch (SSLException e) {
                 fatal(e);
+                return;
             }
+            if (!inPump) flushNetOut();   // inside the pump, its end sends this with the records before it
         }
 
         @Override
