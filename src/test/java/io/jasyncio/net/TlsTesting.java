@@ -11,20 +11,24 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS material made at run time: a self-signed certificate for "localhost" and 127.0.0.1 (keytool
- * of the running JDK), a server context holding its key, a client context trusting it.
+ * of the running JDK), a server context holding its key, a client context trusting it. Public for
+ * the tests of the TLS internals (io.jasyncio.internal.net).
  */
-final class TlsTesting {
+public final class TlsTesting {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
-    final SSLContext server;
-    final SSLContext client;
+    /** Holds the key of the certificate. */
+    public final SSLContext server;
+    /** Trusts the certificate. */
+    public final SSLContext client;
 
     private TlsTesting(SSLContext server, SSLContext client) {
         this.server = server;
         this.client = client;
     }
 
-    static TlsTesting make(Path dir) throws Exception {
+    /** Makes the certificate (its keystore in {@code dir}) and both contexts. */
+    public static TlsTesting make(Path dir) throws Exception {
         Path keystore = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",

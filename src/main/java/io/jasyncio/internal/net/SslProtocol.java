@@ -321,8 +321,11 @@ final class SslProtocol implements Protocol {
         do {
             r = engine.wrap(src, netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (netOut.position() > 0) flushNetOut();
-                else netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                // the engine wants room for a whole packet after what is there: room for two holds a
+                // handshake flight (ServerHello, ChangeCipherSpec, the encrypted rest)
+                int packet = engine.getSession().getPacketBufferSize();
+                if (netOut.position() == 0 || netOut.capacity() < 2 * packet) netOut = grow(netOut, packet);
+                else flushNetOut();
                 continue;
             }
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) return r;
@@ -330,12 +333,17 @@ final class SslProtocol implements Protocol {
         return r;
     }
 
-    /** Sends the records wrapped so far, in one write (the socket transport keeps a copy of what it cannot send yet). */
+    /**
+     * Sends the records wrapped so far in one write. They are copied out first: the write may call
+     * the application (pauseWriting), which may write and so wrap again.
+     */
     private void flushNetOut() {
         if (netOut.position() == 0) return;
         netOut.flip();
-        if (transport != null && !transport.isClosing()) transport.write(netOut);
+        byte[] bytes = new byte[netOut.remaining()];
+        netOut.get(bytes);
         netOut.clear();
+        if (transport != null && !transport.isClosing()) transport.write(bytes);
     }
 
     /** Hands buffered plaintext to the application if it is connected and reading. */
