@@ -445,11 +445,14 @@ final class SslProtocol implements Protocol {
         m.put("cipher", session.getCipherSuite());
         m.put("ssl_protocol", session.getProtocol());
         m.put("compression", null);
-        Certificate[] peer;
-        try {
-            peer = session.getPeerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            peer = null;
+        Certificate[] peer = null;
+        // a server that asked for no client certificate has none: asking would throw (and fill a stack trace) per handshake
+        if (!serverSide || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+            try {
+                peer = session.getPeerCertificates();
+            } catch (SSLPeerUnverifiedException e) {
+                peer = null;
+            }
         }
         m.put("peercert", peer);
         return m;
