@@ -16,8 +16,8 @@ import javax.net.ssl.SSLException;
 /**
  * The floor of the TLS benchmark: the same echo over TLS as a bare {@link SSLEngine} on one NIO
  * selector thread, with nothing else (delegated tasks inline, one packet/application buffer set
- * per connection, every record a handshake flight produces written at once), backlog 100.
- * java ... BareTlsServer PORT KEYSTORE.p12
+ * per connection, every record a handshake flight produces written at once).
+ * java ... BareTlsServer PORT KEYSTORE.p12 [BACKLOG=100]
  */
 public class BareTlsServer {
     /** One connection; selector thread only. */
@@ -119,7 +119,8 @@ public class BareTlsServer {
         SSLContext context = JasyncioTlsServer.serverContext(Path.of(args[1]));
         Selector selector = Selector.open();
         ServerSocketChannel listener = ServerSocketChannel.open();
-        listener.bind(new InetSocketAddress("127.0.0.1", port), 100);
+        int backlog = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        listener.bind(new InetSocketAddress("127.0.0.1", port), backlog);
         listener.configureBlocking(false);
         listener.register(selector, SelectionKey.OP_ACCEPT);
         System.out.println("ready");
@@ -128,7 +129,7 @@ public class BareTlsServer {
             for (SelectionKey key : selector.selectedKeys()) {
                 if (!key.isValid()) continue;
                 if (key.isAcceptable()) {
-                    for (int i = 0; i < 100; i++) {
+                    for (int i = 0; i < backlog; i++) {
                         SocketChannel ch = listener.accept();
                         if (ch == null) break;
                         ch.configureBlocking(false);

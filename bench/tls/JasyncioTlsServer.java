@@ -15,8 +15,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The jasyncio server of the TLS benchmark: an echo over TLS, "protocol" (callbacks) or "streams"
- * (a task per connection), with jasyncio's defaults (backlog 100, as asyncio).
- * java ... JasyncioTlsServer PORT KEYSTORE.p12 [protocol|streams]
+ * (a task per connection), with jasyncio's defaults but for the listen backlog (100 by default, as asyncio).
+ * java ... JasyncioTlsServer PORT KEYSTORE.p12 [protocol|streams] [BACKLOG]
  */
 public class JasyncioTlsServer {
     static final class Echo implements Protocol {
@@ -51,7 +51,8 @@ public class JasyncioTlsServer {
         int port = Integer.parseInt(args[0]);
         SSLContext context = serverContext(Path.of(args[1]));
         String mode = args.length > 2 ? args[2] : "protocol";
-        ServerOptions options = ServerOptions.DEFAULT.ssl(context);
+        int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        ServerOptions options = ServerOptions.DEFAULT.ssl(context).backlog(backlog);
         run(() -> {
             Server server;
             if (mode.equals("streams")) {
