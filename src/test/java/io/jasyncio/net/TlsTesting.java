@@ -15,7 +15,8 @@ import javax.net.ssl.TrustManagerFactory;
  * TLS material made at run time: a self-signed certificate for "localhost" and 127.0.0.1 (keytool
  * of the running JDK), a server context holding its key, a client context trusting it. {@link
  * #withClientCertificate} adds a client's key and certificate for mutual TLS, as contexts and as
- * PEM files for openssl and curl. Public for the tests of other packages (LoopGroupServerTest).
+ * PEM files for openssl and curl. Public for the tests of other packages (LoopGroupServerTest, and
+ * the TLS internals in io.jasyncio.internal.net).
  */
 public final class TlsTesting {
     private static final char[] PASSWORD = "changeit".toCharArray();

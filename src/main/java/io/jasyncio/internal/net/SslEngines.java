@@ -106,7 +106,9 @@ final class SslEngines {
         m.put("compression", null);
         String alpn = engine.getApplicationProtocol();
         m.put("alpn_protocol", alpn == null || alpn.isEmpty() ? null : alpn);
-        m.put("peercert", peerCertificates(session));
+        // a server that asked for no client certificate has none: asking would throw (and fill a stack trace) per handshake
+        boolean mayHavePeer = engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth();
+        m.put("peercert", mayHavePeer ? peerCertificates(session) : null);
         return m;
     }
 

@@ -50,7 +50,10 @@ import javax.net.ssl.SSLParameters;
  * and the pump waits, bytes arriving meanwhile only being buffered; when they are done the pump
  * resumes on the loop. Tasks after the handshake (rare), on a virtual-time loop (whose clock would
  * jump to the handshake timeout while the loop waits for another thread) and once the default
- * executor is shut down still run inline. Flow control is the socket
+ * executor is shut down still run inline (inline they cost no less CPU: bin/bench-tls). The records
+ * the engine makes collect in {@code netOut}, which grows to room for two packets (a handshake flight)
+ * and go down in one write when the pump stops or the application's write returns, not one write
+ * per record. Flow control is the socket
  * transport's: its pause/resume calls are passed on to the application protocol, since each
  * plaintext write is wrapped and handed down at once. A peer's close_notify (or a TCP end-of-file)
  * is the application's end-of-file, after which the connection is closed: TLS has no half-close.
@@ -61,6 +64,9 @@ final class SslProtocol implements Protocol {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
 
     private enum State { HANDSHAKE, WRAPPED, SHUTDOWN, UNWRAPPED }
+
+    /** Nothing to wrap: the engine's own records (read only, so one serves every connection). */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final EventLoop loop;
     private final SSLContext context;
@@ -213,6 +219,7 @@ final class SslProtocol implements Protocol {
         inPump = true;
         try {
             pumpLoop();
+            flushNetOut();
             checkRawEof();
         } catch (SSLException e) {
             if (state == State.HANDSHAKE) {
@@ -232,7 +239,8 @@ final class SslProtocol implements Protocol {
      */
     private void sendAlert() {
         try {
-            wrap(ByteBuffer.allocate(0));
+            wrap(EMPTY);
+            flushNetOut();   // wrap() only collects records; the abort that follows would drop them
         } catch (SSLException | RuntimeException nothingToSay) {
             // the connection is aborted either way
         }
@@ -247,7 +255,7 @@ final class SslProtocol implements Protocol {
                     for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
                 }
                 case NEED_WRAP -> {
-                    SSLEngineResult r = wrap(ByteBuffer.allocate(0));
+                    SSLEngineResult r = wrap(EMPTY);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
                         onEngineClosed();
                         return;
@@ -325,21 +333,31 @@ final class SslProtocol implements Protocol {
         }
     }
 
-    /** Wraps {@code src} completely, sending the records down. */
+    /**
+     * Wraps {@code src} completely into netOut, which is sent when full; the caller sends the rest
+     * ({@link #flushNetOut()}), so that a handshake flight's records go down in one write.
+     */
     private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
         SSLEngineResult r;
         do {
             r = engine.wrap(src, netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                // the engine wants room for a whole packet after what is there: room for two holds a
+                // handshake flight (ServerHello, ChangeCipherSpec, the encrypted rest)
+                int packet = engine.getSession().getPacketBufferSize();
+                if (netOut.position() == 0 || netOut.capacity() < 2 * packet) netOut = grow(netOut, packet);
+                else flushNetOut();
                 continue;
             }
-            flushNetOut();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) return r;
         } while (src.hasRemaining());
         return r;
     }
 
+    /**
+     * Sends the records wrapped so far in one write. They are copied out first: the write may call
+     * the application (pauseWriting), which may write and so wrap again.
+     */
     private void flushNetOut() {
         if (netOut.position() == 0) return;
         netOut.flip();
@@ -464,11 +482,12 @@ final class SslProtocol implements Protocol {
         });
         engine.closeOutbound();
         try {
-            wrap(ByteBuffer.allocate(0));
+            wrap(EMPTY);
         } catch (SSLException e) {
             fatal(e);
             return;
         }
+        flushNetOut();
         if (engine.isInboundDone()) finishShutdown();
     }
 
@@ -488,6 +507,7 @@ final class SslProtocol implements Protocol {
 
     private void finishShutdown() {
         if (state == State.UNWRAPPED) return;
+        flushNetOut();   // our close_notify, if the pump has not sent it yet
         state = State.UNWRAPPED;
         cancelTimers();
         if (transport != null) transport.close();
@@ -663,7 +683,9 @@ final class SslProtocol implements Protocol {
                 SslProtocol.this.wrap(data);
             } catch (SSLException e) {
                 fatal(e);
+                return;
             }
+            if (!inPump) flushNetOut();   // inside the pump, its end sends this with the records before it
         }
 
         @Override
