@@ -1,7 +1,9 @@
 package io.jasyncio.net;
 
 import io.jasyncio.internal.loop.Durations;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -59,10 +61,12 @@ import javax.net.ssl.SSLParameters;
  *     null (the default) for 1 with happy eyeballs and the resolver's order without
  * @param sslParameters client auth, ALPN, protocols and cipher suites for the TLS engine, or null
  *     (the default) for the context's defaults; see "TLS settings beyond the context"
+ * @param family {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6} to connect
+ *     over that family only, or null (the default) for every family the host resolves to
  */
 public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout,
         double sslShutdownTimeout, SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave,
-        SSLParameters sslParameters) {
+        SSLParameters sslParameters, ProtocolFamily family) {
 
     /** No TLS, no local address, asyncio's timeouts, addresses tried one after the other. */
     public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 60.0, 30.0, null);
@@ -78,8 +82,10 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      * @param happyEyeballsDelay seconds between racing attempts, 0 or more, or null to try addresses in turn
      * @param interleave addresses of the first family before the families alternate, 1 or more, or null
      * @param sslParameters the TLS engine's settings, or null for the context's defaults (copied)
+     * @param family INET, INET6, or null for every family
      * @throws IllegalArgumentException if a timeout is not a positive finite number, the delay is
-     *     negative, NaN or infinite, or {@code interleave} is less than 1
+     *     negative, NaN or infinite, {@code interleave} is less than 1, or {@code family} is not INET,
+     *     INET6 or null
      */
     public ConnectOptions {
         checkTimeout(sslHandshakeTimeout, "sslHandshakeTimeout");
@@ -87,10 +93,11 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
         if (happyEyeballsDelay != null) checkDelay(happyEyeballsDelay);
         if (interleave != null) checkInterleave(interleave);
         sslParameters = TlsParameters.copy(sslParameters);
+        ServerOptions.checkFamily(family);
     }
 
     /**
-     * The options without TLS parameters (the form before they existed).
+     * The options without TLS parameters or family (the form before they existed).
      *
      * @param ssl the TLS context, or null for a plain connection
      * @param serverHostname the name for SNI and certificate checks, or null for the host connected to
@@ -103,7 +110,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
             SocketAddress localAddr, Double happyEyeballsDelay, Integer interleave) {
-        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave, null);
+        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay, interleave, null, null);
     }
 
     /**
@@ -118,7 +125,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions(SSLContext ssl, String serverHostname, double sslHandshakeTimeout, double sslShutdownTimeout,
             SocketAddress localAddr) {
-        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null, null);
+        this(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, null, null, null, null);
     }
 
     /**
@@ -130,7 +137,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions ssl(SSLContext context) {
         return new ConnectOptions(context, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr,
-                happyEyeballsDelay, interleave, sslParameters);
+                happyEyeballsDelay, interleave, sslParameters, family);
     }
 
     /**
@@ -144,7 +151,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions serverHostname(String name) {
         return new ConnectOptions(ssl, name, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
-                interleave, sslParameters);
+                interleave, sslParameters, family);
     }
 
     /**
@@ -157,7 +164,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions sslHandshakeTimeout(double seconds) {
         return new ConnectOptions(ssl, serverHostname, seconds, sslShutdownTimeout, localAddr, happyEyeballsDelay,
-                interleave, sslParameters);
+                interleave, sslParameters, family);
     }
 
     /**
@@ -170,7 +177,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions sslShutdownTimeout(double seconds) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, seconds, localAddr, happyEyeballsDelay,
-                interleave, sslParameters);
+                interleave, sslParameters, family);
     }
 
     /**
@@ -207,6 +214,21 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     }
 
     /**
+     * These options connecting over one address family only: asyncio's {@code family}. The host's
+     * addresses of the other family are left out before any attempt; a host with none of this family
+     * fails as a name that does not resolve. Default: null, every family. asyncio's {@code proto} and
+     * {@code flags} have no counterpart: Java connects TCP only and its resolver takes no flags.
+     *
+     * @param family {@link StandardProtocolFamily#INET}, {@link StandardProtocolFamily#INET6}, or null
+     * @return a copy with {@code family} replaced
+     * @throws IllegalArgumentException for any other family
+     */
+    public ConnectOptions family(ProtocolFamily family) {
+        return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
+                interleave, sslParameters, family);
+    }
+
+    /**
      * These options with a local address to bind the socket to before connecting: asyncio's {@code
      * local_addr}. Default: null, an address and port the OS picks.
      *
@@ -215,7 +237,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions localAddr(SocketAddress address) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, address, happyEyeballsDelay,
-                interleave, sslParameters);
+                interleave, sslParameters, family);
     }
 
     /**
@@ -230,7 +252,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     public ConnectOptions happyEyeballsDelay(double seconds) {
         checkDelay(seconds);
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, seconds, interleave,
-                sslParameters);
+                sslParameters, family);
     }
 
     /**
@@ -245,7 +267,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
     public ConnectOptions interleave(int count) {
         checkInterleave(count);
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
-                count, sslParameters);
+                count, sslParameters, family);
     }
 
     /**
@@ -271,7 +293,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
      */
     public ConnectOptions sslParameters(SSLParameters parameters) {
         return new ConnectOptions(ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, localAddr, happyEyeballsDelay,
-                interleave, parameters);
+                interleave, parameters, family);
     }
 
     static void checkTimeout(double seconds, String name) {

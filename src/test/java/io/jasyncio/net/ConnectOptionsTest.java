@@ -44,6 +44,15 @@ class ConnectOptionsTest {
     }
 
     @Test
+    void familyIsKeptByTheOtherChangesAndOnlyInetOrInet6IsAccepted() {
+        var opts = ConnectOptions.DEFAULT.family(java.net.StandardProtocolFamily.INET6).happyEyeballsDelay(0.25).sslHandshakeTimeout(5);
+        assertEquals(java.net.StandardProtocolFamily.INET6, opts.family());
+        assertNull(ConnectOptions.DEFAULT.family());
+        var e = assertThrows(IllegalArgumentException.class, () -> ConnectOptions.DEFAULT.family(java.net.StandardProtocolFamily.UNIX));
+        assertTrue(e.getMessage().startsWith("family must be StandardProtocolFamily.INET, INET6 or null"), e.getMessage());
+    }
+
+    @Test
     void tlsParametersAreCopiedInAndOutSoThatLaterChangesTouchNoOptions() {
         SSLParameters mine = new SSLParameters(new String[] {"TLS_AES_128_GCM_SHA256"}, new String[] {"TLSv1.3"});
         mine.setApplicationProtocols(new String[] {"h2"});

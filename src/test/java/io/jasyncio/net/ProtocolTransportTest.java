@@ -51,6 +51,26 @@ class ProtocolTransportTest {
     }
 
     @Test
+    void familyConnectsOverThatFamilyOnlyAndAHostWithoutSuchAnAddressDoesNotResolve() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(EchoProtocol::new, "127.0.0.1", 0);
+            List<String> l = new ArrayList<>();
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port(),
+                    ConnectOptions.DEFAULT.family(java.net.StandardProtocolFamily.INET));
+            l.add("INET connected to " + ((InetSocketAddress) pair.transport().getExtraInfo("peername")).getAddress().getHostAddress());
+            pair.transport().close();
+            var e = assertThrows(java.net.UnknownHostException.class, () -> loop.createConnection(RecordingProtocol::new,
+                    "127.0.0.1", server.port(), ConnectOptions.DEFAULT.family(java.net.StandardProtocolFamily.INET6)));
+            l.add(e.getMessage());
+            server.close();
+            server.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("INET connected to 127.0.0.1", "127.0.0.1: no address of family INET6"), log);
+    }
+
+    @Test
     void echoRoundTripCallsTheProtocolInOrderAndConnectionLostOnce() throws Exception {
         // behaviour of test_events.py test_create_connection / MyProto state checks
         RecordingProtocol[] client = new RecordingProtocol[1];

@@ -62,7 +62,9 @@ public final class Networking {
             String host, int port, ConnectOptions options) throws IOException {
         checkConnectArguments(protocolFactory, port, options);
         Objects.requireNonNull(host, "host is null: pass a host name or address to connect to");
-        return createConnection(loop, protocolFactory, host, List.of(Io.resolve(loop, host)), port, options);
+        List<InetAddress> found = Resolver.ofFamily(List.of(Io.resolve(loop, host)), options.family());
+        if (found.isEmpty()) throw new UnknownHostException(host + ": no address of family " + options.family());
+        return createConnection(loop, protocolFactory, host, found, port, options);
     }
 
     /**
