@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.loop.ChannelWatcher;
+import io.jasyncio.internal.loop.Durations;
 import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.GivenSockets;
 import io.jasyncio.internal.net.Networking;
@@ -29,6 +30,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -541,6 +543,27 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
             throws IOException {
         return Networking.startTls(self(), transport, protocol, context, serverSide, serverHostname, sslHandshakeTimeout,
                 sslShutdownTimeout, sslParameters);
+    }
+
+    /**
+     * As {@link #startTls(Transport, Protocol, SSLContext, boolean, String, double)}, with the
+     * handshake timeout as a {@link Duration}.
+     *
+     * @param transport a plain socket transport made by this loop, not closing
+     * @param protocol the connection's protocol, which keeps receiving (now decrypted) data
+     * @param context the TLS context
+     * @param serverSide true to act as the TLS server, false as the client
+     * @param serverHostname the name to send and verify (client side), or null to skip both
+     * @param sslHandshakeTimeout how long the handshake may take, more than zero
+     * @return the TLS transport now bound to {@code protocol}
+     * @throws IOException the handshake failed or timed out; the connection is closed
+     * @throws IllegalArgumentException if the timeout is null, zero or negative, or as the {@code double} form
+     * @throws IllegalStateException if the transport is closing
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+            String serverHostname, Duration sslHandshakeTimeout) throws IOException {
+        return startTls(transport, protocol, context, serverSide, serverHostname,
+                Durations.seconds(sslHandshakeTimeout, "sslHandshakeTimeout"));
     }
 
     /**

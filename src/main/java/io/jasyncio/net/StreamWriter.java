@@ -2,7 +2,9 @@ package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.loop.Durations;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -183,6 +185,19 @@ public final class StreamWriter {
      */
     public void startTls(SSLContext context, String serverHostname, double sslHandshakeTimeout) throws IOException {
         startTls(context, serverHostname, sslHandshakeTimeout, ConnectOptions.DEFAULT.sslShutdownTimeout(), null);
+    }
+
+    /**
+     * As {@link #startTls(SSLContext, String, double)}, with the handshake timeout as a {@link Duration}.
+     *
+     * @param context the TLS context
+     * @param serverHostname the name sent in SNI and checked against the certificate, or null for none
+     * @param sslHandshakeTimeout how long the handshake may take, more than zero
+     * @throws IOException the handshake failed or timed out (the connection is closed), or draining failed
+     * @throws IllegalArgumentException if the timeout is null, zero or negative
+     */
+    public void startTls(SSLContext context, String serverHostname, Duration sslHandshakeTimeout) throws IOException {
+        startTls(context, serverHostname, Durations.seconds(sslHandshakeTimeout, "sslHandshakeTimeout"));
     }
 
     /**

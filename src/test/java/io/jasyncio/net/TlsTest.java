@@ -175,7 +175,7 @@ class TlsTest {
             c.writer().write(b("STARTTLS\n"));
             log.add("plain " + s(c.reader().readLine()).trim());
             assertNull(c.writer().getExtraInfo("sslcontext"));
-            c.writer().startTls(tls.client, "localhost", 10);
+            c.writer().startTls(tls.client, "localhost", java.time.Duration.ofSeconds(10));   // the Duration form
             assertSame(tls.client, c.writer().getExtraInfo("sslcontext"));
             c.writer().write(b("now encrypted\n"));
             log.add("tls " + s(c.reader().readLine()).trim());
