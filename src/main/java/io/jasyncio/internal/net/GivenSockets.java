@@ -1,14 +1,12 @@
 package io.jasyncio.internal.net;
 
 import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.DatagramPair;
 import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
-import io.jasyncio.net.Transport;
 import io.jasyncio.net.TransportPair;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -83,31 +81,8 @@ public final class GivenSockets {
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         checkConnected(channel, "connectAcceptedSocket");
         SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
-        Transport transport = null;
-        boolean ok = false;
-        try {
-            P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
-            Networking.setNoDelay(channel);
-            Future<Void> waiter = loop.createFuture();
-            Transport app;
-            if (options.ssl() != null) {
-                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, true, null, 0,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, options.sslParameters());
-                transport = new SocketTransport(loop, channel, tls, null, null, null);
-                app = tls.appTransport();
-            } else {
-                transport = new SocketTransport(loop, channel, protocol, waiter, null, null);
-                app = transport;
-            }
-            Io.await(waiter);
-            ok = true;
-            return new TransportPair<>(app, protocol);
-        } finally {
-            if (!ok) {
-                if (transport != null) transport.close();
-                else Io.closeQuietly(channel);
-            }
-        }
+        return Networking.connectChannel(loop, channel, protocolFactory, options.ssl(), true, null, 0,
+                options.sslHandshakeTimeout(), options.sslShutdownTimeout(), options.sslParameters());
     }
 
     /**

@@ -344,6 +344,19 @@ public final class Networking {
     /** Makes the transport (TLS over it if asked) of connected {@code ch}; closes it if that fails. */
     static <P extends Protocol> TransportPair<P> makeConnection(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
             ConnectOptions options, String host, int port) throws IOException {
+        String name = options.serverHostname() != null ? options.serverHostname() : host;
+        return connectChannel(loop, ch, protocolFactory, options.ssl(), false, name, port, options.sslHandshakeTimeout(),
+                options.sslShutdownTimeout(), options.sslParameters());
+    }
+
+    /**
+     * Wires a connected channel to a new protocol, through TLS if {@code ssl} is given, and waits for
+     * {@code connectionMade} (and the handshake); closes the channel if that fails. Client and server
+     * side alike: {@code serverHostname} and {@code port} matter to a client's TLS only.
+     */
+    static <P extends Protocol> TransportPair<P> connectChannel(EventLoop loop, SocketChannel ch, Supplier<P> protocolFactory,
+            SSLContext ssl, boolean serverSide, String serverHostname, int port, double handshakeTimeout, double shutdownTimeout,
+            SSLParameters sslParameters) throws IOException {
         Transport transport = null;
         boolean ok = false;
         try {
@@ -351,10 +364,9 @@ public final class Networking {
             setNoDelay(ch);
             Future<Void> waiter = loop.createFuture();
             Transport app;
-            if (options.ssl() != null) {
-                String name = options.serverHostname() != null ? options.serverHostname() : host;
-                SslProtocol tls = new SslProtocol(loop, protocol, options.ssl(), waiter, false, name, port,
-                        options.sslHandshakeTimeout(), options.sslShutdownTimeout(), true, options.sslParameters());
+            if (ssl != null) {
+                SslProtocol tls = new SslProtocol(loop, protocol, ssl, waiter, serverSide, serverHostname, port,
+                        handshakeTimeout, shutdownTimeout, true, sslParameters);
                 transport = new SocketTransport(loop, ch, tls, null, null, null);
                 app = tls.appTransport();
             } else {
