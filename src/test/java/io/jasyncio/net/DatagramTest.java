@@ -95,6 +95,25 @@ class DatagramTest {
     }
 
     @Test
+    void familyPicksTheEndpointsFamilyAndRefusesAnAddressOfTheOther() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            var v4 = loop.createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null,
+                    DatagramOptions.DEFAULT.family(java.net.StandardProtocolFamily.INET));
+            l.add("INET bound " + ((InetSocketAddress) v4.transport().getExtraInfo("sockname")).getAddress().getHostAddress());
+            v4.transport().close();
+            var e = assertThrows(IllegalArgumentException.class, () -> loop.createDatagramEndpoint(Recorder::new,
+                    new InetSocketAddress("127.0.0.1", 0), null, DatagramOptions.DEFAULT.family(java.net.StandardProtocolFamily.INET6)));
+            l.add(e.getMessage().contains("is not of family INET6") ? "INET6 refuses 127.0.0.1" : e.getMessage());
+            l.add(assertThrows(IllegalArgumentException.class, () -> DatagramOptions.DEFAULT.family(java.net.StandardProtocolFamily.UNIX))
+                    .getMessage().startsWith("family must be") ? "UNIX refused" : "UNIX accepted");
+            return l;
+        });
+        assertEquals(List.of("INET bound 127.0.0.1", "INET6 refuses 127.0.0.1", "UNIX refused"), log);
+    }
+
+    @Test
     void anUnconnectedEndpointSendsToAnyAddressAndNeedsOne() throws Exception {
         List<String> log = NetTesting.run(() -> {
             EventLoop loop = getRunningLoop();

@@ -13,7 +13,9 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -43,10 +45,11 @@ public final class Datagrams {
         if (localAddr == null && remoteAddr == null) {
             throw new IllegalArgumentException("pass a local address to bind, a remote address to connect to, or both");
         }
-        InetSocketAddress local = resolved(loop, localAddr, "local");
-        InetSocketAddress remote = resolved(loop, remoteAddr, "remote");
+        InetSocketAddress local = resolved(loop, localAddr, "local", options.family());
+        InetSocketAddress remote = resolved(loop, remoteAddr, "remote", options.family());
         InetAddress probe = (remote != null ? remote : local).getAddress();
-        ProtocolFamily family = probe instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        ProtocolFamily family = options.family() != null ? options.family()
+                : probe instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         DatagramChannel ch = DatagramChannel.open(family);
         boolean ok = false;
         try {
@@ -90,13 +93,21 @@ public final class Datagrams {
         }
     }
 
-    private static InetSocketAddress resolved(EventLoop loop, SocketAddress a, String which) throws IOException {
+    /** {@code a} resolved, to its first address of {@code family} if one is given; null stays null. */
+    private static InetSocketAddress resolved(EventLoop loop, SocketAddress a, String which, ProtocolFamily family)
+            throws IOException {
         if (a == null) return null;
         if (!(a instanceof InetSocketAddress isa)) {
             throw new IllegalArgumentException("the " + which + " address must be an InetSocketAddress (the JDK has no Unix"
                     + " datagram sockets), got " + a);
         }
-        if (!isa.isUnresolved()) return isa;
-        return new InetSocketAddress(Io.resolve(loop, isa.getHostString())[0], isa.getPort());
+        if (!isa.isUnresolved()) {
+            if (!Resolver.ofFamily(List.of(isa.getAddress()), family).isEmpty()) return isa;
+            throw new IllegalArgumentException("the " + which + " address " + isa + " is not of family " + family
+                    + ": pass an address of that family, or leave the family unset");
+        }
+        List<InetAddress> found = Resolver.ofFamily(List.of(Io.resolve(loop, isa.getHostString())), family);
+        if (found.isEmpty()) throw new UnknownHostException(isa.getHostString() + ": no address of family " + family);
+        return new InetSocketAddress(found.get(0), isa.getPort());
     }
 }
