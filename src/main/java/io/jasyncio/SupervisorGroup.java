@@ -78,11 +78,45 @@ public final class SupervisorGroup {
      * @throws IllegalStateException if the group has finished or is cancelling its tasks
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return createTaskIn(coro, name, null);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
+     * copy of the current one, as {@link TaskGroup#createTask(Coroutine, String, Context)}.
+     *
+     * @param <T> the result's type
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task
+     * @throws IllegalStateException if the group has finished or is cancelling its tasks
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
+        return createTaskIn(coro, name, context);
+    }
+
+    /**
+     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
+     *
+     * @param coro the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param context the context the task runs in
+     * @return the new task, whose result is null
+     * @throws IllegalStateException if the group has finished or is cancelling its tasks
+     */
+    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
+        return createTask(Asyncio.asCoroutine(coro), name, context);
+    }
+
+    /** createTask in {@code context}, or in a copy of the current one if null. */
+    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         loop.checkThread("SupervisorGroup.createTask");
         if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
         if (cancelling) throw new IllegalStateException("SupervisorGroup " + this + " is cancelling its tasks");
-        Task<T> task = loop.createTask(coro, name);
+        Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
         if (task.isDone()) {
             onTaskDone(task);
         } else {

@@ -153,10 +153,16 @@ class ContextTest {
                 }, "in a group", ctx);
             });
             ret.add(ctx.get(cvar));
+            supervisorGroup(sg -> {
+                sg.createTask(() -> {
+                    cvar.set(cvar.get() + 1);
+                }, "in a supervisor group", ctx);
+            });
+            ret.add(ctx.get(cvar));
             ret.add(cvar.get(-1));
             return ret;
         });
-        assertEquals(Arrays.asList(null, 1, 2, 3, 4, -1), seen);
+        assertEquals(Arrays.asList(null, 1, 2, 3, 4, 5, -1), seen);
     }
 
     @Test
