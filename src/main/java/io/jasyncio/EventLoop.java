@@ -10,17 +10,10 @@ import io.jasyncio.internal.loop.TimerQueue;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.function.BiConsumer;
 
 /**
  * An event loop: one thread that runs callbacks, steps tasks, fires timers and polls I/O, as
@@ -52,13 +45,15 @@ import java.util.function.BiConsumer;
  * faster than the loop drains must not keep it from ever running its own callbacks (asyncio bounds
  * each iteration the same way, by the length of its ready queue when the iteration starts).
  *
- * <p>Size: this file is over 1,000 lines, most of it the Javadoc that is the public contract. The
- * I/O methods live in the package-private superclasses {@link EventLoopIo} (network) and
- * {@link EventLoopProcesses} (pipes, children, signals); the watchdog, failure reports and
- * deadlock check in {@link LoopDiagnostics}; the executors in {@link LoopExecutor}. What remains
- * is the tick, scheduling and the state they share through private fields.
+ * <p>Layout: most of the public methods live in package-private superclasses, each a group that
+ * does not touch the tick: {@link EventLoopIo} (network), {@link EventLoopProcesses} (pipes,
+ * children, signals), {@link EventLoopExecutors} (blocking work), {@link EventLoopSettings} (the
+ * exception handler, debug mode, thresholds) and {@link EventLoopTasks} (futures, tasks, the
+ * {@code context=} forms). The watchdog, failure reports and deadlock check are in {@link
+ * LoopDiagnostics}. What remains here is running and closing, the tick, scheduling, and the state
+ * they share through private fields.
  */
-public final class EventLoop extends EventLoopProcesses implements AutoCloseable {
+public final class EventLoop extends EventLoopTasks implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     /** Seconds {@link Runner#close()} waits for the default executor's threads: asyncio's THREAD_JOIN_TIMEOUT. */
     public static final double THREAD_JOIN_TIMEOUT = 300;
@@ -68,7 +63,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private static final int MIN_SCHEDULED_TIMERS_TO_PURGE = 100;
     /** Callbacks from other threads moved to the ready queue per tick, at most (see the class notes). */
     static final int MAX_INCOMING_PER_TICK = 4096;
-    private static final double DEFAULT_SLOW_CALLBACK_SECONDS = 0.1;
     private static final java.util.concurrent.atomic.AtomicLong TASK_NUMBERS = new java.util.concurrent.atomic.AtomicLong();
 
     static {
@@ -77,7 +71,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         io.jasyncio.internal.loop.OpenTransports.setLookup(loop -> ((EventLoop) loop).openTransports);
     }
 
-    final Engine engine;
     private final IoBackend backend;
     /** Reader and writer callbacks per channel, on the backend's selector; loop thread only. */
     private final ChannelWatcher watcher;
@@ -111,17 +104,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     final Context callbackContext = new Context();
     /** The context of what is running now; loop thread only. */
     Context context = callbackContext;
-    /** Head of the list of pending tasks; loop thread only. */
-    private Task<?> pendingHead;
-    private int pendingCount;
-    /** Tasks created since the loop was: a LoopGroup's shutdown waits for a quiet period without new ones; loop thread only. */
-    long tasksCreated;
-    volatile boolean debug;
-    private double slowCallbackDuration = DEFAULT_SLOW_CALLBACK_SECONDS;
-    private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
-    private TaskFactory taskFactory;
-    /** runInExecutor's work and the default executor. */
-    private final LoopExecutor executors = new LoopExecutor(this);
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
     LoopMBean mbean;
 
@@ -133,8 +115,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     long ticks;
     /** The longest a due timer waited past its deadline, in seconds; loop thread only. */
     private double maxLag;
-    /** Seconds a step may hold the loop before the watchdog reports it, 0 for never; any thread. */
-    volatile double watchdogSeconds = Watchdog.INITIAL_SECONDS;
     /** Executor jobs and wrapped CompletionStages that will post back to this loop; loop thread only. */
     int externalJobs;
     /** Whether a thread other than the loop's has called callSoonThreadsafe (and may again); any thread. */
@@ -146,13 +126,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     final io.jasyncio.internal.loop.OpenTransports openTransports = new io.jasyncio.internal.loop.OpenTransports();
 
     EventLoop(Engine engine, boolean virtualTime) {
-        this.engine = engine;
+        super(engine);
         this.clock = virtualTime ? new io.jasyncio.internal.loop.ManualClock() : null;
         SelectorBackend selector = new SelectorBackend(this::enqueueIo);
         this.backend = selector;
         this.watcher = new ChannelWatcher(selector);
-        this.debug = Asyncio.debugFromEnvironment();
-        if (debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
     }
 
     // ---- running and stopping ----
@@ -337,6 +315,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * @return seconds from an arbitrary origin (so only differences mean anything); timers compare
      *     their {@code when} against it
      */
+    @Override
     public double time() {
         return clock == null ? System.nanoTime() * 1e-9 : clock.now();
     }
@@ -398,7 +377,15 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         return h;
     }
 
-    // ---- the Duration forms of the seconds arguments (null or negative: IllegalArgumentException) ----
+    @Override
+    TimerHandle callAtIn(double when, Runnable callback, Context context, String method) {
+        checkClosed();
+        checkThread(method);
+        TimerHandle h = new TimerHandle(this, when, callback, context);
+        h.scheduled = true;
+        timers.add(h, when);
+        return h;
+    }
 
     /**
      * As {@link #callLater(double, Runnable)}, with the delay as a {@link Duration}. Loop thread only.
@@ -411,38 +398,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         return callLater(Durations.seconds(delay, "delay"), callback);
-    }
-
-    /**
-     * As {@link #shutdownDefaultExecutor(double)}, with the timeout as a {@link Duration}.
-     *
-     * @param timeout the longest wait for the executor's threads
-     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
-     * @throws IllegalArgumentException if {@code timeout} is null or negative
-     * @throws IllegalStateException if the loop is closed
-     */
-    public void shutdownDefaultExecutor(Duration timeout) throws Exception {
-        shutdownDefaultExecutor(Durations.seconds(timeout, "timeout"));
-    }
-
-    /**
-     * As {@link #setWatchdog(double)}, with the threshold as a {@link Duration}. Any thread.
-     *
-     * @param threshold how long a step may hold the loop before it is reported; zero turns the watchdog off
-     * @throws IllegalArgumentException if {@code threshold} is null or negative
-     */
-    public void setWatchdog(Duration threshold) {
-        setWatchdog(Durations.seconds(threshold, "watchdog threshold"));
-    }
-
-    /**
-     * As {@link #setSlowCallbackDuration(double)}, with the threshold as a {@link Duration}.
-     *
-     * @param threshold how long a callback or task step may take before debug mode logs it
-     * @throws IllegalArgumentException if {@code threshold} is null or negative
-     */
-    public void setSlowCallbackDuration(Duration threshold) {
-        setSlowCallbackDuration(Durations.seconds(threshold, "slow callback duration"));
     }
 
     /**
@@ -468,7 +423,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     }
 
     /** Queues {@code h} from any thread, as {@link #post(Runnable, boolean)}. */
-    private Handle post(Handle h, boolean byUser) {
+    @Override
+    Handle post(Handle h, boolean byUser) {
         if (isRunningOnThisThread()) {
             // From the loop itself: straight into the ready queue, in FIFO order with callSoon (as asyncio).
             ready.add(h);
@@ -478,357 +434,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         incoming.add(h);
         if (sleeping) backend.wakeup();
         return h;
-    }
-
-    // ---- futures and tasks ----
-
-    /**
-     * A new pending future of this loop: asyncio's {@code create_future}.
-     *
-     * @param <T> the result's type
-     * @return a pending future whose callbacks run on this loop
-     * @throws IllegalStateException if the loop is closed
-     */
-    public <T> Future<T> createFuture() {
-        checkClosed();
-        return new Future<>(this);
-    }
-
-    /**
-     * Wraps {@code coro} in a task that starts on the next iteration: asyncio's {@code create_task}.
-     * The loop holds the task until it is done, so a task nobody references still runs.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @return the new task, named "Task-N"
-     * @throws IllegalStateException if the loop is closed
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro) {
-        return createTask(coro, null);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine)}, with a name. The task runs in a copy of the current
-     * context (its {@link ContextVar} values). With a {@link #setTaskFactory task factory} set, the factory makes the task.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task
-     * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this loop
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
-        return createTaskIn(coro, name, null);
-    }
-
-    /**
-     * Wraps {@code coro}, which returns nothing, in a task that starts on the next iteration.
-     *
-     * @param coro the task's body
-     * @return the new task, named "Task-N", whose result is null
-     * @throws IllegalStateException if the loop is closed
-     */
-    public Task<Void> createTask(AsyncRunnable coro) {
-        return createTask(coro, null);
-    }
-
-    /**
-     * As {@link #createTask(AsyncRunnable)}, with a name.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the loop is closed
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
-        return createTask(Asyncio.asCoroutine(coro), name);
-    }
-
-    /**
-     * Sets the factory {@link #createTask} uses: asyncio's {@code set_task_factory}.
-     *
-     * @param factory makes every later task of this loop; {@code null} restores plain {@link Task}s
-     * @throws IllegalStateException if the loop is closed
-     */
-    public void setTaskFactory(TaskFactory factory) {
-        checkClosed();
-        this.taskFactory = factory;
-    }
-
-    /**
-     * The factory {@link #createTask} uses: asyncio's {@code get_task_factory}.
-     *
-     * @return the factory set by {@link #setTaskFactory}, or {@code null} for the default (no factory)
-     */
-    public TaskFactory getTaskFactory() {
-        return taskFactory;
-    }
-
-    // ---- asyncio's context= ----
-
-    /**
-     * As {@link #callSoon(Runnable)}, but the callback runs in {@code context} itself, not in a copy of
-     * the current one: asyncio's {@code call_soon(callback, context=ctx)}. What it sets stays in {@code
-     * context}. Loop thread only.
-     *
-     * @param callback what to run; an exception it throws goes to the exception handler (as does
-     *     {@link IllegalStateException} if {@code context} is entered when it is due)
-     * @param context the context to run it in, e.g. from {@link ContextVar#copyContext()} or {@link Task#getContext()}
-     * @return a handle that can cancel the call before it runs
-     * @throws IllegalStateException if the loop is closed
-     */
-    public Handle callSoon(Runnable callback, Context context) {
-        checkClosed();
-        checkThread("EventLoop.callSoon");
-        Handle h = new Handle(this, callback, context);
-        ready.add(h);
-        return h;
-    }
-
-    /**
-     * As {@link #callLater(double, Runnable)}, running the callback in {@code context} itself, as
-     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_later(..., context=ctx)}. Loop thread only.
-     *
-     * @param delay seconds from {@link #time()}; finite
-     * @param callback what to run; an exception it throws goes to the exception handler
-     * @param context the context to run it in
-     * @return a handle that can cancel the timer
-     * @throws IllegalArgumentException if {@code delay} is NaN or infinite
-     * @throws IllegalStateException if the loop is closed
-     */
-    public TimerHandle callLater(double delay, Runnable callback, Context context) {
-        checkDelay(delay, "delay");
-        return callAtIn(time() + delay, callback, context, "EventLoop.callLater");
-    }
-
-    /**
-     * As {@link #callLater(double, Runnable, Context)}, with the delay as a {@link Duration}. Loop thread only.
-     *
-     * @param delay how long from {@link #time()}; zero means now
-     * @param callback what to run; an exception it throws goes to the exception handler
-     * @param context the context to run it in
-     * @return a handle that can cancel the timer
-     * @throws IllegalArgumentException if {@code delay} is null or negative
-     * @throws IllegalStateException if the loop is closed
-     */
-    public TimerHandle callLater(Duration delay, Runnable callback, Context context) {
-        return callLater(Durations.seconds(delay, "delay"), callback, context);
-    }
-
-    /**
-     * As {@link #callAt(double, Runnable)}, running the callback in {@code context} itself, as
-     * {@link #callSoon(Runnable, Context)}: asyncio's {@code call_at(..., context=ctx)}. Loop thread only.
-     *
-     * @param when the loop time to run at; a time already past means now
-     * @param callback what to run; an exception it throws goes to the exception handler
-     * @param context the context to run it in
-     * @return a handle that can cancel the timer
-     * @throws IllegalArgumentException if {@code when} is NaN or infinite
-     * @throws IllegalStateException if the loop is closed
-     */
-    public TimerHandle callAt(double when, Runnable callback, Context context) {
-        checkDelay(when, "when");
-        return callAtIn(when, callback, context, "EventLoop.callAt");
-    }
-
-    /**
-     * As {@link #callSoonThreadsafe(Runnable)}, running the callback in {@code context} itself:
-     * asyncio's {@code call_soon_threadsafe(..., context=ctx)}. Any thread; the context passes to the
-     * loop's thread, so leave it alone meanwhile.
-     *
-     * @param callback what to run on the loop thread
-     * @param context the context to run it in
-     * @return a handle that can cancel the call before it runs
-     * @throws IllegalStateException if the loop is closed
-     */
-    public Handle callSoonThreadsafe(Runnable callback, Context context) {
-        checkClosed();
-        return post(new Handle(this, callback, context), true);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
-     * copy of the current one: asyncio's {@code create_task(coro, name=..., context=ctx)}. What the task
-     * sets is seen through {@code context} afterwards ({@link Context#get}), and by later tasks given it.
-     * With a task factory set, its {@link TaskFactory#createTask(EventLoop, Coroutine, String, Context)} makes the task.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in, e.g. from {@link ContextVar#copyContext()}
-     * @return the new task; its {@link Task#getContext()} is {@code context}
-     * @throws IllegalStateException if the loop is closed, or the task factory returned no task of this
-     *     loop or one that had started in another context
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
-        return createTaskIn(coro, name, context);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the loop is closed, or the task factory misbehaved
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
-        return createTask(Asyncio.asCoroutine(coro), name, context);
-    }
-
-    private TimerHandle callAtIn(double when, Runnable callback, Context context, String method) {
-        checkClosed();
-        checkThread(method);
-        TimerHandle h = new TimerHandle(this, when, callback, context);
-        h.scheduled = true;
-        timers.add(h, when);
-        return h;
-    }
-
-    /** createTask in {@code context}, or in a copy of the current context if null. */
-    @SuppressWarnings("unchecked")
-    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
-        checkClosed();
-        Context current = callerContext("EventLoop.createTask");   // checks the thread, without a thread-local lookup
-        if (taskFactory != null) {
-            Task<?> t = context == null ? taskFactory.createTask(this, coro, name) : taskFactory.createTask(this, coro, name, context);
-            if (t == null || t.loop != this) throw new IllegalStateException("task factory " + taskFactory + " returned " + t + ", not a task of this loop");
-            return (Task<T>) t;
-        }
-        return new Task<>(this, coro, name, context != null ? context : current.copy(), false);
-    }
-
-    // ---- threads ----
-
-    /**
-     * Runs {@code fn} on {@code executor} ({@code null}: the default executor, a virtual thread per
-     * call) and returns a future of its result: asyncio's {@code run_in_executor}. {@code fn} runs in
-     * a copy of the loop's current context (its {@link ContextVar} values). Cancelling the future does not interrupt {@code fn}.
-     *
-     * @param <T> the result's type
-     * @param executor where to run {@code fn}, or {@code null} for the default executor
-     * @param fn blocking work; what it returns or throws completes the future
-     * @return a future of this loop, done on the loop thread once {@code fn} ends
-     * @throws IllegalStateException if the loop is closed
-     */
-    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
-        Objects.requireNonNull(fn, "callable is null: pass the blocking work to run");
-        checkClosed();
-        checkThread("EventLoop.runInExecutor");
-        return executors.run(executor, Context.current().copy(), fn);
-    }
-
-    /**
-     * Makes {@code executor} the loop's default executor: asyncio's {@code set_default_executor}. It
-     * runs {@code runInExecutor(null, ...)}, {@link Asyncio#toThread}, and the loop's own blocking
-     * work (host name lookups); {@link #shutdownDefaultExecutor()}, and so {@link Asyncio#run} and
-     * {@link Runner#close()}, shut it down at the end, and {@link #close()} shuts it down without
-     * waiting. A default executor the loop made itself is shut down when replaced; an earlier one of
-     * the caller's is left running.
-     *
-     * @param executor the executor, accepting work
-     * @throws IllegalArgumentException if {@code executor} is null or shut down
-     * @throws IllegalStateException if the loop is closed or its default executor has been shut down
-     */
-    public void setDefaultExecutor(ExecutorService executor) {
-        checkClosed();
-        checkThread("EventLoop.setDefaultExecutor");
-        executors.setDefault(executor);
-    }
-
-    /**
-     * Shuts the default executor down and suspends the current task until its threads finish, however
-     * long: asyncio's {@code shutdown_default_executor()}. The work still running is not interrupted.
-     *
-     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
-     * @throws IllegalStateException if the loop is closed
-     */
-    public void shutdownDefaultExecutor() throws Exception {
-        shutdownDefaultExecutor(Double.POSITIVE_INFINITY);
-    }
-
-    /**
-     * Shuts the default executor down and suspends the current task until its threads finish, or
-     * for at most {@code timeout} seconds; then logs a warning and returns, as asyncio's
-     * {@code shutdown_default_executor(timeout)}. The work still running is not interrupted.
-     * {@link Runner#close()} waits {@link #THREAD_JOIN_TIMEOUT} seconds.
-     *
-     * @param timeout the most seconds to wait, 0 or more; {@code Double.POSITIVE_INFINITY} waits for ever
-     * @throws Exception {@link CancelledError} if the waiting task is cancelled (the executor stays shut down)
-     * @throws IllegalArgumentException if the timeout is not a number of seconds >= 0 (infinity waits for ever)
-     * @throws IllegalStateException if the loop is closed
-     */
-    public void shutdownDefaultExecutor(double timeout) throws Exception {
-        checkClosed();
-        executors.shutdownDefault(timeout);
-    }
-
-    // ---- errors ----
-
-    /**
-     * Sets the handler of errors no code caught (a callback's exception, a failed future nobody
-     * retrieved, a task destroyed while pending): asyncio's {@code set_exception_handler}.
-     *
-     * @param handler called on the loop thread with the loop and a context map (keys as asyncio's:
-     *     {@code message}, {@code exception}, {@code future}, {@code task}, {@code handle}); {@code null}
-     *     restores {@link #defaultExceptionHandler}
-     */
-    public void setExceptionHandler(BiConsumer<EventLoop, Map<String, Object>> handler) {
-        this.exceptionHandler = handler;
-    }
-
-    /**
-     * The handler set by {@link #setExceptionHandler}: asyncio's {@code get_exception_handler}.
-     *
-     * @return the handler, or {@code null} when the default one is in use
-     */
-    public BiConsumer<EventLoop, Map<String, Object>> getExceptionHandler() {
-        return exceptionHandler;
-    }
-
-    /**
-     * Logs {@code context} at ERROR to the {@code io.jasyncio} {@link System.Logger}: the message, each
-     * other key and value on a line, and the exception's stack trace. A custom handler may call it.
-     *
-     * @param context keys as asyncio's: {@code message} (else "Unhandled exception in event loop"),
-     *     {@code exception}, {@code future}, {@code task}, {@code handle}
-     */
-    public void defaultExceptionHandler(Map<String, Object> context) {
-        Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
-        Object message = context.getOrDefault("message", "Unhandled exception in event loop");
-        StringBuilder sb = new StringBuilder(String.valueOf(message));
-        for (var e : context.entrySet()) {
-            if (e.getKey().equals("message") || e.getKey().equals("exception")) continue;
-            Object v = e.getValue();
-            sb.append("\n").append(e.getKey()).append(": ").append(v instanceof Object[] a ? Arrays.toString(a) : v);
-        }
-        Object exc = context.get("exception");
-        if (exc instanceof Throwable t) LOG.log(Level.ERROR, sb.toString(), t);
-        else LOG.log(Level.ERROR, sb.toString());
-    }
-
-    /**
-     * Passes {@code context} to the exception handler; a failing handler, the default one included (a
-     * context value whose toString() throws), is itself logged, so that a report never stops the loop.
-     *
-     * @param context keys as asyncio's: {@code message}, {@code exception}, {@code future},
-     *     {@code task}, {@code handle}
-     */
-    public void callExceptionHandler(Map<String, Object> context) {
-        Objects.requireNonNull(context, "context is null: pass a map with at least a 'message'");
-        BiConsumer<EventLoop, Map<String, Object>> handler = exceptionHandler;
-        try {
-            if (handler == null) defaultExceptionHandler(context);
-            else handler.accept(this, context);
-        } catch (Throwable t) {
-            LOG.log(Level.ERROR, (handler == null ? "Exception in default exception handler" : "Unhandled error in exception handler")
-                    + "; context: " + Future.safeString(context), t);
-        }
     }
 
     // ---- diagnostics ----
@@ -843,88 +448,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     public LoopStatistics statistics() {
         return new LoopStatistics(pendingCount, ready.size(), Math.max(0, timers.size() - cancelledTimers),
                 closed ? 0 : backend.registrations(), ticks, maxLag);
-    }
-
-    /**
-     * Sets the blocked-loop watchdog's threshold: a callback or task step that holds the loop this
-     * many seconds is logged while it still runs (WARNING on {@code io.jasyncio}, with its stack),
-     * and reported to the exception handler with its total once it ends; the same threshold of idle
-     * time triggers the idle checks (README "Debugging"). {@code 0} turns all of that off. The
-     * default is 2 s, or {@code -Djasyncio.watchdog=SECONDS}. Any thread.
-     *
-     * @param seconds the threshold, finite and 0 or more; 0 turns the watchdog off for this loop
-     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
-     */
-    public void setWatchdog(double seconds) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException("watchdog threshold must be a finite number of seconds >= 0 (0 turns it off), got " + seconds);
-        }
-        watchdogSeconds = seconds;
-        Watchdog.rescan();
-    }
-
-    /**
-     * The watchdog's threshold. Any thread.
-     *
-     * @return seconds; 0 when it is off
-     */
-    public double getWatchdog() {
-        return watchdogSeconds;
-    }
-
-    // ---- debug ----
-
-    /**
-     * Turns debug mode on or off: slow-callback logging, monitor checks at each await, creation
-     * tracebacks. (Non-thread-safe calls from other threads are refused in either mode.) Off by
-     * default, unless {@code -Djasyncio.debug=true} or {@code JASYNCIO_DEBUG=1} is set.
-     *
-     * @param enabled true to turn debug mode on
-     */
-    public void setDebug(boolean enabled) {
-        if (enabled && !debug) LOG.log(Level.DEBUG, "jasyncio engine: {0}", engine.name());
-        debug = enabled;
-    }
-
-    /**
-     * Whether debug mode is on (see {@link #setDebug}).
-     *
-     * @return true in debug mode
-     */
-    public boolean getDebug() {
-        return debug;
-    }
-
-    /**
-     * In debug mode, callbacks and task steps longer than this many seconds are logged (default 0.1).
-     *
-     * @param seconds the threshold, finite and 0 or more
-     * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
-     */
-    public void setSlowCallbackDuration(double seconds) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException("slow callback duration must be a finite number of seconds >= 0, got " + seconds);
-        }
-        slowCallbackDuration = seconds;
-    }
-
-    /**
-     * The debug-mode threshold above which a callback or task step is logged.
-     *
-     * @return seconds; 0.1 unless {@link #setSlowCallbackDuration} changed it
-     */
-    public double getSlowCallbackDuration() {
-        return slowCallbackDuration;
-    }
-
-    /**
-     * The coroutine engine this loop's tasks run on.
-     *
-     * @return "fast" (continuations, with {@code java.base/jdk.internal.vm} exported) or "portable"
-     *     (virtual threads)
-     */
-    public String engine() {
-        return engine.name();
     }
 
     // ---- the tick ----
@@ -1077,11 +600,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         return timers.size() - cancelledTimers;
     }
 
-    /** Tasks not done yet; loop thread only. */
-    int pendingCount() {
-        return pendingCount;
-    }
-
     /** The thread running the loop, or null; any thread. */
     Thread runningThread() {
         return runningThread;
@@ -1092,7 +610,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
      * scheduled now runs in: what runs on the loop, or the idle caller's thread's. One read of the
      * running thread serves both: this is callSoon's hot path.
      */
-    private Context callerContext(String method) {
+    @Override
+    Context callerContext(String method) {
         Thread owner = runningThread;
         if (owner == null) return Context.current();
         if (owner != Thread.currentThread() && RUNNING.get() != this) throw foreignThread(method, owner);
@@ -1100,6 +619,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     }
 
     /** Appends to the ready queue; loop thread only. Used by futures and tasks. */
+    @Override
     void enqueue(Callback cb) {
         if (closed) throw closedError();
         ready.add(cb);
@@ -1150,55 +670,6 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     /** Whether this loop's runForever is running on {@code t} (so {@code RUNNING} there is this loop). */
     boolean runsOn(Thread t) {
         return runningThread == t;
-    }
-
-    void registerPending(Task<?> t) {
-        t.nextPending = pendingHead;
-        if (pendingHead != null) pendingHead.prevPending = t;
-        pendingHead = t;
-        pendingCount++;
-        tasksCreated++;
-    }
-
-    void unregisterPending(Task<?> t) {
-        if (t.prevPending != null) t.prevPending.nextPending = t.nextPending;
-        else if (pendingHead == t) pendingHead = t.nextPending;
-        else return;
-        if (t.nextPending != null) t.nextPending.prevPending = t.prevPending;
-        t.prevPending = t.nextPending = null;
-        pendingCount--;
-    }
-
-    /** The tasks not yet done, oldest first. */
-    Set<Task<?>> pendingTasks() {
-        var list = new java.util.ArrayList<Task<?>>(pendingCount);
-        for (Task<?> t = pendingHead; t != null; t = t.nextPending) list.add(t);
-        java.util.Collections.reverse(list);
-        return new LinkedHashSet<>(list);
-    }
-
-    /** Reports each pending task as destroyed and unwinds its stack, so its finally blocks run. */
-    private void destroyPendingTasks() {
-        if (pendingHead == null) return;
-        EventLoop saved = RUNNING.get();
-        RUNNING.set(this);
-        try {
-            // A finally block that runs as a task unwinds may create (even start) more tasks: those too.
-            while (pendingHead != null) {
-                for (Task<?> t : pendingTasks()) {
-                    unregisterPending(t);
-                    Map<String, Object> ctx = new LinkedHashMap<>();
-                    ctx.put("message", "Task was destroyed but it is pending!");
-                    ctx.put("task", t);
-                    if (t.sourceTraceback != null) ctx.put("source_traceback", Arrays.asList(t.sourceTraceback));
-                    callExceptionHandler(ctx);
-                    t.destroy();
-                }
-            }
-        } finally {
-            if (saved == null) RUNNING.remove();
-            else RUNNING.set(saved);
-        }
     }
 
     /** Schedules a report made on another thread (a Cleaner), or logs it if the loop is gone. */
@@ -1267,7 +738,7 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
                 + "', not the event loop's thread '" + owner.getName() + "': it is not thread-safe; " + instead);
     }
 
-    private static void checkDelay(double d, String what) {
+    static void checkDelay(double d, String what) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw new IllegalArgumentException(what + " must be a finite number of seconds, got " + d
                     + " (negative means now; to wait forever await a future instead)");
