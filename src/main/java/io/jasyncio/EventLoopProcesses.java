@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * loop's live child processes, killed when the loop closes; it delegates to {@code internal.process},
  * {@code internal.net} and {@code internal.loop}'s signal registry, which do the work.
  */
-abstract sealed class EventLoopProcesses extends EventLoopIo permits EventLoopExecutors {
+abstract sealed class EventLoopProcesses extends EventLoopSockets permits EventLoopExecutors {
     /** The subprocess transports that have not finished; their children are killed by {@link #closeIo()}. */
     private final Children children = new Children();
 
