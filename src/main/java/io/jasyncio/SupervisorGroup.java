@@ -1,8 +1,6 @@
 package io.jasyncio;
 
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A group of tasks whose failures stay their own: Kotlin's {@code supervisorScope}, asked of
@@ -27,7 +25,7 @@ import java.util.Objects;
  *
  * <p>Thread-safety: loop thread only.
  */
-public final class SupervisorGroup {
+public final class SupervisorGroup extends TaskGroupBase {
 
     /** The block of a supervisor group: it receives the group. */
     @FunctionalInterface
@@ -41,12 +39,8 @@ public final class SupervisorGroup {
         void run(SupervisorGroup sg) throws Exception;
     }
 
-    private EventLoop loop;
-    private Task<?> parentTask;
     /** Lifecycle flags, in the order they are set; loop thread only. */
     private boolean exiting, finished, cancelling, parentCancelRequested;
-    /** Tasks not done yet, in creation order; loop thread only. */
-    private final LinkedHashSet<Task<?>> tasks = new LinkedHashSet<>();
     /** Set while the block waits for the last task; loop thread only. */
     private Future<Void> allDone;
     /** Tasks that failed and were reported; loop thread only. */
@@ -55,98 +49,11 @@ public final class SupervisorGroup {
     SupervisorGroup() {
     }
 
-    /**
-     * Starts {@code coro} as a task of the group, on the next iteration of the loop; the group waits
-     * for it, and its failure is reported, not propagated.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @return the new task
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro) {
-        return createTask(coro, null);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine)}, with a name.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
-        return createTaskIn(coro, name, null);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
-     * copy of the current one, as {@link TaskGroup#createTask(Coroutine, String, Context)}.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in
-     * @return the new task
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
-        return createTaskIn(coro, name, context);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
-        return createTask(Asyncio.asCoroutine(coro), name, context);
-    }
-
-    /** createTask in {@code context}, or in a copy of the current one if null. */
-    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+    @Override
+    void checkCanCreateTask() {
         loop.checkThread("SupervisorGroup.createTask");
         if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
         if (cancelling) throw new IllegalStateException("SupervisorGroup " + this + " is cancelling its tasks");
-        Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
-        if (task.isDone()) {
-            onTaskDone(task);
-        } else {
-            tasks.add(task);
-            task.addDoneCallback(new Awaiting<>(parentTask, this::onTaskDone));
-        }
-        return task;
-    }
-
-    /**
-     * Starts {@code coro}, which returns nothing, as a task of the group.
-     *
-     * @param coro the task's body
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public Task<Void> createTask(AsyncRunnable coro) {
-        return createTask(Asyncio.asCoroutine(coro), null);
-    }
-
-    /**
-     * As {@link #createTask(AsyncRunnable)}, with a name.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group has finished or is cancelling its tasks
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name) {
-        return createTask(Asyncio.asCoroutine(coro), name);
     }
 
     /**
@@ -213,7 +120,8 @@ public final class SupervisorGroup {
         for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
     }
 
-    private void onTaskDone(Future<?> task) {
+    @Override
+    void onTaskDone(Future<?> task) {
         tasks.remove(task);
         if (allDone != null && tasks.isEmpty() && !allDone.isDone()) allDone.setResult(null);
         if (task.isCancelled()) return;

@@ -1,10 +1,8 @@
 package io.jasyncio;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A group of tasks that finish together: asyncio's {@code TaskGroup}, used through
@@ -26,7 +24,7 @@ import java.util.Objects;
  *
  * <p>Thread-safety: loop thread only.
  */
-public final class TaskGroup {
+public final class TaskGroup extends TaskGroupBase {
 
     /** The block of an {@code async with TaskGroup()}: it receives the group. */
     @FunctionalInterface
@@ -41,10 +39,7 @@ public final class TaskGroup {
         void run(TaskGroup tg) throws Exception;
     }
 
-    private EventLoop loop;
-    private Task<?> parentTask;
     private boolean entered, exiting, aborting, parentCancelRequested;
-    private final LinkedHashSet<Task<?>> tasks = new LinkedHashSet<>();
     private final List<Throwable> errors = new ArrayList<>();
     private Throwable baseError;
     private Future<Boolean> onCompleted;
@@ -52,99 +47,11 @@ public final class TaskGroup {
     TaskGroup() {
     }
 
-    /**
-     * Starts {@code coro} as a task of the group, on the next iteration of the loop; the group waits
-     * for it, and its failure cancels the group.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @return the new task
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro) {
-        return createTask(coro, null);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine)}, with a name.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
-        return createTaskIn(coro, name, null);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String)}, but the task runs in {@code context} itself, not in a
-     * copy of the current one: asyncio's {@code tg.create_task(coro, name=..., context=ctx)}; see
-     * {@link EventLoop#createTask(Coroutine, String, Context)}.
-     *
-     * @param <T> the result's type
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in
-     * @return the new task
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(context, "context is null: pass a Context, or use createTask(coro, name) for a copy of the current one");
-        return createTaskIn(coro, name, context);
-    }
-
-    /**
-     * As {@link #createTask(Coroutine, String, Context)} for a coroutine that returns nothing.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @param context the context the task runs in
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name, Context context) {
-        return createTask(Asyncio.asCoroutine(coro), name, context);
-    }
-
-    /** createTask in {@code context}, or in a copy of the current one if null. */
-    private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+    @Override
+    void checkCanCreateTask() {
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
         if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
-        Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
-        if (task.isDone()) {
-            onTaskDone(task);
-        } else {
-            tasks.add(task);
-            task.addDoneCallback(new Awaiting<>(parentTask, this::onTaskDone));
-        }
-        return task;
-    }
-
-    /**
-     * Starts {@code coro}, which returns nothing, as a task of the group.
-     *
-     * @param coro the task's body
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public Task<Void> createTask(AsyncRunnable coro) {
-        return createTask(Asyncio.asCoroutine(coro), null);
-    }
-
-    /**
-     * As {@link #createTask(AsyncRunnable)}, with a name.
-     *
-     * @param coro the task's body
-     * @param name the task's name, or {@code null} for "Task-N"
-     * @return the new task, whose result is null
-     * @throws IllegalStateException if the group is done or shutting down (a task failed)
-     */
-    public Task<Void> createTask(AsyncRunnable coro, String name) {
-        return createTask(Asyncio.asCoroutine(coro), name);
     }
 
     /**
@@ -227,7 +134,8 @@ public final class TaskGroup {
         for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
     }
 
-    private void onTaskDone(Future<?> task) {
+    @Override
+    void onTaskDone(Future<?> task) {
         tasks.remove(task);
         if (onCompleted != null && tasks.isEmpty() && !onCompleted.isDone()) onCompleted.setResult(true);
         if (task.isCancelled()) return;
