@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The threads half of {@link EventLoop}'s public API: running blocking work on an executor and the
+ * The threads part of {@link EventLoop}'s public API: running blocking work on an executor and the
  * loop's default executor (asyncio's {@code run_in_executor}, {@code set_default_executor}, {@code
  * shutdown_default_executor}). Every method is public and documented as a member of {@code
  * EventLoop}. It is apart from the loop's core because none of it touches the tick: its one piece

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
- * The configuration half of {@link EventLoop}'s public API: the exception handler, debug mode, the
+ * The configuration part of {@link EventLoop}'s public API: the exception handler, debug mode, the
  * watchdog and slow-callback thresholds, and the engine (asyncio's {@code set_exception_handler},
  * {@code call_exception_handler}, {@code set_debug}, {@code slow_callback_duration}). Every method
  * is public and documented as a member of {@code EventLoop}. It is apart from the loop's core
@@ -21,10 +21,13 @@ abstract sealed class EventLoopSettings extends EventLoopExecutors permits Event
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private static final double DEFAULT_SLOW_CALLBACK_SECONDS = 0.1;
 
+    /** The coroutine engine this loop's tasks run on; set once. */
     final Engine engine;
+    /** Whether debug mode is on; any thread (futures read it when they are made). */
     volatile boolean debug;
     /** Debug mode's threshold for logging a slow callback; loop thread only. */
     double slowCallbackDuration = DEFAULT_SLOW_CALLBACK_SECONDS;
+    /** The handler set by setExceptionHandler, or null for the default one; loop thread only. */
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
     /** Seconds a step may hold the loop before the watchdog reports it, 0 for never; any thread. */
     volatile double watchdogSeconds = Watchdog.INITIAL_SECONDS;

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The tasks half of {@link EventLoop}'s public API: futures, tasks and the task factory, and the
+ * The tasks part of {@link EventLoop}'s public API: futures, tasks and the task factory, and the
  * {@code context=} forms of the scheduling methods (asyncio's {@code create_future}, {@code
  * create_task}, {@code set_task_factory}, {@code call_soon(..., context=ctx)}). Every method is
  * public and documented as a member of {@code EventLoop}. It also keeps the loop's list of pending
@@ -20,9 +20,11 @@ import java.util.Set;
  * EventLoop} implements over its ready queue and timer heap.
  */
 abstract sealed class EventLoopTasks extends EventLoopSettings permits EventLoop {
+    /** The factory createTask uses, or null for plain tasks; loop thread only. */
     private TaskFactory taskFactory;
     /** Head of the list of pending tasks; loop thread only. */
     private Task<?> pendingHead;
+    /** The length of that list; loop thread only. */
     int pendingCount;
     /** Tasks created since the loop was: a LoopGroup's shutdown waits for a quiet period without new ones; loop thread only. */
     long tasksCreated;
@@ -31,6 +33,7 @@ abstract sealed class EventLoopTasks extends EventLoopSettings permits EventLoop
         super(engine);
     }
 
+    /** The loop's clock, as {@link EventLoop#time()}. */
     abstract double time();
 
     /** Checks the thread as {@link EventLoop#checkThread}, and returns the context a callback scheduled now runs in. */
