@@ -1,0 +1,675 @@
+package io.jasyncio.arch;
+
+import static io.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.AsyncRunnable;
+import io.jasyncio.CancelledError;
+import io.jasyncio.Context;
+import io.jasyncio.ContextVar;
+import io.jasyncio.Coroutine;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionGroup;
+import io.jasyncio.Future;
+import io.jasyncio.Handle;
+import io.jasyncio.InvalidStateException;
+import io.jasyncio.ReturnWhen;
+import io.jasyncio.Runner;
+import io.jasyncio.Task;
+import io.jasyncio.TimeoutException;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.WaitResult;
+import io.jasyncio.testing.AsyncTest;
+import io.jasyncio.testing.VirtualTime;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * DESIGN.md §2 to §4 as an outside acceptance suite sees them: only public API, the forms written
+ * exactly as DESIGN gives them (names, argument orders, return types, exception types), in virtual
+ * time. The net forms of §4 are NetContractTest's; §4's primitives and §5/§6 are
+ * DesignContract4Test's.
+ */
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DesignContractTest {
+
+    static final List<String> LOG = new ArrayList<>();
+
+    static void sayHello() {
+        LOG.add("Hello! at " + getRunningLoop().time());
+        sleep(1);
+        LOG.add("Goodbye! at " + getRunningLoop().time());
+    }
+
+    static String slow() {
+        sleep(3600);
+        return "slow";
+    }
+
+    // §2: the two coroutine shapes, and a plain call that is "await say_hello()"
+
+    @AsyncTest
+    void aCoroutineIsALambdaRunByATaskAndACallRunsInsideTheCallersTask() throws Exception {
+        Coroutine<String> coro = () -> "x";
+        AsyncRunnable runnable = () -> sleep(0);
+        Task<?> me = currentTask();
+        Task<String> t = createTask(() -> {
+            runnable.run();
+            return coro.run() + (currentTask() == me ? "-same" : "-own task");
+        });
+        assertEquals("x-own task", t.await());
+        Runnable direct = () -> assertSame(me, currentTask());
+        direct.run();
+    }
+
+    @AsyncTest
+    void awaitRethrowsTheSameExceptionObjectUnwrapped(EventLoop loop) {
+        IOException boom = new IOException("boom");
+        Future<String> f = loop.createFuture();
+        loop.callSoon(() -> f.setException(boom));
+        IOException caught = assertThrows(IOException.class, f::await);
+        assertSame(boom, caught);
+        Task<Object> t = createTask(() -> {
+            throw boom;
+        });
+        assertSame(boom, assertThrows(IOException.class, t::await));
+    }
+
+    @Test
+    void theEngineIsVisibleAndIsTheOneAskedFor() throws Exception {
+        String asked = System.getProperty("jasyncio.engine");
+        String engine = engine();
+        assertTrue(engine.equals("fast") || engine.equals("portable"), engine);
+        if (asked != null) {
+            assertEquals(asked, engine);
+        }
+        assertEquals(engine, VirtualTime.run(() -> getRunningLoop().engine()));
+    }
+
+    @AsyncTest
+    void cancellationThrowsCancelledErrorAtTheAwaitAndRunsFinallyBlocks() {
+        List<String> log = new ArrayList<>();
+        Task<Void> t = createTask(() -> {
+            try {
+                sleep(10);
+            } catch (CancelledError e) {
+                log.add("caught " + e.getMessage());
+                throw e;
+            } finally {
+                log.add("finally");
+            }
+        });
+        sleep(1);
+        assertTrue(t.cancel("why"));
+        assertThrows(CancelledError.class, t::await);
+        assertEquals(List.of("caught why", "finally"), log);
+        assertTrue(t.isCancelled());
+    }
+
+    @AsyncTest
+    void aContextVarIsCopiedIntoEachNewTask() throws Exception {
+        ContextVar<String> requestId = new ContextVar<>("request_id");
+        ContextVar.Token<String> token = requestId.set("outer");
+        Task<String> child = createTask(() -> {
+            String seen = requestId.get();
+            requestId.set("inner");
+            return seen;
+        });
+        assertEquals("outer", child.await());
+        assertEquals("outer", requestId.get(), "a child's set() does not leak into its parent");
+        requestId.reset(token);
+        assertThrows(RuntimeException.class, requestId::get, "no value and no default: LookupError-like");
+        assertEquals("d", requestId.get("d"));
+    }
+
+    // §3 rules 1-4
+
+    @AsyncTest
+    void callbacksRunFifoAndOneScheduledDuringABatchRunsInTheNextIteration(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        loop.callSoon(() -> {
+            log.add("a");
+            loop.callSoon(() -> log.add("c"));
+        });
+        loop.callSoon(() -> log.add("b"));
+        sleep(0);
+        sleep(0);
+        assertEquals(List.of("a", "b", "c"), log);
+    }
+
+    @AsyncTest
+    void timersFireInOrderOfWhenTiesInSchedulingOrderNeverEarly(EventLoop loop) {
+        List<String> log = new ArrayList<>();
+        double t0 = loop.time();
+        loop.callLater(2, () -> log.add("x at " + (loop.time() - t0)));
+        loop.callLater(1, () -> log.add("y at " + (loop.time() - t0)));
+        loop.callAt(t0 + 1, () -> log.add("z at " + (loop.time() - t0)));
+        loop.callLater(-5, () -> log.add("negative delay at " + (loop.time() - t0)));
+        sleep(3);
+        assertEquals(List.of("negative delay at 0.0", "y at 1.0", "z at 1.0", "x at 2.0"), log);
+    }
+
+    @AsyncTest
+    void doneCallbacksAreScheduledNeverRunInlineAndADoneFutureRefusesStateChanges(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        Future<String> fut = loop.createFuture();
+        fut.addDoneCallback(f -> log.add("cb1"));
+        fut.setResult("v");
+        assertEquals(List.of(), log, "set_result schedules the callback");
+        fut.addDoneCallback(f -> log.add("cb2"));
+        assertEquals(List.of(), log, "a callback added to a done future is scheduled, not run");
+        sleep(0);
+        assertEquals(List.of("cb1", "cb2"), log);
+        assertThrows(InvalidStateException.class, () -> fut.setResult("again"));
+        assertThrows(InvalidStateException.class, () -> fut.setException(new IOException()));
+        assertFalse(fut.cancel(), "cancel() on a done future is false, as asyncio");
+        assertTrue(IllegalStateException.class.isAssignableFrom(InvalidStateException.class));
+    }
+
+    @AsyncTest
+    void createTaskStartsTheTaskInTheNextIterationUnlessTheEagerFactoryIsSet(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        Task<Void> lazy = createTask(() -> { log.add("lazy ran"); });
+        log.add("after createTask");
+        lazy.await();
+        loop.setTaskFactory(eagerTaskFactory());
+        Task<Void> eager = createTask(() -> { log.add("eager ran"); });
+        log.add("after eager createTask");
+        loop.setTaskFactory(null);
+        assertTrue(eager.isDone());
+        assertEquals(List.of("after createTask", "lazy ran", "eager ran", "after eager createTask"), log);
+    }
+
+    // §3 rule 5, 6
+
+    @AsyncTest
+    void cancelledErrorIsAnErrorThatCatchExceptionDoesNotSwallow() throws Exception {
+        assertTrue(Error.class.isAssignableFrom(CancelledError.class));
+        List<String> log = new ArrayList<>();
+        Task<Void> t = createTask(() -> {
+            try {
+                sleep(10);
+            } catch (Exception e) {
+                log.add("swallowed");
+            }
+        });
+        sleep(0);
+        t.cancel();
+        assertThrows(CancelledError.class, t::await);
+        assertEquals(List.of(), log);
+    }
+
+    @AsyncTest
+    void cancellingAndUncancelFollowPython311() throws Exception {
+        Task<String> t = createTask(() -> {
+            try {
+                sleep(10);
+                return "slept";
+            } catch (CancelledError e) {
+                int before = currentTask().cancelling();
+                int after = currentTask().uncancel();
+                return "caught " + before + "->" + after;
+            }
+        });
+        sleep(0);
+        t.cancel();
+        t.cancel();
+        assertEquals("caught 2->1", t.await());
+        assertFalse(t.isCancelled(), "a task that caught its cancellation is not cancelled");
+    }
+
+    @AsyncTest
+    void gatherKeepsArgumentOrderAndPropagatesTheFirstFailure(EventLoop loop) throws Exception {
+        Task<String> t1 = createTask(() -> sleep(2, "one"));
+        Task<String> t2 = createTask(() -> sleep(1, "two"));
+        Future<List<Object>> g = gather(t1, t2);
+        assertEquals(List.of("one", "two"), g.await());
+
+        IOException boom = new IOException("boom");
+        Task<String> ok = createTask(() -> sleep(1, "ok"));
+        Task<String> bad = createTask(() -> {
+            throw boom;
+        });
+        List<Object> both = gather(List.of(ok, bad), true).await();
+        assertEquals("ok", both.get(0));
+        assertSame(boom, both.get(1));
+        Task<String> bad2 = createTask(() -> {
+            throw boom;
+        });
+        assertSame(boom, assertThrows(IOException.class, () -> gather(List.of(bad2)).await()));
+        assertEquals(java.util.Arrays.asList(null, "r"), gatherVoidsAndValues());
+    }
+
+    private static List<Object> gatherVoidsAndValues() throws Exception {
+        List<Object> out = new ArrayList<>(gather(() -> sleep(0)).await());
+        out.addAll(gather(() -> sleep(0, "r")).await());
+        return out;
+    }
+
+    @AsyncTest
+    void cancellingTheGatherFutureCancelsItsChildren() {
+        Task<String> child = createTask(DesignContractTest::slow);
+        Future<List<Object>> g = gather(child);
+        sleep(0);
+        g.cancel();
+        assertThrows(CancelledError.class, g::await);
+        assertTrue(child.isCancelled());
+    }
+
+    @AsyncTest
+    void waitForAndTimeoutRaiseTimeoutExceptionAtTheDeadlineAndLeaveNothingRunning(EventLoop loop) throws Exception {
+        double t0 = loop.time();
+        assertThrows(TimeoutException.class, () -> {
+            String r = waitFor(() -> slow(), 1.5);
+            fail(r);
+        });
+        assertEquals(1.5, loop.time() - t0);
+        assertEquals(Set.of(currentTask()), allTasks(), "waitFor left its task running");
+        Task<String> task = createTask(DesignContractTest::slow);
+        assertThrows(TimeoutException.class, () -> waitFor(task, 1.5));
+        assertTrue(task.isCancelled(), "waitFor cancels the future it timed out on");
+        assertThrows(TimeoutException.class, () -> {
+            String s = timeout(1.5, () -> slow());
+            fail(s);
+        });
+        assertEquals(4.5, loop.time() - t0);
+        java.util.concurrent.TimeoutException asJdk = assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> timeout(1, () -> slow()));
+        assertInstanceOf(TimeoutException.class, asJdk);
+        assertEquals("fast", waitFor(() -> "fast", 1.5));
+    }
+
+    @AsyncTest
+    void taskGroupCancelsTheRestOnTheFirstFailureAndRaisesAnExceptionGroup() {
+        IOException boom = new IOException("boom");
+        List<String> log = new ArrayList<>();
+        ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> taskGroup(tg -> {
+            tg.createTask(() -> {
+                try {
+                    sleep(10);
+                } finally {
+                    log.add("sibling cancelled");
+                }
+            });
+            tg.createTask(() -> {
+                sleep(1);
+                throw boom;
+            });
+        }));
+        List<Throwable> exceptions = eg.exceptions();
+        assertEquals(List.of(boom), exceptions);
+        assertEquals(List.of("sibling cancelled"), log);
+    }
+
+    // §3 rules 7-9
+
+    @AsyncTest
+    void anExceptionEscapingACallbackGoesToTheHandlerWithAsyncioKeysAndTheLoopGoesOn(EventLoop loop) {
+        List<Map<String, Object>> seen = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> {
+            assertSame(loop, l);
+            seen.add(context);
+        });
+        IllegalStateException boom = new IllegalStateException("boom");
+        Handle h = loop.callSoon(() -> {
+            throw boom;
+        });
+        sleep(0);
+        sleep(0);
+        assertEquals(1, seen.size());
+        Map<String, Object> context = seen.get(0);
+        assertSame(boom, context.get("exception"));
+        assertSame(h, context.get("handle"));
+        assertInstanceOf(String.class, context.get("message"));
+        loop.callExceptionHandler(Map.of("message", "by hand"));
+        assertEquals("by hand", seen.get(1).get("message"));
+        loop.setExceptionHandler(null);
+    }
+
+    @Test
+    void runCancelsWhatIsLeftWaitsForItAndClosesTheLoop() throws Exception {
+        List<String> log = new ArrayList<>();
+        EventLoop[] loop = new EventLoop[1];
+        run(() -> {
+            loop[0] = getRunningLoop();
+            createTask(() -> {
+                try {
+                    getRunningLoop().createFuture().await();
+                } finally {
+                    sleep(0);
+                    log.add("left-over task unwound");
+                }
+            });
+            sleep(0);
+        });
+        assertEquals(List.of("left-over task unwound"), log);
+        assertTrue(loop[0].isClosed());
+        assertThrows(IllegalStateException.class, () -> loop[0].callSoon(() -> { }));
+        assertThrows(IllegalStateException.class, () -> loop[0].runUntilComplete(() -> sleep(0)));
+    }
+
+    @AsyncTest
+    void closeOnARunningLoopThrowsAndASecondRunUntilCompleteToo(EventLoop loop) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, loop::close);
+        assertTrue(e.getMessage().contains("running"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(() -> sleep(0)));
+        assertThrows(IllegalStateException.class, () -> run(() -> sleep(0)));
+    }
+
+    @Test
+    void inDebugModeOnlyTheThreadsafeCallsMayComeFromOtherThreads() throws Exception {
+        VirtualTime.run(() -> {
+            EventLoop loop = getRunningLoop();
+            loop.setDebug(true);
+            assertTrue(loop.getDebug());
+            Future<String> fut = loop.createFuture();
+            String foreign = toThread(() -> {
+                loop.callSoonThreadsafe(() -> fut.setResult("threadsafe"));
+                CompletableFuture<String> c = runCoroutineThreadsafe(() -> "from any thread", loop);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.callSoon(() -> { }));
+                return c.get() + "; " + (e.getMessage().contains("callSoonThreadsafe") ? "says what to use" : e.getMessage());
+            });
+            assertEquals("from any thread; says what to use", foreign);
+            assertEquals("threadsafe", fut.await());
+            loop.setDebug(false);
+        });
+    }
+
+    // §4: the seeds, as written
+
+    @Test
+    void seed1GetEventLoopCreatesOneForThisThreadAndKeepsItSetAfterClose() throws Exception {
+        LOG.clear();
+        EventLoop mine = VirtualTime.newEventLoop();
+        setEventLoop(mine);
+        EventLoop loop = getEventLoop();
+        assertSame(mine, loop);
+        loop.runUntilComplete(DesignContractTest::sayHello);
+        loop.close();
+        assertSame(loop, getEventLoop(), "a closed loop stays set until setEventLoop replaces it");
+        assertEquals(List.of("Hello! at 0.0", "Goodbye! at 1.0"), LOG);
+        run(() -> sleep(0));
+        EventLoop fresh = getEventLoop();
+        assertNotSame(loop, fresh, "Asyncio.run leaves the thread with no loop set");
+        assertFalse(fresh.isClosed());
+        assertSame(fresh, getEventLoop());
+        fresh.close();
+        setEventLoop(null);
+    }
+
+    @Test
+    void seed1RunInDebugMode() throws Exception {
+        assertTrue(run(() -> getRunningLoop().getDebug(), true));
+        assertFalse(run(() -> getRunningLoop().getDebug(), false));
+    }
+
+    @Test
+    void seed2GatheredSleepsOverlapAndATaskCreatedBeforeTheLoopRuns() throws Exception {
+        double took = VirtualTime.run(() -> {
+            double t0 = getRunningLoop().time();
+            gather(DesignContractTest::sleep1, DesignContractTest::sleep1).await();
+            return getRunningLoop().time() - t0;
+        });
+        assertEquals(1.0, took);
+
+        EventLoop loop2 = newEventLoop();
+        setEventLoop(loop2);
+        try {
+            LOG.clear();
+            Task<Void> task = loop2.createTask(() -> { LOG.add("myCoroutine on " + (getEventLoop() == loop2)); });
+            assertFalse(task.isDone());
+            loop2.runUntilComplete(task);
+            Future<Void> ensured = loop2.runUntilComplete(() -> ensureFuture(() -> { LOG.add("ensured"); }));
+            assertTrue(ensured.isDone());
+            assertEquals(List.of("myCoroutine on true", "ensured"), LOG);
+        } finally {
+            loop2.close();
+            setEventLoop(null);
+        }
+    }
+
+    static void sleep1() {
+        sleep(1);
+    }
+
+    @AsyncTest
+    void taskCreationAndEnsureFutureForms(EventLoop loop) throws Exception {
+        Task<String> t = createTask(() -> "x");
+        Task<String> named = createTask(() -> "y", "name");
+        Task<String> onLoop = loop.createTask(() -> "z", "loop's");
+        assertEquals("name", named.getName());
+        assertEquals("loop's", onLoop.getName());
+        named.setName("n");
+        assertEquals("n", named.getName());
+        Future<?> f = ensureFuture(DesignContractTest::sleep1);
+        assertInstanceOf(Task.class, f);
+        assertSame(t, ensureFuture(t), "ensureFuture(future) returns it unchanged");
+        assertEquals(List.of("x", "y", "z"), gather(t, named, onLoop).await());
+        f.await();
+    }
+
+    @Test
+    void createTaskAndGetRunningLoopOutsideALoopSayWhatToDo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> createTask(() -> "x"));
+        assertTrue(e.getMessage().contains("no running"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> getRunningLoop());
+    }
+
+    @AsyncTest
+    void shieldProtectsTheInnerTaskFromTheOutersCancellation() throws Exception {
+        Task<String> task = createTask(() -> sleep(2, "inner"));
+        Task<Object> outer = createTask(() -> {
+            Object v = shield(task).await();
+            return v;
+        });
+        sleep(1);
+        outer.cancel();
+        assertThrows(CancelledError.class, outer::await);
+        assertFalse(task.isCancelled());
+        assertEquals("inner", task.await());
+    }
+
+    @AsyncTest
+    void waitTasksAndAsCompletedTakeTheTimeoutLast(EventLoop loop) throws Exception {
+        List<Task<String>> tasks = List.of(createTask(() -> sleep(2, "b")), createTask(() -> sleep(1, "a")),
+                createTask(() -> sleep(5, "c")));
+        WaitResult<String> d = waitTasks(tasks, ReturnWhen.FIRST_COMPLETED);
+        assertEquals(Set.of(tasks.get(1)), d.done());
+        assertEquals(Set.of(tasks.get(0), tasks.get(2)), d.pending());
+        WaitResult<String> e = waitTasks(tasks, ReturnWhen.ALL_COMPLETED, 1.5);
+        assertEquals(2.5, loop.time(), "waitTasks returns at its timeout without raising");
+        assertEquals(Set.of(tasks.get(2)), e.pending());
+        List<Object> order = new ArrayList<>();
+        List<Task<String>> racing = List.of(createTask(() -> sleep(2, "b")), createTask(() -> sleep(1, "a")),
+                createTask(() -> sleep(3, "c")));
+        for (Future<String> next : asCompleted(racing)) {
+            order.add(next.await());
+            order.add(racing.contains(next));
+        }
+        assertEquals(List.of("a", true, "b", true, "c", true), order);
+        List<Task<String>> late = List.of(createTask(() -> sleep(10, "late")));
+        assertThrows(TimeoutException.class, () -> {
+            for (Future<String> next : asCompleted(late, 1.0)) {
+                next.await();
+            }
+        });
+        late.get(0).cancel();
+        tasks.get(2).await();
+    }
+
+    @AsyncTest
+    void toThreadRunsOnAVirtualThreadOffTheLoopThread() throws Exception {
+        Thread loopThread = Thread.currentThread();
+        String x = toThread(() -> Thread.currentThread().isVirtual() && Thread.currentThread() != loopThread
+                ? "off the loop, virtual" : "wrong thread");
+        assertEquals("off the loop, virtual", x);
+    }
+
+    @AsyncTest
+    void runCoroutineThreadsafeAndWrapFutureBridgeOtherThreads(EventLoop loop) throws Exception {
+        String c = toThread(() -> {
+            CompletableFuture<String> cf = runCoroutineThreadsafe(() -> sleep(1, "work"), loop);
+            return cf.get();
+        });
+        assertEquals("work", c);
+        CompletableFuture<String> stage = new CompletableFuture<>();
+        Future<String> w = wrapFuture(stage);
+        Thread.ofVirtual().start(() -> stage.complete("done elsewhere"));
+        assertEquals("done elsewhere", w.await());
+        Future<String> mine = loop.createFuture();
+        CompletableFuture<String> asCf = mine.toCompletableFuture();
+        mine.setResult("r");
+        sleep(0);
+        assertEquals("r", asCf.getNow(null));
+    }
+
+    @AsyncTest
+    void currentTaskAllTasksAndGetRunningLoop(EventLoop loop) throws Exception {
+        Task<?> me = currentTask();
+        Task<String> other = createTask(() -> sleep(1, "o"));
+        Set<Task<?>> all = allTasks();
+        assertEquals(Set.of(me, other), all);
+        EventLoop l = getRunningLoop();
+        assertSame(loop, l);
+        assertSame(loop, getEventLoop(), "getEventLoop() inside a loop is the running loop");
+        other.await();
+    }
+
+    @Test
+    void aRunnerRunsSeveralCoroutinesOnOneLoopAndClosesIt() throws Exception {
+        EventLoop first;
+        try (Runner runner = new Runner()) {
+            first = runner.run(() -> getRunningLoop());
+            EventLoop second = runner.run(() -> getRunningLoop());
+            runner.run(() -> sleep(0));
+            assertSame(first, second);
+        }
+        assertTrue(first.isClosed());
+    }
+
+    // §4: the low-level EventLoop forms
+
+    @AsyncTest
+    void handlesTimerHandlesAndFutureForms(EventLoop loop) throws Exception {
+        List<String> log = new ArrayList<>();
+        Handle h = loop.callSoon(() -> log.add("soon"));
+        TimerHandle th = loop.callLater(0.5, () -> log.add("later"));
+        TimerHandle at = loop.callAt(loop.time() + 1, () -> log.add("at"));
+        assertEquals(loop.time() + 0.5, th.when());
+        assertEquals(loop.time() + 1, at.when());
+        h.cancel();
+        assertTrue(h.isCancelled());
+        sleep(2);
+        assertEquals(List.of("later", "at"), log);
+        assertTrue(loop.isRunning());
+        assertFalse(loop.isClosed());
+
+        Future<String> fut = loop.createFuture();
+        assertFalse(fut.isDone());
+        assertThrows(InvalidStateException.class, fut::result, "result() of a pending future");
+        assertThrows(InvalidStateException.class, fut::exception);
+        fut.setResult("v");
+        assertEquals("v", fut.result());
+        assertNull(fut.exception());
+        assertSame(loop, fut.getLoop());
+        Future<String> failed = loop.createFuture();
+        IOException e = new IOException();
+        failed.setException(e);
+        assertSame(e, failed.exception());
+        assertSame(e, assertThrows(IOException.class, failed::result));
+        Future<String> cancelled = loop.createFuture();
+        assertTrue(cancelled.cancel("why"));
+        assertTrue(cancelled.isCancelled());
+        assertEquals("why", assertThrows(CancelledError.class, cancelled::result).getMessage());
+        assertThrows(CancelledError.class, cancelled::exception);
+        Future<String> plain = loop.createFuture();
+        assertTrue(plain.cancel());
+        java.util.function.Consumer<Future<String>> cb = x -> log.add("removed callback ran");
+        Future<String> withCb = loop.createFuture();
+        withCb.addDoneCallback(cb);
+        assertEquals(1, withCb.removeDoneCallback(cb));
+        withCb.setResult("x");
+        assertEquals("x", withCb.await());
+        sleep(0);
+        assertFalse(log.contains("removed callback ran"));
+    }
+
+    @Test
+    void runForeverStopAndTheLoopAsAutoCloseable() throws Exception {
+        EventLoop seen;
+        try (EventLoop loop = VirtualTime.newEventLoop()) {
+            seen = loop;
+            List<String> log = new ArrayList<>();
+            loop.callLater(1, () -> {
+                log.add("running=" + loop.isRunning());
+                loop.stop();
+            });
+            loop.runForever();
+            assertEquals(List.of("running=true"), log);
+            assertFalse(loop.isRunning());
+            assertEquals(1.0, loop.time());
+        }
+        assertTrue(seen.isClosed());
+    }
+
+    @AsyncTest
+    void runInExecutorWithTheDefaultOrAGivenExecutor(EventLoop loop) throws Exception {
+        assertEquals("default", loop.runInExecutor(null, () -> "default").await());
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            assertEquals("given", loop.runInExecutor(executor, () -> "given").await());
+        } finally {
+            executor.shutdown();
+        }
+        loop.shutdownDefaultExecutor();
+    }
+
+    @Test
+    void theCheckedExceptionThrowersRethrowTheOriginalObject() throws Exception {
+        IOException boom = new IOException("boom");
+        AsyncRunnable fails = () -> {
+            throw boom;
+        };
+        try {
+            run(fails);
+            fail("run");
+        } catch (IOException e) {
+            assertSame(boom, e);
+        }
+        VirtualTime.run(() -> {
+            assertSame(boom, assertThrows(IOException.class, () -> waitFor(fails, 1)));
+            assertSame(boom, assertThrows(IOException.class, () -> timeout(1, fails)));
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> taskGroup(tg -> tg.createTask(fails)));
+            assertSame(boom, eg.exceptions().get(0));
+            ExceptionGroup own = assertThrows(ExceptionGroup.class, () -> taskGroup(tg -> fails.run()),
+                    "asyncio's TaskGroup groups the body's own exception too");
+            assertSame(boom, own.exceptions().get(0));
+        });
+        try (EventLoop loop = VirtualTime.newEventLoop()) {
+            assertSame(boom, assertThrows(IOException.class, () -> loop.runUntilComplete(fails)));
+        }
+    }
+
+    @Test
+    void theContextPassesIntoCallbacksAndTasksByCopyContext() throws Exception {
+        ContextVar<String> v = new ContextVar<>("v", "default");
+        VirtualTime.run(() -> {
+            v.set("a");
+            Context ctx = ContextVar.copyContext();
+            v.set("b");
+            assertEquals("a", ctx.get(v));
+            List<String> seen = new ArrayList<>();
+            getRunningLoop().callSoon(() -> seen.add(v.get()), ctx);
+            sleep(0);
+            assertEquals(List.of("a"), seen);
+        });
+    }
+}
