@@ -373,6 +373,19 @@ class DesignContract4Test {
     // §6 debug mode
 
     @Test
+    void theDebugPropertyTurnsDebugModeOnForNewLoops() throws Exception {
+        String saved = System.getProperty("jasyncio.debug");
+        System.setProperty("jasyncio.debug", "true");
+        try (EventLoop loop = newEventLoop()) {
+            assertTrue(loop.getDebug());
+            assertTrue(run(() -> getRunningLoop().getDebug()));
+        } finally {
+            if (saved == null) System.clearProperty("jasyncio.debug");
+            else System.setProperty("jasyncio.debug", saved);
+        }
+    }
+
+    @Test
     void debugModeReportsAPendingTaskDestroyedWithThePlaceItWasCreated() throws Exception {
         List<Map<String, Object>> reports = new ArrayList<>();
         EventLoop loop = VirtualTime.newEventLoop();

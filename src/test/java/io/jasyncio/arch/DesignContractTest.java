@@ -54,6 +54,41 @@ class DesignContractTest {
         return "slow";
     }
 
+    // §1: every type the layer table names is where it says
+
+    @Test
+    void everyTypeTheLayerTableNamesIsInItsPackage() {
+        Map<String, List<String>> table = Map.of(
+                "io.jasyncio", List.of("Asyncio", "EventLoop", "Future", "Task", "Handle", "TimerHandle", "Coroutine",
+                        "AsyncRunnable", "Runner", "TaskGroup", "SupervisorGroup", "Timeout", "ContextVar", "Context",
+                        "ReturnWhen", "WaitResult", "LoopGroup", "FutureCallGraph", "LoopStatistics", "CancelledError",
+                        "TimeoutException", "InvalidStateException", "ExceptionGroup", "SendfileNotAvailableException",
+                        "KeyboardInterrupt"),
+                "io.jasyncio.sync", List.of("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier",
+                        "BrokenBarrierException"),
+                "io.jasyncio.queue", List.of("Queue", "PriorityQueue", "LifoQueue", "QueueEmptyException",
+                        "QueueFullException", "QueueShutDownException"),
+                "io.jasyncio.net", List.of("Transport", "Protocol", "BufferedProtocol", "DatagramProtocol",
+                        "DatagramTransport", "Server", "StreamReader", "StreamWriter", "Streams", "TransportPair",
+                        "IncompleteReadException", "LimitOverrunException"),
+                "io.jasyncio.process", List.of("Subprocess", "ProcessOptions", "SubprocessProtocol",
+                        "SubprocessTransport", "SubprocessPair"),
+                "io.jasyncio.testing", List.of("VirtualTime", "VirtualTimeExtension", "VirtualClock", "AsyncTest",
+                        "MemoryTransports"));
+        List<String> missing = new ArrayList<>();
+        table.forEach((pkg, names) -> names.forEach(n -> {
+            try {
+                Class<?> c = Class.forName(pkg + "." + n);
+                if (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) missing.add(c + " is not public");
+            } catch (ClassNotFoundException e) {
+                missing.add(pkg + "." + n);
+            }
+        }));
+        assertEquals(List.of(), missing);
+        assertTrue(AutoCloseable.class.isAssignableFrom(EventLoop.class), "EventLoop implements AutoCloseable");
+        assertTrue(Future.class.isAssignableFrom(Task.class), "Task<T> extends Future<T>");
+    }
+
     // §2: the two coroutine shapes, and a plain call that is "await say_hello()"
 
     @AsyncTest
