@@ -637,6 +637,20 @@ class DesignContractTest {
         assertFalse(log.contains("removed callback ran"));
     }
 
+    @AsyncTest
+    void aTaskFactoryMakesEveryTaskOfTheLoop(EventLoop loop) throws Exception {
+        List<String> made = new ArrayList<>();
+        loop.setTaskFactory((l, coro, name) -> {
+            made.add(name);
+            return new Task<>(l, coro, name);
+        });
+        Task<String> t = createTask(() -> "made", "by the factory");
+        loop.setTaskFactory(null);
+        assertEquals("made", t.await());
+        assertEquals(List.of("by the factory"), made);
+        assertNull(loop.getTaskFactory());
+    }
+
     @Test
     void runForeverStopAndTheLoopAsAutoCloseable() throws Exception {
         EventLoop seen;
