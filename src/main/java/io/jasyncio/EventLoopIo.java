@@ -753,7 +753,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel an accepted (connected) socket channel, TCP or Unix; a blocking one is made non-blocking, as asyncio does
+     * @param channel an accepted (connected) socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @param options the TLS context and its timeouts; {@link ServerOptions#DEFAULT} for none
      * @return the transport (over TLS, the application's) and the protocol it feeds
      * @throws IOException the TLS handshake failed or timed out; the channel is closed
@@ -773,7 +774,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel a connected socket channel, TCP or Unix; a blocking one is made non-blocking, as asyncio does
+     * @param channel a connected socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @return the transport and the protocol it feeds
      * @throws IOException never without TLS (see the overload with options)
      * @throws IllegalArgumentException if the channel is null, closed or not connected
@@ -790,7 +792,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel a connected socket channel, TCP or Unix; a blocking one is made non-blocking, as asyncio does
+     * @param channel a connected socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
      * @return the transport and the protocol it feeds
      * @throws IOException the TLS handshake failed or timed out; the channel is closed
@@ -810,7 +813,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      * channel: closing it closes the channel (a Unix socket's file is left where it is).
      *
      * @param protocolFactory called on the loop for each accepted connection's protocol
-     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking, as asyncio does
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking,
+     *     as asyncio does
      * @return the server, already accepting connections
      * @throws IOException never in practice
      * @throws IllegalArgumentException if the channel is null, closed or not bound
@@ -824,7 +828,8 @@ abstract sealed class EventLoopIo permits EventLoopProcesses {
      * The options of binding (backlog, reuse flags, family) do not apply to a bound socket.
      *
      * @param protocolFactory called on the loop for each accepted connection's protocol
-     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking, as asyncio does
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking,
+     *     as asyncio does
      * @param options TLS, keep-alive and whether to start serving; {@link ServerOptions#DEFAULT} for none
      * @return the server, accepting connections unless {@link ServerOptions#startServing()} is false
      * @throws IOException never in practice

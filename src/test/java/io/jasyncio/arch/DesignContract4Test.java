@@ -370,6 +370,77 @@ class DesignContract4Test {
         assertThrows(IllegalStateException.class, () -> kept[0].reschedule(20.0), "reschedule after exit");
     }
 
+    /** Writes down flow control and data, for the §5 checks. */
+    static final class Flow implements io.jasyncio.net.Protocol {
+        final List<String> log = new ArrayList<>();
+        final StringBuilder data = new StringBuilder();
+        io.jasyncio.net.Transport transport;
+
+        @Override
+        public void connectionMade(io.jasyncio.net.Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(byte[] bytes) {
+            log.add("data " + bytes.length);
+            data.append(new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void pauseWriting() {
+            log.add("pauseWriting");
+        }
+
+        @Override
+        public void resumeWriting() {
+            log.add("resumeWriting");
+        }
+
+        @Override
+        public void connectionLost(Exception exc) {
+            log.add("lost " + (exc == null ? "null" : exc.getClass().getSimpleName()));
+        }
+    }
+
+    @AsyncTest
+    void writeBuffersPauseTheWriterAboveTheHighWaterMarkAndResumeBelowTheLow() {
+        Flow writer = new Flow();
+        Flow reader = new Flow();
+        var pair = io.jasyncio.testing.MemoryTransports.pair(writer, reader);
+        io.jasyncio.net.Transport t = pair.transport();
+        t.setWriteBufferLimits(8, 2);
+        assertEquals(8, t.getWriteBufferLimits().high());
+        assertEquals(2, t.getWriteBufferLimits().low());
+        io.jasyncio.testing.MemoryTransports.stall(t);
+        t.write("0123456789".getBytes(StandardCharsets.UTF_8));
+        assertEquals(10, t.getWriteBufferSize());
+        assertEquals(List.of("pauseWriting"), writer.log);
+        io.jasyncio.testing.MemoryTransports.resume(t);
+        sleep(0);
+        sleep(0);
+        assertEquals(List.of("pauseWriting", "resumeWriting"), writer.log);
+        assertEquals("0123456789", reader.data.toString(), "nothing written is lost across a stall");
+        t.close();
+        sleep(0);
+        sleep(0);
+    }
+
+    @AsyncTest
+    void aPeerThatResetsOrDeliversByteByByteNeverLosesWhatArrived() throws Exception {
+        var faults = io.jasyncio.testing.MemoryTransports.Faults.none().chunks(1);
+        io.jasyncio.net.Streams.Connection[] c = io.jasyncio.testing.MemoryTransports.streamPair(faults);
+        c[0].writer().write("ab\ncd".getBytes(StandardCharsets.UTF_8));
+        c[0].writer().drain();
+        assertEquals("ab\n", new String(c[1].reader().readLine(), StandardCharsets.UTF_8));
+        assertEquals("cd", new String(c[1].reader().readExactly(2), StandardCharsets.UTF_8));
+        io.jasyncio.testing.MemoryTransports.reset(c[1].writer().transport());
+        assertThrows(java.io.IOException.class, () -> c[1].reader().read(), "a reset reads as an IOException");
+        c[0].writer().close();
+        c[1].writer().close();
+        sleep(0);
+    }
+
     // §6 debug mode
 
     @Test

@@ -75,8 +75,8 @@ final class FastEngine implements Engine {
      * thread's locked monitors (keeping those locked above the continuation's entry) and ownable
      * synchronizers. A lock the loop thread holds is one a task took: the thread runs nothing else
      * while the loop runs (a lock taken around {@code runUntilComplete} counts too, and is as wrong:
-     * every task would own it; a pool worker's own lock does not count, see {@link HeldLocks}). Tens of µs; loaded on first use, so that only debug mode touches
-     * java.management.
+     * every task would own it; a pool worker's own lock does not count, see {@link HeldLocks}). Tens
+     * of µs; loaded on first use, so that only debug mode touches java.management.
      */
     private static final class MonitorProbe {
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
