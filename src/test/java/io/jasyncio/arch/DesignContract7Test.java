@@ -292,9 +292,16 @@ class DesignContract7Test {
     void aSignalHandlerRunsOnTheLoopThreadAndNamesComeWithOrWithoutSig() throws Exception {
         List<Object> got = run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
-            Thread loopThread = Thread.currentThread();
+            // the thread plain callbacks run on (a task may run on a thread of its own: the portable engine)
+            Thread[] loopThread = new Thread[1];
+            Future<Void> known = loop.createFuture();
+            loop.callSoon(() -> {
+                loopThread[0] = Thread.currentThread();
+                known.setResult(null);
+            });
+            known.await();
             Future<Boolean> handled = loop.createFuture();
-            loop.addSignalHandler("SIGUSR1", () -> handled.setResult(Thread.currentThread() == loopThread));
+            loop.addSignalHandler("SIGUSR1", () -> handled.setResult(Thread.currentThread() == loopThread[0]));
             Subprocess.exec(List.of("kill", "-USR1", Long.toString(ProcessHandle.current().pid())), DEVNULL, DEVNULL, DEVNULL)
                     .waitFor();
             List<Object> l = new ArrayList<>();

@@ -118,11 +118,16 @@ class DesignContract9Test {
             String name = "loop-";
             for (int i = 0; i < 400; i++) {
                 for (ObjectName n : server.queryNames(pattern, null)) {
-                    // read off the loop thread: a read waits for the loop to answer
-                    if (n.getKeyProperty("name").startsWith(name)
-                            && "running".equals(String.valueOf(toThread(() -> server.getAttribute(n, "State"))))) {
-                        return true;
-                    }
+                    // read off the loop thread (a read waits for the loop to answer); an earlier test's loop
+                    // may unregister between the query and the read
+                    Object state = toThread(() -> {
+                        try {
+                            return server.getAttribute(n, "State");
+                        } catch (javax.management.InstanceNotFoundException gone) {
+                            return "gone";
+                        }
+                    });
+                    if (n.getKeyProperty("name").startsWith(name) && "running".equals(String.valueOf(state))) return true;
                 }
                 sleep(0.05);
             }
