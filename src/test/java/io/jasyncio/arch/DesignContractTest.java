@@ -464,7 +464,10 @@ class DesignContractTest {
             loop2.runUntilComplete(task);
             Future<Void> ensured = loop2.runUntilComplete(() -> ensureFuture(() -> { LOG.add("ensured"); }));
             assertTrue(ensured.isDone());
-            assertEquals(List.of("myCoroutine on true", "ensured"), LOG);
+            Future<Void> before = ensureFuture(() -> { LOG.add("ensured before the loop ran"); });
+            assertSame(loop2, before.getLoop(), "ensureFuture outside a loop uses this thread's loop");
+            loop2.runUntilComplete(before);
+            assertEquals(List.of("myCoroutine on true", "ensured", "ensured before the loop ran"), LOG);
         } finally {
             loop2.close();
             setEventLoop(null);
