@@ -112,6 +112,29 @@ class DesignContract7Test {
     }
 
     @Test
+    void communicateFeedsStdinWhileReadingBothOutputsSoAFullStderrCannotDeadlock() throws Exception {
+        List<Object> got = run(() -> {
+            Subprocess p = Subprocess.exec(List.of("/bin/sh", "-c", "head -c 300000 /dev/zero >&2; cat >/dev/null; echo done"),
+                    PIPE, PIPE, PIPE);
+            Subprocess.Output out = p.communicate(new byte[1 << 20]);
+            return List.of(s(out.stdout()), out.stderr().length, p.waitFor());
+        });
+        assertEquals(List.of("done\n", 300000, 0), got);
+    }
+
+    @Test
+    void theLimitOptionBoundsALineReadFromAPipe() throws Exception {
+        Class<?> refused = run(() -> {
+            Subprocess p = Subprocess.exec(List.of("/bin/sh", "-c", "head -c 5000 /dev/zero; echo"),
+                    ProcessOptions.DEFAULT.limit(1024), DEVNULL, PIPE, DEVNULL);
+            Class<?> c = assertThrows(IllegalArgumentException.class, () -> p.stdout().readLine()).getClass();
+            p.waitFor();
+            return c;
+        });
+        assertTrue(IllegalArgumentException.class.isAssignableFrom(refused), "asyncio's readline raises ValueError");
+    }
+
+    @Test
     void execWithOptionsAndStderrIntoStdout(@TempDir Path dir) throws Exception {
         List<Object> got = run(() -> {
             Subprocess q = Subprocess.exec(List.of("/bin/sh", "-c", "pwd; echo \"K=$K HOME=$HOME\"; echo err >&2"),
