@@ -271,6 +271,19 @@ class DesignContract9Test {
 
     @Tag("threads")
     @Test
+    void shutdownGracefullyCancelsWhatStillRunsAtTheTimeoutAndClosesTheLoops() throws Exception {
+        LoopGroup group = new LoopGroup(2);
+        CompletableFuture<String> stuck = group.submit(() -> sleep(3600, "never"));
+        CompletableFuture<Void> done = group.shutdownGracefully(0, 0.1);
+        done.get(20, TimeUnit.SECONDS);
+        assertTrue(stuck.isDone(), "the task still running at the timeout was cancelled");
+        assertTrue(stuck.isCompletedExceptionally());
+        assertTrue(group.loops().stream().allMatch(EventLoop::isClosed));
+        group.close();
+    }
+
+    @Tag("threads")
+    @Test
     void closeIsAGracefulShutdownThatWaits() {
         LoopGroup group = new LoopGroup(2);
         List<EventLoop> all = group.loops();
