@@ -418,6 +418,18 @@ class DesignContractTest {
         });
     }
 
+    @Test
+    void stopMayComeFromAnotherThreadEvenInDebugModeAndWakesAnIdleLoop() throws Exception {
+        try (EventLoop loop = newEventLoop()) {
+            loop.setDebug(true);
+            Thread[] stopper = new Thread[1];
+            loop.callSoon(() -> stopper[0] = Thread.ofPlatform().start(loop::stop));
+            loop.runForever();
+            stopper[0].join();
+            assertFalse(loop.isRunning());
+        }
+    }
+
     // §4: the seeds, as written
 
     @Test
