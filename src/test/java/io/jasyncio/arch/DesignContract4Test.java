@@ -520,16 +520,19 @@ class DesignContract4Test {
             run(() -> {
                 assertEquals(0.1, getRunningLoop().getSlowCallbackDuration());
                 getRunningLoop().setSlowCallbackDuration(0.01);
-                long until = System.nanoTime() + 30_000_000;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();   // a step that holds the loop: what the report is about
-                }
+                createTask(() -> {
+                    long until = System.nanoTime() + 30_000_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();   // a step that holds the loop: what the report is about
+                    }
+                }, "slowpoke").await();
             }, true);
         } finally {
             jul.removeHandler(handler);
         }
         synchronized (records) {
-            assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("took")), records.toString());
+            assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("took") && r.getMessage().contains("slowpoke")),
+                    "logged with the task: " + records.stream().map(LogRecord::getMessage).toList());
         }
     }
 }
