@@ -3,536 +3,358 @@ package io.jasyncio.arch;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jasyncio.AsyncRunnable;
 import io.jasyncio.CancelledError;
+import io.jasyncio.Context;
+import io.jasyncio.ContextVar;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionGroup;
 import io.jasyncio.Future;
+import io.jasyncio.Handle;
 import io.jasyncio.InvalidStateException;
-import io.jasyncio.KeyboardInterrupt;
-import io.jasyncio.SendfileNotAvailableException;
+import io.jasyncio.ReturnWhen;
+import io.jasyncio.Runner;
 import io.jasyncio.Task;
-import io.jasyncio.Timeout;
 import io.jasyncio.TimeoutException;
-import io.jasyncio.net.IncompleteReadException;
-import io.jasyncio.net.LimitOverrunException;
-import io.jasyncio.net.StreamReader;
-import io.jasyncio.queue.LifoQueue;
-import io.jasyncio.queue.PriorityQueue;
-import io.jasyncio.queue.Queue;
-import io.jasyncio.queue.QueueEmptyException;
-import io.jasyncio.queue.QueueFullException;
-import io.jasyncio.queue.QueueShutDownException;
-import io.jasyncio.sync.Barrier;
-import io.jasyncio.sync.BoundedSemaphore;
-import io.jasyncio.sync.BrokenBarrierException;
-import io.jasyncio.sync.Condition;
-import io.jasyncio.sync.Event;
-import io.jasyncio.sync.Lock;
-import io.jasyncio.sync.Semaphore;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.WaitResult;
 import io.jasyncio.testing.AsyncTest;
 import io.jasyncio.testing.VirtualTime;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * DESIGN.md §4's primitives (io.jasyncio.sync, io.jasyncio.queue), its exception list, §5 (bad input)
- * and §6 (debug mode), as an outside acceptance suite sees them: public API only, in virtual time.
+ * DESIGN.md §4's asyncio-module and EventLoop forms as an outside acceptance suite writes them: the
+ * seeds, the task, gather, wait and thread-bridge forms, the low-level loop, written exactly as DESIGN
+ * gives them (names, argument orders, return and exception types), in virtual time.
  */
-@org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DesignContract4Test {
 
-    // §4 io.jasyncio.sync
+    static final List<String> LOG = new ArrayList<>();
 
-    @AsyncTest
-    void everyLockLikeAlsoWorksAsTryWithResources() {
-        Lock lock = new Lock();
-        Condition cond = new Condition();
-        Semaphore sem = new Semaphore(2);
-        BoundedSemaphore bounded = new BoundedSemaphore(1);
-        try (var held = lock.hold(); var c = cond.hold(); var s = sem.hold(); var b = bounded.hold()) {
-            assertTrue(lock.isLocked());
-            assertTrue(cond.isLocked());
-            assertFalse(sem.isLocked(), "one of two permits is still free");
-            assertTrue(bounded.isLocked());
+    static void sayHello() {
+        LOG.add("Hello! at " + getRunningLoop().time());
+        sleep(1);
+        LOG.add("Goodbye! at " + getRunningLoop().time());
+    }
+
+    static String slow() {
+        sleep(3600);
+        return "slow";
+    }
+
+    // §4: the seeds, as written
+
+    @Test
+    void seed1GetEventLoopCreatesOneForThisThreadAndKeepsItSetAfterClose() throws Exception {
+        LOG.clear();
+        EventLoop mine = VirtualTime.newEventLoop();
+        setEventLoop(mine);
+        EventLoop loop = getEventLoop();
+        assertSame(mine, loop);
+        loop.runUntilComplete(DesignContract4Test::sayHello);
+        loop.close();
+        assertSame(loop, getEventLoop(), "a closed loop stays set until setEventLoop replaces it");
+        assertEquals(List.of("Hello! at 0.0", "Goodbye! at 1.0"), LOG);
+        run(() -> sleep(0));
+        EventLoop fresh = getEventLoop();
+        assertNotSame(loop, fresh, "Asyncio.run leaves the thread with no loop set");
+        assertFalse(fresh.isClosed());
+        assertSame(fresh, getEventLoop());
+        fresh.close();
+        setEventLoop(null);
+    }
+
+    @Test
+    void seed1RunInDebugMode() throws Exception {
+        assertTrue(run(() -> getRunningLoop().getDebug(), true));
+        assertFalse(run(() -> getRunningLoop().getDebug(), false));
+    }
+
+    @Test
+    void seed2GatheredSleepsOverlapAndATaskCreatedBeforeTheLoopRuns() throws Exception {
+        double took = VirtualTime.run(() -> {
+            double t0 = getRunningLoop().time();
+            gather(DesignContract4Test::sleep1, DesignContract4Test::sleep1).await();
+            return getRunningLoop().time() - t0;
+        });
+        assertEquals(1.0, took);
+
+        EventLoop loop2 = newEventLoop();
+        setEventLoop(loop2);
+        try {
+            LOG.clear();
+            Task<Void> task = loop2.createTask(() -> { LOG.add("myCoroutine on " + (getEventLoop() == loop2)); });
+            assertFalse(task.isDone());
+            loop2.runUntilComplete(task);
+            Future<Void> ensured = loop2.runUntilComplete(() -> ensureFuture(() -> { LOG.add("ensured"); }));
+            assertTrue(ensured.isDone());
+            Future<Void> before = ensureFuture(() -> { LOG.add("ensured before the loop ran"); });
+            assertSame(loop2, before.getLoop(), "ensureFuture outside a loop uses this thread's loop");
+            loop2.runUntilComplete(before);
+            assertEquals(List.of("myCoroutine on true", "ensured", "ensured before the loop ran"), LOG);
+        } finally {
+            loop2.close();
+            setEventLoop(null);
         }
-        assertFalse(lock.isLocked());
-        assertFalse(cond.isLocked());
-        assertFalse(bounded.isLocked());
+    }
+
+    static void sleep1() {
+        sleep(1);
     }
 
     @AsyncTest
-    void lockEventAndSemaphoreForms() throws Exception {
-        List<String> log = new ArrayList<>();
-        Lock lock = new Lock();
-        lock.acquire();
-        Task<Void> waiter = createTask(() -> {
-            lock.acquire();
-            log.add("got the lock");
-            lock.release();
+    void taskCreationAndEnsureFutureForms(EventLoop loop) throws Exception {
+        Task<String> t = createTask(() -> "x");
+        Task<String> named = createTask(() -> "y", "name");
+        Task<String> onLoop = loop.createTask(() -> "z", "loop's");
+        assertEquals("name", named.getName());
+        assertEquals("loop's", onLoop.getName());
+        named.setName("n");
+        assertEquals("n", named.getName());
+        Future<?> f = ensureFuture(DesignContract4Test::sleep1);
+        assertInstanceOf(Task.class, f);
+        assertSame(t, ensureFuture(t), "ensureFuture(future) returns it unchanged");
+        assertEquals(List.of("x", "y", "z"), gather(t, named, onLoop).await());
+        f.await();
+    }
+
+    @Test
+    void createTaskAndGetRunningLoopOutsideALoopSayWhatToDo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> createTask(() -> "x"));
+        assertTrue(e.getMessage().contains("no running"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> getRunningLoop());
+    }
+
+    @AsyncTest
+    void shieldProtectsTheInnerTaskFromTheOutersCancellation() throws Exception {
+        Task<String> task = createTask(() -> sleep(2, "inner"));
+        Task<Object> outer = createTask(() -> {
+            Object v = shield(task).await();
+            return v;
         });
         sleep(1);
-        assertEquals(List.of(), log);
-        lock.release();
-        waiter.await();
-        IllegalStateException e = assertThrows(IllegalStateException.class, lock::release,
-                "asyncio's RuntimeError: release of an unlocked lock");
-        assertNotNull(e.getMessage());
-
-        Event event = new Event();
-        Task<Void> eventWaiter = createTask(() -> {
-            event.await();
-            log.add("event set");
-        });
-        sleep(0);
-        assertFalse(event.isSet());
-        event.set();
-        eventWaiter.await();
-        assertTrue(event.isSet());
-        event.clear();
-        assertFalse(event.isSet());
-
-        Semaphore sem = new Semaphore(2);
-        sem.acquire();
-        sem.acquire();
-        assertTrue(sem.isLocked());
-        sem.release();
-        sem.release();
-        sem.release();
-        assertFalse(sem.isLocked(), "a plain Semaphore may go above its start value");
-        BoundedSemaphore bounded = new BoundedSemaphore(2);
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, bounded::release,
-                "asyncio's ValueError: released too many times");
-        assertTrue(tooMany.getMessage().contains("released too many times"), tooMany.getMessage());
-        assertEquals(List.of("got the lock", "event set"), log);
+        outer.cancel();
+        assertThrows(CancelledError.class, outer::await);
+        assertFalse(task.isCancelled());
+        assertEquals("inner", task.await());
     }
 
     @AsyncTest
-    void conditionForms() throws Exception {
+    void waitTasksAndAsCompletedTakeTheTimeoutLast(EventLoop loop) throws Exception {
+        List<Task<String>> tasks = List.of(createTask(() -> sleep(2, "b")), createTask(() -> sleep(1, "a")),
+                createTask(() -> sleep(5, "c")));
+        WaitResult<String> d = waitTasks(tasks, ReturnWhen.FIRST_COMPLETED);
+        assertEquals(Set.of(tasks.get(1)), d.done());
+        assertEquals(Set.of(tasks.get(0), tasks.get(2)), d.pending());
+        WaitResult<String> e = waitTasks(tasks, ReturnWhen.ALL_COMPLETED, 1.5);
+        assertEquals(2.5, loop.time(), "waitTasks returns at its timeout without raising");
+        assertEquals(Set.of(tasks.get(2)), e.pending());
+        List<Object> order = new ArrayList<>();
+        List<Task<String>> racing = List.of(createTask(() -> sleep(2, "b")), createTask(() -> sleep(1, "a")),
+                createTask(() -> sleep(3, "c")));
+        for (Future<String> next : asCompleted(racing)) {
+            order.add(next.await());
+            order.add(racing.contains(next));
+        }
+        assertEquals(List.of("a", true, "b", true, "c", true), order);
+        List<Task<String>> late = List.of(createTask(() -> sleep(10, "late")));
+        assertThrows(TimeoutException.class, () -> {
+            for (Future<String> next : asCompleted(late, 1.0)) {
+                next.await();
+            }
+        });
+        late.get(0).cancel();
+        tasks.get(2).await();
+    }
+
+    @AsyncTest
+    void toThreadRunsOnAVirtualThreadOffTheLoopThread() throws Exception {
+        Thread loopThread = Thread.currentThread();
+        String x = toThread(() -> Thread.currentThread().isVirtual() && Thread.currentThread() != loopThread
+                ? "off the loop, virtual" : "wrong thread");
+        assertEquals("off the loop, virtual", x);
+    }
+
+    @AsyncTest
+    void runCoroutineThreadsafeAndWrapFutureBridgeOtherThreads(EventLoop loop) throws Exception {
+        String c = toThread(() -> {
+            CompletableFuture<String> cf = runCoroutineThreadsafe(() -> sleep(1, "work"), loop);
+            return cf.get();
+        });
+        assertEquals("work", c);
+        CompletableFuture<String> stage = new CompletableFuture<>();
+        Future<String> w = wrapFuture(stage);
+        Thread.ofVirtual().start(() -> stage.complete("done elsewhere"));
+        assertEquals("done elsewhere", w.await());
+        Future<String> mine = loop.createFuture();
+        CompletableFuture<String> asCf = mine.toCompletableFuture();
+        mine.setResult("r");
+        sleep(0);
+        assertEquals("r", asCf.getNow(null));
+    }
+
+    @AsyncTest
+    void currentTaskAllTasksAndGetRunningLoop(EventLoop loop) throws Exception {
+        Task<?> me = currentTask();
+        Task<String> other = createTask(() -> sleep(1, "o"));
+        Set<Task<?>> all = allTasks();
+        assertEquals(Set.of(me, other), all);
+        EventLoop l = getRunningLoop();
+        assertSame(loop, l);
+        assertSame(loop, getEventLoop(), "getEventLoop() inside a loop is the running loop");
+        other.await();
+    }
+
+    @Test
+    void aRunnerRunsSeveralCoroutinesOnOneLoopAndClosesIt() throws Exception {
+        EventLoop first;
+        try (Runner runner = new Runner()) {
+            first = runner.run(() -> getRunningLoop());
+            EventLoop second = runner.run(() -> getRunningLoop());
+            runner.run(() -> sleep(0));
+            assertSame(first, second);
+        }
+        assertTrue(first.isClosed());
+    }
+
+    // §4: the low-level EventLoop forms
+
+    @AsyncTest
+    void handlesTimerHandlesAndFutureForms(EventLoop loop) throws Exception {
         List<String> log = new ArrayList<>();
-        Lock lock = new Lock();
-        Condition cond = new Condition(lock);
-        boolean[] ready = {false};
-        List<Task<Void>> waiters = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            int n = i;
-            waiters.add(createTask(() -> {
-                cond.acquire();
-                try {
-                    if (n == 3) {
-                        cond.waitFor(() -> ready[0]);
-                    } else {
-                        cond.await();
-                    }
-                    log.add("woke " + n);
-                } finally {
-                    cond.release();
-                }
-            }));
-        }
+        Handle h = loop.callSoon(() -> log.add("soon"));
+        TimerHandle th = loop.callLater(0.5, () -> log.add("later"));
+        TimerHandle at = loop.callAt(loop.time() + 1, () -> log.add("at"));
+        assertEquals(loop.time() + 0.5, th.when());
+        assertEquals(loop.time() + 1, at.when());
+        h.cancel();
+        assertTrue(h.isCancelled());
+        sleep(2);
+        assertEquals(List.of("later", "at"), log);
+        assertTrue(loop.isRunning());
+        assertFalse(loop.isClosed());
+
+        Future<String> fut = loop.createFuture();
+        assertFalse(fut.isDone());
+        assertThrows(InvalidStateException.class, fut::result, "result() of a pending future");
+        assertThrows(InvalidStateException.class, fut::exception);
+        fut.setResult("v");
+        assertEquals("v", fut.result());
+        assertNull(fut.exception());
+        assertSame(loop, fut.getLoop());
+        Future<String> failed = loop.createFuture();
+        IOException e = new IOException();
+        failed.setException(e);
+        assertSame(e, failed.exception());
+        assertSame(e, assertThrows(IOException.class, failed::result));
+        Future<String> cancelled = loop.createFuture();
+        assertTrue(cancelled.cancel("why"));
+        assertTrue(cancelled.isCancelled());
+        assertEquals("why", assertThrows(CancelledError.class, cancelled::result).getMessage());
+        assertThrows(CancelledError.class, cancelled::exception);
+        Future<String> plain = loop.createFuture();
+        assertTrue(plain.cancel());
+        java.util.function.Consumer<Future<String>> cb = x -> log.add("removed callback ran");
+        Future<String> withCb = loop.createFuture();
+        withCb.addDoneCallback(cb);
+        assertEquals(1, withCb.removeDoneCallback(cb));
+        withCb.setResult("x");
+        assertEquals("x", withCb.await());
         sleep(0);
-        cond.acquire();
-        cond.signal();
-        cond.release();
-        sleep(0);
-        cond.acquire();
-        cond.signal(2);
-        cond.release();
-        sleep(0);
-        ready[0] = true;
-        cond.acquire();
-        cond.signalAll();
-        cond.release();
-        gather(new ArrayList<Future<?>>(waiters)).await();
-        assertEquals(List.of("woke 0", "woke 1", "woke 2", "woke 3"), log);
-        assertThrows(IllegalStateException.class, cond::await, "asyncio's RuntimeError: wait on an un-acquired lock");
-        assertThrows(IllegalStateException.class, cond::signal, "asyncio's RuntimeError: notify on an un-acquired lock");
+        assertFalse(log.contains("removed callback ran"));
     }
 
     @AsyncTest
-    void barrierForms() throws Exception {
-        Barrier barrier = new Barrier(3);
-        assertEquals(3, barrier.parties());
-        List<Task<Integer>> parties = new ArrayList<>();
-        for (int i = 0; i < 2; i++) parties.add(createTask(() -> barrier.await()));
-        sleep(0);
-        assertEquals(2, barrier.nWaiting());
-        int i = barrier.await();
-        List<Integer> indexes = new ArrayList<>(List.of(i, parties.get(0).await(), parties.get(1).await()));
-        indexes.sort(null);
-        assertEquals(List.of(0, 1, 2), indexes);
-
-        Task<Integer> stuck = createTask(() -> barrier.await());
-        sleep(0);
-        barrier.abort();
-        assertTrue(barrier.isBroken());
-        assertThrows(BrokenBarrierException.class, stuck::await);
-        assertThrows(BrokenBarrierException.class, barrier::await);
-        barrier.reset();
-        assertFalse(barrier.isBroken());
+    void aTaskFactoryMakesEveryTaskOfTheLoop(EventLoop loop) throws Exception {
+        List<String> made = new ArrayList<>();
+        loop.setTaskFactory((l, coro, name) -> {
+            made.add(name);
+            return new Task<>(l, coro, name);
+        });
+        Task<String> t = createTask(() -> "made", "by the factory");
+        loop.setTaskFactory(null);
+        assertEquals("made", t.await());
+        assertEquals(List.of("by the factory"), made);
+        assertNull(loop.getTaskFactory());
     }
 
     @Test
-    void aPrimitiveBindsToTheLoopThatFirstUsesItAndRefusesAnother() throws Exception {
-        // As asyncio's _LoopBoundMixin: a queue binds when it first has to wait (a put into an unbounded
-        // queue, or a get of a ready item, needs no loop); a Lock binds on every acquire.
-        Lock lock = new Lock();
-        Queue<String> q = new Queue<>();
-        VirtualTime.run(() -> {
-            lock.acquire();
-            lock.release();
-            Task<String> getter = createTask(q::get);
-            sleep(0);
-            q.put("x");
-            getter.await();
-        });
-        VirtualTime.run(() -> {
-            IllegalStateException e = assertThrows(IllegalStateException.class, lock::acquire);
-            assertTrue(e.getMessage().contains("bound to a different event loop"), e.getMessage());
-            assertThrows(IllegalStateException.class, q::get);
-        });
-    }
-
-    // §4 io.jasyncio.queue
-
-    @AsyncTest
-    void queueForms() throws Exception {
-        Queue<String> q = new Queue<>();
-        assertEquals(0, q.maxsize());
-        Queue<String> bounded = new Queue<>(10);
-        assertEquals(10, bounded.maxsize());
-        q.put("a");
-        q.putNowait("b");
-        assertEquals(2, q.qsize());
-        assertFalse(q.isEmpty());
-        assertFalse(q.isFull(), "maxsize 0 is unbounded");
-        assertEquals("a", q.get());
-        assertEquals("b", q.getNowait());
-        assertTrue(q.isEmpty());
-        assertThrows(QueueEmptyException.class, q::getNowait);
-        Queue<Integer> one = new Queue<>(1);
-        one.putNowait(1);
-        assertTrue(one.isFull());
-        assertThrows(QueueFullException.class, () -> one.putNowait(2));
-
-        Task<Void> joiner = createTask(() -> q.join());
-        q.put("c");
-        q.get();
-        sleep(0);
-        assertFalse(joiner.isDone(), "join waits for taskDone");
-        q.taskDone();
-        q.taskDone();
-        q.taskDone();
-        joiner.await();
-        assertThrows(IllegalArgumentException.class, q::taskDone, "asyncio's ValueError: called too many times");
-
-        LifoQueue<Integer> lifo = new LifoQueue<>(10);
-        lifo.put(1);
-        lifo.put(2);
-        assertEquals(2, lifo.get());
-        PriorityQueue<Integer> pq = new PriorityQueue<>(0);
-        pq.put(3);
-        pq.put(1);
-        assertEquals(1, pq.get());
-        PriorityQueue<String> byLength = new PriorityQueue<>(0, Comparator.comparing(String::length));
-        byLength.put("ccc");
-        byLength.put("a");
-        assertEquals("a", byLength.get());
-    }
-
-    @AsyncTest
-    void queueShutdownForms() throws Exception {
-        Queue<String> q = new Queue<>();
-        q.put("left");
-        Task<String> getter = createTask(() -> {
-            q.get();
-            return q.get();
-        });
-        sleep(0);
-        q.shutdown();
-        assertThrows(QueueShutDownException.class, () -> q.put("x"));
-        assertThrows(QueueShutDownException.class, getter::await, "shutdown wakes getters of an empty queue");
-        Queue<String> q2 = new Queue<>();
-        q2.put("dropped");
-        q2.shutdown(true);
-        assertTrue(q2.isEmpty(), "shutdown(true) empties the queue");
-        assertThrows(QueueShutDownException.class, q2::get);
-    }
-
-    // §4 the exception list
-
-    @Test
-    void theExceptionsAreUncheckedButTimeoutAndHaveTheirAsyncioBases() {
-        assertTrue(Error.class.isAssignableFrom(CancelledError.class));
-        assertTrue(Error.class.isAssignableFrom(KeyboardInterrupt.class));
-        assertTrue(java.util.concurrent.TimeoutException.class.isAssignableFrom(TimeoutException.class));
-        assertTrue(IllegalStateException.class.isAssignableFrom(InvalidStateException.class));
-        for (Class<?> c : List.of(ExceptionGroup.class, BrokenBarrierException.class, QueueEmptyException.class,
-                QueueFullException.class, QueueShutDownException.class, IncompleteReadException.class,
-                LimitOverrunException.class, SendfileNotAvailableException.class)) {
-            assertTrue(RuntimeException.class.isAssignableFrom(c), c + " is unchecked");
-        }
-        List<Throwable> exceptions = new ExceptionGroup("m", List.of(new IllegalStateException())).exceptions();
-        assertEquals(1, exceptions.size());
-    }
-
-    @AsyncTest
-    void streamReaderLimitAndIncompleteReads() throws Exception {
-        StreamReader reader = new StreamReader(8);
-        reader.feedData("0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-        LimitOverrunException over = assertThrows(LimitOverrunException.class,
-                () -> reader.readUntil("\n".getBytes(StandardCharsets.UTF_8)));
-        assertTrue(over.consumed() > 0);
-        StreamReader short_ = new StreamReader();
-        short_.feedData("abc".getBytes(StandardCharsets.UTF_8));
-        short_.feedEof();
-        IncompleteReadException e = assertThrows(IncompleteReadException.class, () -> short_.readExactly(5));
-        assertEquals("abc", new String(e.partial(), StandardCharsets.UTF_8));
-        assertEquals(5, e.expected());
-        assertTrue(short_.atEof());
-    }
-
-    // §5 bad input
-
-    @AsyncTest
-    void badDelaysAndNullsFailFastWithTheLibrarysMessage(EventLoop loop) {
-        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.callLater(bad, () -> { }));
-            assertTrue(e.getMessage().contains("delay") || e.getMessage().contains("NaN")
-                    || e.getMessage().contains("finite"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> sleep(bad));
-        }
-        // A null is Python's TypeError, which §5 maps to neither IAE nor ISE: the library follows Java's
-        // Objects.requireNonNull, an NPE carrying its own message (never the JVM's "Cannot invoke...").
-        for (org.junit.jupiter.api.function.Executable nullCall : List.<org.junit.jupiter.api.function.Executable>of(
-                () -> loop.callSoon(null), () -> createTask((io.jasyncio.Coroutine<String>) null),
-                () -> new Queue<String>().putNowait(null), () -> loop.callLater(1, null))) {
-            NullPointerException nul = assertThrows(NullPointerException.class, nullCall);
-            assertTrue(nul.getMessage() != null && nul.getMessage().contains("null"), String.valueOf(nul.getMessage()));
-            assertFalse(nul.getMessage().startsWith("Cannot "), nul.getMessage());
-        }
-        double t0 = loop.time();
-        sleep(-1);
-        assertEquals(t0, loop.time(), "a negative delay means now");
-    }
-
-    @AsyncTest
-    void aForeignLoopsFutureAndAClosedLoopAreRefused() throws Exception {
-        EventLoop other = VirtualTime.newEventLoop();
-        Future<String> foreign = other.createFuture();
-        IllegalStateException e = assertThrows(IllegalStateException.class, foreign::await);
-        assertTrue(e.getMessage().contains("loop"), e.getMessage());
-        other.close();
-        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> other.callSoon(() -> { }));
-        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
-        assertThrows(IllegalStateException.class, other::createFuture);
-        other.close();
-    }
-
-    @AsyncTest
-    void asyncioValueErrorsAreIllegalArgumentAndRuntimeErrorsIllegalState(EventLoop loop) throws Exception {
-        // ValueError in asyncio
-        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
-        assertThrows(IllegalArgumentException.class, () -> new Barrier(0));
-        assertThrows(IllegalArgumentException.class, () -> new StreamReader(0));
-        StreamReader reader = new StreamReader();
-        assertThrows(IllegalArgumentException.class, () -> reader.readExactly(-1));
-        assertThrows(IllegalArgumentException.class, () -> reader.readUntil(new byte[0]));
-        assertThrows(IllegalArgumentException.class, () -> waitTasks(List.<Future<String>>of()),
-                "asyncio.wait of an empty set");
-        io.jasyncio.ContextVar<String> a = new io.jasyncio.ContextVar<>("a");
-        io.jasyncio.ContextVar<String> b = new io.jasyncio.ContextVar<>("b");
-        io.jasyncio.ContextVar.Token<String> token = a.set("x");
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        io.jasyncio.ContextVar.Token<String> foreignToken = (io.jasyncio.ContextVar.Token) token;
-        assertThrows(IllegalArgumentException.class, () -> b.reset(foreignToken), "a token of another var");
-        // RuntimeError in asyncio
-        a.reset(token);
-        assertThrows(IllegalStateException.class, () -> a.reset(token), "a token used twice");
-        Task<String> t = createTask(() -> "t");
-        assertThrows(IllegalStateException.class, () -> t.setResult("no"), "Task does not support set_result");
-        assertThrows(IllegalStateException.class, () -> t.setException(new IllegalStateException()));
-        t.await();
-        io.jasyncio.Context ctx = io.jasyncio.ContextVar.copyContext();
-        assertThrows(IllegalStateException.class, () -> ctx.run(() -> ctx.run(() -> { })),
-                "a context entered twice");
-        Timeout[] kept = new Timeout[1];
-        timeout(10.0, cm -> {
-            kept[0] = cm;
-            return null;
-        });
-        assertThrows(IllegalStateException.class, () -> kept[0].reschedule(20.0), "reschedule after exit");
-    }
-
-    /** Writes down flow control and data, for the §5 checks. */
-    static final class Flow implements io.jasyncio.net.Protocol {
-        final List<String> log = new ArrayList<>();
-        final StringBuilder data = new StringBuilder();
-        io.jasyncio.net.Transport transport;
-
-        @Override
-        public void connectionMade(io.jasyncio.net.Transport t) {
-            transport = t;
-        }
-
-        @Override
-        public void dataReceived(byte[] bytes) {
-            log.add("data " + bytes.length);
-            data.append(new String(bytes, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void pauseWriting() {
-            log.add("pauseWriting");
-        }
-
-        @Override
-        public void resumeWriting() {
-            log.add("resumeWriting");
-        }
-
-        @Override
-        public void connectionLost(Exception exc) {
-            log.add("lost " + (exc == null ? "null" : exc.getClass().getSimpleName()));
-        }
-    }
-
-    @AsyncTest
-    void writeBuffersPauseTheWriterAboveTheHighWaterMarkAndResumeBelowTheLow() {
-        Flow writer = new Flow();
-        Flow reader = new Flow();
-        var pair = io.jasyncio.testing.MemoryTransports.pair(writer, reader);
-        io.jasyncio.net.Transport t = pair.transport();
-        t.setWriteBufferLimits(8, 2);
-        assertEquals(8, t.getWriteBufferLimits().high());
-        assertEquals(2, t.getWriteBufferLimits().low());
-        io.jasyncio.testing.MemoryTransports.stall(t);
-        t.write("0123456789".getBytes(StandardCharsets.UTF_8));
-        assertEquals(10, t.getWriteBufferSize());
-        assertEquals(List.of("pauseWriting"), writer.log);
-        io.jasyncio.testing.MemoryTransports.resume(t);
-        sleep(0);
-        sleep(0);
-        assertEquals(List.of("pauseWriting", "resumeWriting"), writer.log);
-        assertEquals("0123456789", reader.data.toString(), "nothing written is lost across a stall");
-        t.close();
-        sleep(0);
-        sleep(0);
-    }
-
-    @AsyncTest
-    void aPeerThatResetsOrDeliversByteByByteNeverLosesWhatArrived() throws Exception {
-        var faults = io.jasyncio.testing.MemoryTransports.Faults.none().chunks(1);
-        io.jasyncio.net.Streams.Connection[] c = io.jasyncio.testing.MemoryTransports.streamPair(faults);
-        c[0].writer().write("ab\ncd".getBytes(StandardCharsets.UTF_8));
-        c[0].writer().drain();
-        assertEquals("ab\n", new String(c[1].reader().readLine(), StandardCharsets.UTF_8));
-        assertEquals("cd", new String(c[1].reader().readExactly(2), StandardCharsets.UTF_8));
-        io.jasyncio.testing.MemoryTransports.reset(c[1].writer().transport());
-        assertThrows(java.io.IOException.class, () -> c[1].reader().read(), "a reset reads as an IOException");
-        c[0].writer().close();
-        c[1].writer().close();
-        sleep(0);
-    }
-
-    // §6 debug mode
-
-    @Test
-    void theDebugPropertyTurnsDebugModeOnForNewLoops() throws Exception {
-        String saved = System.getProperty("jasyncio.debug");
-        System.setProperty("jasyncio.debug", "true");
-        try (EventLoop loop = newEventLoop()) {
-            assertTrue(loop.getDebug());
-            assertTrue(run(() -> getRunningLoop().getDebug()));
-        } finally {
-            if (saved == null) System.clearProperty("jasyncio.debug");
-            else System.setProperty("jasyncio.debug", saved);
-        }
-    }
-
-    @Test
-    void debugModeReportsAPendingTaskDestroyedWithThePlaceItWasCreated() throws Exception {
-        List<Map<String, Object>> reports = new ArrayList<>();
-        EventLoop loop = VirtualTime.newEventLoop();
-        loop.setDebug(true);
-        loop.setExceptionHandler((l, context) -> reports.add(context));
-        loop.runUntilComplete(() -> {
-            createTask(() -> getRunningLoop().createFuture().await());
-            sleep(0);
-        });
-        loop.close();
-        assertEquals(1, reports.size(), reports.toString());
-        assertEquals("Task was destroyed but it is pending!", reports.get(0).get("message"));
-        assertInstanceOf(Task.class, reports.get(0).get("task"));
-        assertTrue(String.valueOf(reports.get(0).get("source_traceback"))
-                .contains("debugModeReportsAPendingTaskDestroyedWithThePlaceItWasCreated"), reports.toString());
-    }
-
-    @Test
-    void debugModeReportsAnUnretrievedExceptionWithThePlaceTheTaskWasCreated() throws Exception {
-        List<Map<String, Object>> reports = new ArrayList<>();
-        EventLoop loop = VirtualTime.newEventLoop();
-        loop.setDebug(true);
-        loop.setExceptionHandler((l, context) -> reports.add(context));
-        IllegalStateException boom = new IllegalStateException("boom");
-        loop.runUntilComplete(() -> {
-            createTask(() -> {
-                throw boom;
+    void runForeverStopAndTheLoopAsAutoCloseable() throws Exception {
+        EventLoop seen;
+        try (EventLoop loop = VirtualTime.newEventLoop()) {
+            seen = loop;
+            List<String> log = new ArrayList<>();
+            loop.callLater(1, () -> {
+                log.add("running=" + loop.isRunning());
+                loop.stop();
             });
-            sleep(1);
-        });
-        loop.close();
-        assertEquals(1, reports.size(), reports.toString());
-        assertTrue(String.valueOf(reports.get(0).get("message")).startsWith("Task exception was never retrieved"));
-        assertSame(boom, reports.get(0).get("exception"));
-        assertTrue(String.valueOf(reports.get(0).get("source_traceback"))
-                .contains("debugModeReportsAnUnretrievedExceptionWithThePlaceTheTaskWasCreated"), reports.toString());
+            loop.runForever();
+            assertEquals(List.of("running=true"), log);
+            assertFalse(loop.isRunning());
+            assertEquals(1.0, loop.time());
+        }
+        assertTrue(seen.isClosed());
+    }
+
+    @AsyncTest
+    void runInExecutorWithTheDefaultOrAGivenExecutor(EventLoop loop) throws Exception {
+        assertEquals("default", loop.runInExecutor(null, () -> "default").await());
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            assertEquals("given", loop.runInExecutor(executor, () -> "given").await());
+        } finally {
+            executor.shutdown();
+        }
+        loop.shutdownDefaultExecutor();
     }
 
     @Test
-    void debugModeLogsASlowCallbackAsAsyncioDoes() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Logger jul = Logger.getLogger("io.jasyncio");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
+    void theCheckedExceptionThrowersRethrowTheOriginalObject() throws Exception {
+        IOException boom = new IOException("boom");
+        AsyncRunnable fails = () -> {
+            throw boom;
         };
-        jul.addHandler(handler);
         try {
-            run(() -> {
-                assertEquals(0.1, getRunningLoop().getSlowCallbackDuration());
-                getRunningLoop().setSlowCallbackDuration(0.01);
-                createTask(() -> {
-                    long until = System.nanoTime() + 30_000_000;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();   // a step that holds the loop: what the report is about
-                    }
-                }, "slowpoke").await();
-            }, true);
-        } finally {
-            jul.removeHandler(handler);
+            run(fails);
+            fail("run");
+        } catch (IOException e) {
+            assertSame(boom, e);
         }
-        synchronized (records) {
-            assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("took") && r.getMessage().contains("slowpoke")),
-                    "logged with the task: " + records.stream().map(LogRecord::getMessage).toList());
+        VirtualTime.run(() -> {
+            assertSame(boom, assertThrows(IOException.class, () -> waitFor(fails, 1)));
+            assertSame(boom, assertThrows(IOException.class, () -> timeout(1, fails)));
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> taskGroup(tg -> tg.createTask(fails)));
+            assertSame(boom, eg.exceptions().get(0));
+            ExceptionGroup own = assertThrows(ExceptionGroup.class, () -> taskGroup(tg -> fails.run()),
+                    "asyncio's TaskGroup groups the body's own exception too");
+            assertSame(boom, own.exceptions().get(0));
+        });
+        try (EventLoop loop = VirtualTime.newEventLoop()) {
+            assertSame(boom, assertThrows(IOException.class, () -> loop.runUntilComplete(fails)));
         }
+    }
+
+    @Test
+    void theContextPassesIntoCallbacksAndTasksByCopyContext() throws Exception {
+        ContextVar<String> v = new ContextVar<>("v", "default");
+        VirtualTime.run(() -> {
+            v.set("a");
+            Context ctx = ContextVar.copyContext();
+            v.set("b");
+            assertEquals("a", ctx.get(v));
+            List<String> seen = new ArrayList<>();
+            getRunningLoop().callSoon(() -> seen.add(v.get()), ctx);
+            sleep(0);
+            assertEquals(List.of("a"), seen);
+        });
     }
 }
