@@ -15,14 +15,14 @@ public class StreamsEcho {
                 writer.close();
             }, "127.0.0.1", 0);
 
-            Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
-            c.writer().write("hello, jasyncio\n".getBytes(StandardCharsets.UTF_8));
-            String echoed = new String(c.reader().readLine(), StandardCharsets.UTF_8);
-            System.out.print("echoed: " + echoed);
-            c.writer().close();
-            c.writer().waitClosed();
-            server.close();
-            server.waitClosed();
+            try (var serving = server.serving()) {               // async with server:
+                Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
+                c.writer().write("hello, jasyncio\n".getBytes(StandardCharsets.UTF_8));
+                String echoed = new String(c.reader().readLine(), StandardCharsets.UTF_8);
+                System.out.print("echoed: " + echoed);
+                c.writer().close();
+                c.writer().waitClosed();
+            }                                                    // closed, and its connections ended
         });
     }
 }

@@ -35,12 +35,9 @@ public class EchoStreams {
     public static void main(String[] args) throws Exception {
         run(() -> {
             Server server = Streams.startServer(EchoStreams::handleEcho, "127.0.0.1", 0);
-            try {                                           // async with server:
+            try (var serving = server.serving()) {          // async with server:
                 tcpEchoClient("Hello World!", server.port());
-            } finally {
-                server.close();
-                server.waitClosed();
-            }
+            }                                               // closed, and its connections ended
         });
     }
 }

@@ -54,14 +54,11 @@ public class TaskGroupCrawler {
     public static void main(String[] args) throws Exception {
         run(() -> {
             Server server = Streams.startServer(TaskGroupCrawler::servePage, "127.0.0.1", 0);
-            try {
+            try (var serving = server.serving()) {          // async with server:
                 Set<String> seen = new HashSet<>(List.of("/"));
                 Semaphore sem = new Semaphore(3);
                 taskGroup(tg -> tg.createTask(() -> crawl(server.port(), "/", seen, sem, tg)));
                 System.out.println("crawled " + seen.size() + " pages: " + new TreeSet<>(seen));
-            } finally {
-                server.close();
-                server.waitClosed();
             }
         });
     }

@@ -73,7 +73,7 @@ public class TlsClient {
             SSLContext clientCtx = clientContext(ks);
             run(() -> {
                 Server server = Streams.startServer(TlsClient::handle, "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(serverCtx));
-                try {
+                try (var serving = server.serving()) {      // async with server:
                     Streams.Connection c = Streams.openConnection("127.0.0.1", server.port(),
                             ConnectOptions.DEFAULT.ssl(clientCtx).serverHostname("localhost"));
                     SSLEngine engine = (SSLEngine) c.writer().getExtraInfo("ssl_object");
@@ -82,9 +82,6 @@ public class TlsClient {
                     System.out.println(new String(c.reader().readLine(), UTF_8).strip());
                     c.writer().close();
                     c.writer().waitClosed();
-                } finally {
-                    server.close();
-                    server.waitClosed();
                 }
             });
         } finally {

@@ -72,6 +72,20 @@ public final class Context {
     }
 
     /**
+     * Runs a callback of {@code loop} in this context itself, as a callback scheduled with asyncio's
+     * {@code context=}: what it sets stays here. Loop thread only.
+     */
+    void runCallback(EventLoop loop, Runnable callback) {
+        checkNotEntered();
+        loop.context = this;
+        try {
+            callback.run();
+        } finally {
+            loop.context = loop.callbackContext;
+        }
+    }
+
+    /**
      * A new context with the same values, as Python's {@code ctx.copy()}: what either sets afterwards
      * the other does not see. {@link ContextVar#copyContext()} copies the current one.
      *

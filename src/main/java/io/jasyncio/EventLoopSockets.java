@@ -134,7 +134,7 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      * @param ssl the TLS context holding the server's key and certificate, or null for a plain connection
      * @return the transport (over TLS, the application's) and the protocol it feeds
      * @throws IOException the TLS handshake failed or timed out; the channel is closed
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     * @throws IllegalArgumentException if the channel is null, closed or not connected
      */
     public <P extends Protocol> TransportPair<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel channel,
             SSLContext ssl) throws IOException {
@@ -149,11 +149,12 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel an accepted (connected), non-blocking socket channel, TCP or Unix
+     * @param channel an accepted (connected) socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @param options the TLS context and its timeouts; {@link ServerOptions#DEFAULT} for none
      * @return the transport (over TLS, the application's) and the protocol it feeds
      * @throws IOException the TLS handshake failed or timed out; the channel is closed
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     * @throws IllegalArgumentException if the channel is null, closed or not connected
      */
     public <P extends Protocol> TransportPair<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel channel,
             ServerOptions options) throws IOException {
@@ -169,10 +170,11 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @param channel a connected socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @return the transport and the protocol it feeds
      * @throws IOException never without TLS (see the overload with options)
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     * @throws IllegalArgumentException if the channel is null, closed or not connected
      */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, SocketChannel channel) throws IOException {
         return createConnection(protocolFactory, channel, ConnectOptions.DEFAULT);
@@ -186,11 +188,12 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the protocol of the connection
-     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @param channel a connected socket channel, TCP or Unix; a blocking one is made
+     *     non-blocking, as asyncio does
      * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
      * @return the transport and the protocol it feeds
      * @throws IOException the TLS handshake failed or timed out; the channel is closed
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not
+     * @throws IllegalArgumentException if the channel is null, closed or not
      *     connected, TLS lacks a server host name, or a local address is given
      */
     public <P extends Protocol> TransportPair<P> createConnection(Supplier<P> protocolFactory, SocketChannel channel,
@@ -206,10 +209,11 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      * channel: closing it closes the channel (a Unix socket's file is left where it is).
      *
      * @param protocolFactory called on the loop for each accepted connection's protocol
-     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking,
+     *     as asyncio does
      * @return the server, already accepting connections
      * @throws IOException never in practice
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not bound
+     * @throws IllegalArgumentException if the channel is null, closed or not bound
      */
     public Server createServer(Supplier<? extends Protocol> protocolFactory, ServerSocketChannel channel) throws IOException {
         return createServer(protocolFactory, channel, ServerOptions.DEFAULT);
@@ -220,11 +224,12 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      * The options of binding (backlog, reuse flags, family) do not apply to a bound socket.
      *
      * @param protocolFactory called on the loop for each accepted connection's protocol
-     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking,
+     *     as asyncio does
      * @param options TLS, keep-alive and whether to start serving; {@link ServerOptions#DEFAULT} for none
      * @return the server, accepting connections unless {@link ServerOptions#startServing()} is false
      * @throws IOException never in practice
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not bound
+     * @throws IllegalArgumentException if the channel is null, closed or not bound
      */
     public Server createServer(Supplier<? extends Protocol> protocolFactory, ServerSocketChannel channel, ServerOptions options)
             throws IOException {
@@ -241,10 +246,10 @@ abstract sealed class EventLoopSockets extends EventLoopIo permits EventLoopProc
      *
      * @param <P> the protocol's type
      * @param protocolFactory called once, on the loop, for the endpoint's protocol
-     * @param channel an open, non-blocking datagram channel
+     * @param channel an open datagram channel; made non-blocking, as asyncio does
      * @return the endpoint's transport and the protocol it feeds
      * @throws IOException the channel's addresses cannot be read (it was closed meanwhile)
-     * @throws IllegalArgumentException if the channel is null, closed or in blocking mode
+     * @throws IllegalArgumentException if the channel is null or closed
      */
     public <P extends DatagramProtocol> DatagramPair<P> createDatagramEndpoint(Supplier<P> protocolFactory, DatagramChannel channel)
             throws IOException {

@@ -112,7 +112,23 @@ public class Future<T> extends Callback {
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
         loop.checkThread("Future.addDoneCallback");
-        addCallback(new DoneCallback<>(this, fn, Context.current().values));
+        addCallback(new DoneCallback<>(this, fn, Context.current().values, null));
+    }
+
+    /**
+     * Adds a callback that runs in {@code context} itself: asyncio's {@code add_done_callback(fn,
+     * context=ctx)}. As {@link #addDoneCallback(Consumer)}, but what the callback sets is seen
+     * through {@code context} afterwards.
+     *
+     * @param fn called on the loop thread with this future, in {@code context}
+     * @param context the context to run it in; it must not be entered elsewhere when the callback runs
+     * @throws IllegalStateException on another thread than the loop's
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
+        Objects.requireNonNull(fn, "callback is null: pass a Consumer<Future>");
+        Objects.requireNonNull(context, "context is null: pass a Context, or call addDoneCallback(fn) to run in a copy of the current one");
+        loop.checkThread("Future.addDoneCallback");
+        addCallback(new DoneCallback<>(this, fn, null, context));
     }
 
     /**
@@ -424,20 +440,29 @@ public class Future<T> extends Callback {
         return "Future[" + stateString() + (n > 0 ? ", callbacks=" + n : "") + "]";
     }
 
-    /** A user's done callback, bound to its future and the values of the context it was added in. */
+    /**
+     * A user's done callback, bound to its future and either the values of the context it was
+     * added in (run in a copy) or a context given to run in itself.
+     */
     private static final class DoneCallback<T> extends Callback {
         final Future<T> future;
         final Consumer<? super Future<T>> fn;
         final ContextMap values;
+        final Context context;
 
-        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, ContextMap values) {
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, ContextMap values, Context context) {
             this.future = future;
             this.fn = fn;
             this.values = values;
+            this.context = context;
         }
 
         @Override
         void fire() {
+            if (context != null) {
+                context.runCallback(future.loop, () -> fn.accept(future));
+                return;
+            }
             future.loop.callbackContext.values = values;   // runs in a copy, lent as a Handle's (see Context)
             fn.accept(future);
         }

@@ -16,8 +16,11 @@ public class Handle extends Callback {
     final Runnable callback;
     /** The values the callback runs with, a snapshot of its scheduler's context; null when given a context. */
     final ContextMap values;
-    /** The context the callback runs in, if one was given (asyncio's {@code context=}), else null. */
-    final Context context;
+    /**
+     * The context the callback runs in, if one was given (asyncio's {@code context=}) or
+     * {@link #getContext()} made one, else null; loop thread only once scheduled.
+     */
+    Context context;
     /** Set once by cancel(); read by the tick. Volatile for thread-safe handles. */
     volatile boolean cancelled;
 
@@ -51,6 +54,24 @@ public class Handle extends Callback {
         return cancelled;
     }
 
+    /**
+     * The context the callback runs in: asyncio 3.12's {@code Handle.get_context()}. For a callback
+     * scheduled with a context, that context. Otherwise the callback runs in a copy of the context
+     * current when it was scheduled, as in asyncio; the copy is made when first asked for, and the
+     * callback then runs in it, so what the callback sets is seen through it afterwards. (Asked for
+     * the first time after the callback ran, it holds the values the callback started with.)
+     *
+     * <p>Thread-safety: loop thread only.
+     *
+     * @return the same context on every call
+     * @throws IllegalStateException on another thread than the loop's
+     */
+    public Context getContext() {
+        loop.checkThread("Handle.getContext");
+        if (context == null) context = new Context(values);
+        return context;
+    }
+
     @Override
     void fire() {
         if (context != null) {
@@ -63,13 +84,7 @@ public class Handle extends Callback {
 
     /** fire() for a callback given a context; apart so that fire() stays small for the JIT to inline. */
     private void fireInGivenContext() {
-        context.checkNotEntered();
-        loop.context = context;
-        try {
-            callback.run();
-        } finally {
-            loop.context = loop.callbackContext;
-        }
+        context.runCallback(loop, callback);
     }
 
     @Override

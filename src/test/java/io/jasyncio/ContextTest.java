@@ -311,6 +311,54 @@ class ContextTest {
     }
 
     @Test
+    void aHandlesGetContextIsTheGivenContextElseTheCopyTheCallbackRunsIn(EventLoop loop) throws Exception {
+        // behaviour of asyncio 3.12's Handle.get_context(): a callback without context= runs in a copy
+        ContextVar<String> cvar = new ContextVar<>("cvar", "nope");
+        Context given = new Context();
+        Handle withContext = loop.callSoon(() -> cvar.set("given"), given);
+        cvar.set("scheduler's");
+        Handle withCopy = loop.callLater(1, () -> cvar.set("the callback's"));
+        Context copy = withCopy.getContext();
+        cvar.set("changed after scheduling");
+
+        assertSame(given, withContext.getContext());
+        assertSame(copy, withCopy.getContext(), "the same context on every call");
+        assertEquals("scheduler's", copy.get(cvar), "a copy of the context current when it was scheduled");
+        loop.runUntilComplete(() -> sleep(2));
+
+        assertEquals("given", given.get(cvar));
+        assertEquals("the callback's", copy.get(cvar), "the callback ran in the copy getContext returned");
+        assertEquals("changed after scheduling", cvar.get());
+    }
+
+    @Test
+    void doneCallbacksGivenAContextRunInItAndAreRemovedAsOthers(EventLoop loop) throws Exception {
+        ContextVar<String> cvar = new ContextVar<>("cvar", "nope");
+        Context ctx = new Context();
+        Future<String> fut = loop.createFuture();
+        List<String> log = new ArrayList<>();
+        java.util.function.Consumer<Future<String>> removed = f -> log.add("removed one ran");
+        fut.addDoneCallback(f -> {
+            log.add("first sees " + cvar.get());
+            cvar.set("done");
+        }, ctx);
+        fut.addDoneCallback(f -> log.add("second sees " + cvar.get()), ctx);
+        fut.addDoneCallback(f -> log.add("a callback without a context sees " + cvar.get()));
+        fut.addDoneCallback(removed, ctx);
+        assertEquals(1, fut.removeDoneCallback(removed));
+        var noContext = assertThrows(NullPointerException.class, () -> fut.addDoneCallback(f -> { }, null));
+        assertEquals("context is null: pass a Context, or call addDoneCallback(fn) to run in a copy of the current one",
+                noContext.getMessage());
+
+        loop.callSoon(() -> fut.setResult("done"));
+        loop.runUntilComplete(() -> sleep(1));
+
+        assertEquals(List.of("first sees nope", "second sees done", "a callback without a context sees nope"), log);
+        assertEquals("done", ctx.get(cvar));
+        assertEquals("nope", cvar.get());
+    }
+
+    @Test
     void tokensBelongToTheContextTheyWereMadeIn(EventLoop loop) throws Exception {
         ContextVar<String> cvar = new ContextVar<>("cvar", "nope");
         Context ctx = new Context();

@@ -4,12 +4,15 @@ import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jasyncio.testing.VirtualTime;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -348,6 +351,23 @@ class EngineRulesTest {
         // would re-enter it and exclude nothing. Portable engine: a task of a debug loop runs on a platform
         // thread, whose locks the JDK reports (a virtual thread's it does not).
         assertEquals(List.of("refused: true", "slept at 1.0"), log);
+    }
+
+    @Test
+    void debugModeAcceptsAnAwaitOnALoopThatAnExecutorJobRuns() throws Exception {
+        // The pool's worker holds its own Worker lock while it runs the job: not a lock any task took.
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            double at = pool.submit(() -> {
+                try (EventLoop loop = VirtualTime.newEventLoop()) {
+                    loop.setDebug(true);
+                    return loop.runUntilComplete(() -> sleep(1, getRunningLoop().time() + 1));
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals(1.0, at);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

@@ -135,6 +135,34 @@ class LoopGroupServerTest {
     }
 
     @Test
+    void aServingScopeOnAThreadThatRunsNoLoopBlocksItUntilEveryLoopsConnectionsEnded() throws Exception {
+        group = new LoopGroup(2, false);
+        Server srv = group.startServer(this::serveLines, "127.0.0.1", 0);
+        Socket open = new Socket("127.0.0.1", srv.port());
+        BufferedReader in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8));
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        log.add(ask(open.getOutputStream(), in, "before"));
+        Thread client = Thread.ofPlatform().start(() -> {
+            while (srv.isServing()) Thread.onSpinWait();   // the scope has closed the server
+            log.add("client closes after the server closed");
+            try {
+                open.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        try (var serving = srv.serving()) {
+            log.add("in the block");
+        }
+        log.add("block left");
+
+        client.join();
+        assertEquals(List.of("loop 0: before", "in the block", "client closes after the server closed", "block left"), log);
+        assertEquals(List.of(), srv.sockets());
+    }
+
+    @Test
     void protocolsAreMadeOnTheLoopOfTheirConnection() throws Exception {
         group = new LoopGroup(2, false);
         Server srv = group.createServer(lineProtocol(), "127.0.0.1", 0);

@@ -143,6 +143,7 @@ class ThreadConfinementTest {
         assertRefused("Future.setException", () -> f.setException(new RuntimeException("lost")));
         assertRefused("Future.cancel", f::cancel);
         assertRefused("Future.addDoneCallback", () -> f.addDoneCallback(x -> { }));
+        assertRefused("Future.addDoneCallback", () -> f.addDoneCallback(x -> { }, new Context()));
 
         assertEquals("Future[pending, callbacks=1]", onLoop(f::toString), "only the task's wake-up is registered");
         loop.callSoonThreadsafe(() -> f.setResult("value"));
@@ -158,6 +159,7 @@ class ThreadConfinementTest {
 
         assertRefused("Task.cancel", task::cancel);
         assertRefused("TimerHandle.cancel", timer::cancel);
+        assertRefused("Handle.getContext", timer::getContext);
 
         assertEquals(List.of(0, false), onLoop(() -> List.of(task.cancelling(), timer.isCancelled())));
         loop.callSoonThreadsafe(() -> gate.setResult("ran to the end"));

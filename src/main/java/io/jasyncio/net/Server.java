@@ -1,6 +1,9 @@
 package io.jasyncio.net;
 
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
+import io.jasyncio.Task;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 
@@ -18,23 +21,20 @@ import java.util.List;
  *       accepted go on until they end, and {@link #waitClosed()} waits for them</td></tr>
  * </table>
  *
- * <h2>try-with-resources</h2>
- * A server is {@link AutoCloseable}: {@code try (Server s = Streams.startServer(...)) { ... }}
- * stops listening when the block ends. Unlike asyncio's {@code async with server}, leaving the
- * block does not wait for the accepted connections: {@link #close()} keeps asyncio's {@code
- * close()} meaning, which code calls mid-task with connections still open (a handler closing its
- * own server, a graceful shutdown that closes first and drains later), where a waiting close would
- * hang. To wait as {@code async with} does, call {@link #waitClosed()} after the block (inside it
- * the server is not closed yet, so it would wait for ever), or close in a {@code finally}:
+ * <h2>try-with-resources: {@code async with server}</h2>
+ * asyncio's {@code async with server:} closes the server when the block ends and waits for its
+ * connections. In Java that is {@link #serving()}:
  * <pre>{@code
- * Server s = Streams.startServer(handler, "127.0.0.1", 0);
- * try {
+ * Server server = Streams.startServer(handler, "127.0.0.1", 0);
+ * try (var serving = server.serving()) {   // async with server:
  *     ...
- * } finally {
- *     s.close();
- *     s.waitClosed();
- * }
+ * }                                        // closed, and every connection it accepted has ended
  * }</pre>
+ * The server itself is {@link AutoCloseable} too, but its {@link #close()} keeps asyncio's {@code
+ * close()} meaning and does not wait: code calls it mid-task with connections still open (a
+ * graceful shutdown that closes, then closes the idle clients, then waits; a test that closes the
+ * server and goes on talking over a connection), where a waiting close would hang. So {@code
+ * try (Server s = ...)} stops listening at the end of the block and leaves the connections running.
  *
  * <p>Thread-safety: loop thread only.
  */
@@ -80,6 +80,61 @@ public interface Server extends AutoCloseable {
 
     /** Suspends until the server is closed and every connection it accepted has ended. */
     void waitClosed();
+
+    /**
+     * A scope for try-with-resources that ends as asyncio's {@code async with server:} does: leaving
+     * it {@linkplain #close() closes} the server and {@linkplain #waitClosed() waits} until every
+     * connection it accepted has ended, however the block ends. Use it in the task that runs the
+     * server, not in a handler of one of its own connections: that connection cannot end while its
+     * handler waits for it (asyncio's {@code async with server} in a handler hangs alike).
+     *
+     * <p>Cancellation: cancelling the task while it waits at the end of the block stops the wait;
+     * the server is closed already, its connections go on, and {@link CancelledError} propagates
+     * (with the block's own exception, if any, attached as suppressed by try-with-resources).
+     *
+     * @return the scope; its {@code close()} closes this server and waits
+     * @throws IllegalStateException on a loop's thread outside a task: waiting needs one (from a
+     *     callback, such as a signal handler, call {@link #close()}, which does not wait)
+     */
+    default Serving serving() {
+        Task<?> task;
+        try {
+            task = Asyncio.currentTask();
+        } catch (IllegalStateException noLoopOnThisThread) {
+            return new Serving(this);   // a group's server blocks such a thread; a loop's refuses it in waitClosed
+        }
+        if (task == null) {
+            throw new IllegalStateException("Server.serving() called outside a task: leaving its scope waits for the"
+                    + " connections, which needs a task; call it in the task that runs " + this + ", or call"
+                    + " server.close() where waiting is not possible (a callback, a signal handler)");
+        }
+        return new Serving(this);
+    }
+
+    /**
+     * The try-with-resources scope of {@link #serving()}: asyncio's {@code async with server:}.
+     *
+     * <p>Thread-safety: as its server's.
+     */
+    final class Serving implements AutoCloseable {
+        private final Server server;
+
+        private Serving(Server server) {
+            this.server = server;
+        }
+
+        /** Closes the server and waits until every connection it accepted has ended; idempotent. */
+        @Override
+        public void close() {
+            server.close();
+            server.waitClosed();
+        }
+
+        @Override
+        public String toString() {
+            return "Serving[" + server + "]";
+        }
+    }
 
     /**
      * The listening sockets: asyncio's {@code sockets}.

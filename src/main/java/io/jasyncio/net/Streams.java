@@ -265,10 +265,10 @@ public final class Streams {
      * see {@link EventLoop#createConnection(java.util.function.Supplier, SocketChannel)}. The
      * connection owns the channel from now on.
      *
-     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @param channel a connected socket channel, TCP or Unix; made non-blocking, as asyncio does
      * @return the connection's reader and writer
      * @throws IOException never without TLS
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not connected
+     * @throws IllegalArgumentException if the channel is null, closed or not connected
      * @throws IllegalStateException if no loop runs on this thread
      */
     public static Connection openConnection(SocketChannel channel) throws IOException {
@@ -279,7 +279,7 @@ public final class Streams {
      * As {@link #openConnection(SocketChannel)}, with TLS (which needs {@link
      * ConnectOptions#serverHostname()} here) and the reader's limit.
      *
-     * @param channel a connected, non-blocking socket channel, TCP or Unix
+     * @param channel a connected socket channel, TCP or Unix; made non-blocking, as asyncio does
      * @param options TLS and its timeouts; {@link ConnectOptions#DEFAULT} for none
      * @param limit the reader's limit in bytes, more than 0
      * @return the connection's reader and writer
@@ -301,10 +301,10 @@ public final class Streams {
      * EventLoop#createServer(java.util.function.Supplier, ServerSocketChannel)}.
      *
      * @param clientConnected the coroutine that serves each connection
-     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking
      * @return the server, already accepting connections
      * @throws IOException never in practice
-     * @throws IllegalArgumentException if the channel is null, closed, in blocking mode or not bound
+     * @throws IllegalArgumentException if the channel is null, closed or not bound
      */
     public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel channel) throws IOException {
         return startServer(clientConnected, channel, ServerOptions.DEFAULT, StreamReader.DEFAULT_LIMIT);
@@ -315,7 +315,7 @@ public final class Streams {
      * deferred start, and each reader's limit.
      *
      * @param clientConnected the coroutine that serves each connection
-     * @param channel a bound (so listening), non-blocking server socket channel, TCP or Unix
+     * @param channel a bound (so listening) server socket channel, TCP or Unix; made non-blocking
      * @param options TLS, keep-alive and whether to start serving; {@link ServerOptions#DEFAULT} for none
      * @param limit each reader's limit in bytes, more than 0
      * @return the server

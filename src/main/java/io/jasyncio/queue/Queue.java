@@ -264,12 +264,13 @@ public sealed class Queue<E> permits LifoQueue, PriorityQueue {
      * Marks one item taken from the queue as processed, for {@link #join()}: consumers call it once
      * for each item they got when they are done with it.
      *
-     * @throws IllegalStateException if called more times than items were put
+     * @throws IllegalArgumentException if called more times than items were put (asyncio's
+     *     {@code ValueError})
      */
     public void taskDone() {
         checkThread("Queue.taskDone");
         if (unfinishedTasks <= 0) {
-            throw new IllegalStateException("taskDone() called too many times: " + this + " has no unfinished"
+            throw new IllegalArgumentException("taskDone() called too many times: " + this + " has no unfinished"
                     + " task; call it once per item taken with get() or getNowait()");
         }
         if (--unfinishedTasks == 0) wakeAll(joiners);

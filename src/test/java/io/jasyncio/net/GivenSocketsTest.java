@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -193,26 +194,54 @@ class GivenSocketsTest {
             closed.close();
             ServerSocketChannel unbound = ServerSocketChannel.open();
             unbound.configureBlocking(false);
-            DatagramChannel blockingDatagram = DatagramChannel.open();
+            DatagramChannel closedDatagram = DatagramChannel.open();
+            closedDatagram.close();
             List<org.junit.jupiter.api.function.Executable> calls = List.of(
                     () -> loop.connectAcceptedSocket(RecordingProtocol::new, blocking),
                     () -> loop.connectAcceptedSocket(RecordingProtocol::new, unconnected),
                     () -> loop.createConnection(RecordingProtocol::new, closed),
                     () -> loop.createConnection(RecordingProtocol::new, null),
                     () -> loop.createServer(RecordingProtocol::new, unbound),
-                    () -> loop.createDatagramEndpoint(DatagramTest.Recorder::new, blockingDatagram));
+                    () -> loop.createDatagramEndpoint(DatagramTest.Recorder::new, closedDatagram));
             for (var call : calls) {
                 String m = assertThrows(IllegalArgumentException.class, call).getMessage();
                 l.add(m.substring(m.lastIndexOf(": ") + 2));
             }
-            l.add("still open " + blocking.isOpen() + " " + unconnected.isOpen() + " " + unbound.isOpen() + " " + blockingDatagram.isOpen());
-            for (var ch : List.of(blocking, unconnected, unbound, blockingDatagram)) ch.close();
+            l.add("still open " + blocking.isOpen() + " " + unconnected.isOpen() + " " + unbound.isOpen()
+                    + ", still blocking " + blocking.isBlocking());
+            for (var ch : List.of(blocking, unconnected, unbound)) ch.close();
             return l;
         });
-        assertEquals(List.of("call configureBlocking(false) first",
+        assertEquals(List.of("connectAcceptedSocket takes a connected socket (connect it first, e.g. with loop.sockConnect)",
                 "connectAcceptedSocket takes a connected socket (connect it first, e.g. with loop.sockConnect)",
                 "pass an open one", "pass the socket channel createConnection should use",
-                "bind it (which also listens) first", "call configureBlocking(false) first", "still open true true true true"), log);
+                "bind it (which also listens) first", "pass an open one", "still open true true true, still blocking true"), log);
+    }
+
+    @Test
+    void aBlockingChannelIsMadeNonBlockingAsAsyncioDoes() throws Exception {
+        // asyncio's connect_accepted_socket and the sock= forms call sock.setblocking(False) themselves
+        String got = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel accepted = listener.accept();
+                RecordingProtocol server = new RecordingProtocol();
+                var pair = loop.connectAcceptedSocket(() -> server, accepted);
+                boolean madeNonBlocking = !accepted.isBlocking();
+                client.write(ByteBuffer.wrap(b("hi")));
+                client.close();
+                server.lost.await();
+                pair.transport().close();
+                DatagramChannel blockingDatagram = DatagramChannel.open();
+                var endpoint = loop.createDatagramEndpoint(DatagramTest.Recorder::new, blockingDatagram);
+                boolean datagramNonBlocking = !blockingDatagram.isBlocking();
+                endpoint.transport().close();
+                return server.text() + " " + madeNonBlocking + " " + datagramNonBlocking;
+            }
+        });
+        assertEquals("hi true true", got);
     }
 
     @Test

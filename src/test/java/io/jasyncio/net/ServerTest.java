@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
 import io.jasyncio.Task;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -116,6 +117,70 @@ class ServerTest {
             return l;
         });
         assertEquals(List.of("echoed ping", "connections ended, handler done true", "serving false, sockets 0"), log);
+    }
+
+    @Test
+    void leavingAServingScopeClosesTheServerAndWaitsForItsConnectionsAsAsyncWith() throws Exception {
+        // behaviour of asyncio 3.12's Server.__aexit__: close(), then wait_closed()
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            Server server = Streams.startServer((r, w) -> {
+                w.write(r.readLine());
+                r.read(-1);                            // until the client closes
+                w.close();
+                l.add("handler done");
+            }, "127.0.0.1", 0);
+            int port = server.port();
+            try (var serving = server.serving()) {
+                Streams.Connection c = Streams.openConnection("127.0.0.1", port);
+                c.writer().write(bytes("ping\n"));
+                l.add("echoed " + s(c.reader().readLine()).strip());
+                createTask(() -> {                     // the client leaves only once the block has closed the server
+                    while (server.isServing()) sleep(0);
+                    l.add("client sees the server closed");
+                    c.writer().close();
+                });
+                l.add("leaving the block with " + serving);
+            }
+            l.add("block left: serving " + server.isServing() + ", sockets " + server.sockets().size());
+            assertThrows(ConnectException.class, () -> loop.createConnection(RecordingProtocol::new, "127.0.0.1", port));
+            return l;
+        });
+        assertEquals("echoed ping", log.get(0));
+        assertTrue(log.get(1).startsWith("leaving the block with Serving["), log.get(1));
+        assertEquals(List.of("client sees the server closed", "handler done", "block left: serving false, sockets 0"),
+                log.subList(2, log.size()));
+    }
+
+    @Test
+    void aServingScopeIsRefusedOutsideATaskAndItsWaitEndsOnCancellation() throws Exception {
+        List<String> log = NetTesting.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<String> l = new ArrayList<>();
+            Server server = loop.createServer(ProtocolTransportTest.EchoProtocol::new, "127.0.0.1", 0);
+            Future<String> refused = loop.createFuture();
+            loop.callSoon(() -> refused.setResult(assertThrows(IllegalStateException.class, server::serving).getMessage()));
+            l.add(refused.await());
+            var pair = loop.createConnection(RecordingProtocol::new, "127.0.0.1", server.port());
+            Task<Void> holder = createTask(() -> {
+                try (var serving = server.serving()) {
+                    l.add("in the block");
+                }
+            });
+            while (server.isServing()) sleep(0);       // the block ended and waits for the open connection
+            holder.cancel();
+            assertThrows(CancelledError.class, holder::await);
+            l.add("cancelled while waiting; connection still open " + !pair.transport().isClosing());
+            server.closeClients();
+            server.waitClosed();
+            return l;
+        });
+        assertTrue(log.get(0).startsWith("Server.serving() called outside a task: leaving its scope waits for the"
+                + " connections, which needs a task; call it in the task that runs Server[serving, sockets=[/127.0.0.1:"), log.get(0));
+        assertTrue(log.get(0).endsWith("], connections=0], or call server.close() where waiting is not possible (a"
+                + " callback, a signal handler)"), log.get(0));
+        assertEquals(List.of("in the block", "cancelled while waiting; connection still open true"), log.subList(1, 3));
     }
 
     @Test

@@ -62,7 +62,7 @@ class LifoQueueTest {
     @Test
     void taskDoneWithoutAnUnfinishedTaskThrows() {
         // behaviour of test_queues.py LifoQueueJoinTests test_task_done_underflow
-        assertThrows(IllegalStateException.class, new LifoQueue<Integer>()::taskDone);
+        assertThrows(IllegalArgumentException.class, new LifoQueue<Integer>()::taskDone);
     }
 
     @Test

@@ -176,7 +176,7 @@ class PriorityQueueTest {
     @Test
     void taskDoneWithoutAnUnfinishedTaskThrows() {
         // behaviour of test_queues.py PriorityQueueJoinTests test_task_done_underflow
-        assertThrows(IllegalStateException.class, new PriorityQueue<Integer>()::taskDone);
+        assertThrows(IllegalArgumentException.class, new PriorityQueue<Integer>()::taskDone);
     }
 
     @Test

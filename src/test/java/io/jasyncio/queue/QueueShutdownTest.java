@@ -88,7 +88,7 @@ class QueueShutdownTest {
             sleep(0);
             assertTrue(joinTask.isDone());
             joinTask.await();
-            assertThrows(IllegalStateException.class, q::taskDone, "every task was marked done");
+            assertThrows(IllegalArgumentException.class, q::taskDone, "every task was marked done");
         });
     }
 
@@ -106,7 +106,7 @@ class QueueShutdownTest {
             assertTrue(joinTask.isDone());
             joinTask.await();
             assertEveryOperationIsShutDown(q);
-            assertThrows(IllegalStateException.class, q::taskDone, "the discarded item counted as done");
+            assertThrows(IllegalArgumentException.class, q::taskDone, "the discarded item counted as done");
         });
     }
 
@@ -129,7 +129,7 @@ class QueueShutdownTest {
             assertEveryOperationIsShutDown(q);
 
             q.taskDone();
-            assertThrows(IllegalStateException.class, q::taskDone);
+            assertThrows(IllegalArgumentException.class, q::taskDone);
             sleep(0);
             assertTrue(joinTask.isDone());
             joinTask.await();

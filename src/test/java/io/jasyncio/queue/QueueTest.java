@@ -312,14 +312,14 @@ class QueueTest {
     void taskDoneWithoutAnUnfinishedTaskThrows() {
         // behaviour of test_queues.py _QueueJoinTestMixin test_task_done_underflow
         Queue<Integer> q = new Queue<>();
-        IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, q::taskDone);
         assertEquals("taskDone() called too many times: Queue[maxsize=0, qsize=0, getters=0, putters=0,"
                 + " unfinished=0] has no unfinished task; call it once per item taken with get() or getNowait()",
                 e.getMessage());
         q.putNowait(1);
         q.getNowait();
         q.taskDone();
-        assertThrows(IllegalStateException.class, q::taskDone);
+        assertThrows(IllegalArgumentException.class, q::taskDone);
     }
 
     @Test

@@ -75,8 +75,8 @@ final class FastEngine implements Engine {
      * thread's locked monitors (keeping those locked above the continuation's entry) and ownable
      * synchronizers. A lock the loop thread holds is one a task took: the thread runs nothing else
      * while the loop runs (a lock taken around {@code runUntilComplete} counts too, and is as wrong:
-     * every task would own it). Tens of µs; loaded on first use, so that only debug mode touches
-     * java.management.
+     * every task would own it; a pool worker's own lock does not count, see {@link HeldLocks}). Tens
+     * of µs; loaded on first use, so that only debug mode touches java.management.
      */
     private static final class MonitorProbe {
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -86,9 +86,8 @@ final class FastEngine implements Engine {
             boolean synchronizers = THREADS.isSynchronizerUsageSupported();
             ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, monitorsToo, synchronizers)[0];
             if (info == null) return null; // a loop on a virtual thread: ThreadMXBean cannot see it
-            if (synchronizers && info.getLockedSynchronizers().length > 0) {
-                return "a java.util.concurrent lock (" + info.getLockedSynchronizers()[0] + ")";
-            }
+            String lock = synchronizers ? HeldLocks.firstShared(info.getLockedSynchronizers()) : null;
+            if (lock != null) return lock;
             if (!monitorsToo) return null;
             StackTraceElement[] stack = info.getStackTrace();
             int entry = stack.length;

@@ -1,6 +1,5 @@
 package io.jasyncio.internal.engine;
 
-import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -162,8 +161,7 @@ final class PortableEngine implements Engine {
         static String held() {
             if (!THREADS.isSynchronizerUsageSupported()) return null;
             ThreadInfo info = THREADS.getThreadInfo(new long[] {Thread.currentThread().threadId()}, false, true)[0];
-            LockInfo[] locks = info == null ? new LockInfo[0] : info.getLockedSynchronizers();
-            return locks.length == 0 ? null : "a java.util.concurrent lock (" + locks[0] + ")";
+            return info == null ? null : HeldLocks.firstShared(info.getLockedSynchronizers());
         }
     }
 

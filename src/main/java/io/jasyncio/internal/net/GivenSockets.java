@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * {@code create_connection}, {@code create_server} and {@code create_datagram_endpoint}, and {@code
  * connect_accepted_socket}. What {@code io.jasyncio.EventLoop} delegates to.
  *
- * <p>Each checks its channel first (open, non-blocking, connected or bound as the call needs) and
- * fails with an {@link IllegalArgumentException} that says what to do, leaving the channel as it
- * was. Once a transport is being made it owns the channel: if making it fails (the TLS handshake,
+ * <p>Each checks its channel first (open, connected or bound as the call needs) and fails with an
+ * {@link IllegalArgumentException} that says what to do, leaving the channel as it was; then it puts
+ * a blocking channel in non-blocking mode, as asyncio calls {@code sock.setblocking(False)} (a channel
+ * from a blocking {@code accept()} is the usual argument of {@code connectAcceptedSocket}). Once a transport is being made it owns the channel: if making it fails (the TLS handshake,
  * a throwing {@code connectionMade}) the channel is closed, as asyncio closes the socket.
  */
 public final class GivenSockets {
@@ -40,7 +41,7 @@ public final class GivenSockets {
      * @param <P> the protocol's type
      * @param loop the loop whose task suspends; the caller checked it is open and on its thread
      * @param protocolFactory called once for the connection's protocol
-     * @param channel a connected, non-blocking socket channel (TCP or Unix)
+     * @param channel a connected socket channel (TCP or Unix); made non-blocking
      * @param options TLS (which needs a server host name here) and its timeouts; no local address
      * @return the transport and protocol, after {@code connectionMade} (and the TLS handshake)
      * @throws IOException the TLS handshake failed
@@ -60,6 +61,7 @@ public final class GivenSockets {
             throw new IllegalArgumentException("a TLS connection over a socket of your own needs serverHostname in the options:"
                     + " there is no host name to check the certificate against");
         }
+        nonBlocking(channel);
         return Networking.makeConnection(loop, channel, protocolFactory, options, null, 0);
     }
 
@@ -70,7 +72,7 @@ public final class GivenSockets {
      * @param <P> the protocol's type
      * @param loop the loop whose task suspends; the caller checked it is open and on its thread
      * @param protocolFactory called once for the connection's protocol
-     * @param channel an accepted (connected), non-blocking socket channel
+     * @param channel an accepted (connected) socket channel; made non-blocking
      * @param options the TLS context and its timeouts; the listening options do not apply
      * @return the transport and protocol, after {@code connectionMade} (and the TLS handshake)
      * @throws IOException the TLS handshake failed or timed out
@@ -81,6 +83,7 @@ public final class GivenSockets {
         Objects.requireNonNull(options, "options are null: pass ServerOptions.DEFAULT");
         checkConnected(channel, "connectAcceptedSocket");
         SslEngines.checkFits(options.ssl(), options.sslParameters(), true);
+        nonBlocking(channel);
         return Networking.connectChannel(loop, channel, protocolFactory, options.ssl(), true, null, 0,
                 options.sslHandshakeTimeout(), options.sslShutdownTimeout(), options.sslParameters());
     }
@@ -91,7 +94,7 @@ public final class GivenSockets {
      *
      * @param loop the loop whose task suspends; the caller checked it is open and on its thread
      * @param protocolFactory called for each accepted connection's protocol
-     * @param channel a bound, non-blocking server socket channel (TCP or Unix)
+     * @param channel a bound server socket channel (TCP or Unix); made non-blocking
      * @param options TLS, keep-alive and whether to start serving; the binding options do not apply
      * @return the server
      * @throws IOException the channel's address cannot be read (it was closed meanwhile)
@@ -104,6 +107,7 @@ public final class GivenSockets {
         if (channel.getLocalAddress() == null) {
             throw new IllegalArgumentException("server channel " + channel + " is not bound: bind it (which also listens) first");
         }
+        nonBlocking(channel);
         return Networking.startServer(loop, List.of(channel), protocolFactory, options, null);
     }
 
@@ -114,7 +118,7 @@ public final class GivenSockets {
      * @param <P> the protocol's type
      * @param loop the loop whose task suspends; the caller checked it is open and on its thread
      * @param protocolFactory called once for the endpoint's protocol
-     * @param channel a non-blocking datagram channel; if connected, sends need no address
+     * @param channel a datagram channel, made non-blocking; if connected, sends need no address
      * @return the endpoint's transport and protocol, after {@code connectionMade}
      * @throws IOException the channel's addresses cannot be read (it was closed meanwhile)
      */
@@ -123,6 +127,7 @@ public final class GivenSockets {
         Objects.requireNonNull(protocolFactory, "protocol factory is null: pass a Supplier of the endpoint's DatagramProtocol");
         checkUsable(channel, "createDatagramEndpoint");
         SocketAddress remote = channel.getRemoteAddress();
+        nonBlocking(channel);
         return Datagrams.makeEndpoint(loop, channel, protocolFactory, remote);
     }
 
@@ -137,8 +142,10 @@ public final class GivenSockets {
     private static void checkUsable(SelectableChannel channel, String method) {
         if (channel == null) throw new IllegalArgumentException("channel is null: pass the socket channel " + method + " should use");
         if (!channel.isOpen()) throw new IllegalArgumentException("channel " + channel + " is closed: pass an open one");
-        if (channel.isBlocking()) {
-            throw new IllegalArgumentException("channel " + channel + " is in blocking mode: call configureBlocking(false) first");
-        }
+    }
+
+    /** Once every check has passed: the loop's selector takes non-blocking channels only. */
+    private static void nonBlocking(SelectableChannel channel) throws IOException {
+        if (channel.isBlocking()) channel.configureBlocking(false);
     }
 }
