@@ -132,6 +132,11 @@ final class BadInputValues implements AutoCloseable {
         if (c == TimerHandle.class) return loop.callLater(1, () -> { });
         if (c == Handle.class) return loop.callSoon(() -> { });
         if (c == Server.class) return server();
+        if (c == Server.Serving.class) {   // a server of its own: the scope's close() closes it
+            Server own = loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0);
+            perWalk.add(own::close);
+            return own.serving();
+        }
         if (c == StreamReader.class) return new StreamReader();
         if (c == io.jasyncio.net.StreamReaderProtocol.class) return new io.jasyncio.net.StreamReaderProtocol(new StreamReader());
         if (c == StreamWriter.class) return connection().writer();
