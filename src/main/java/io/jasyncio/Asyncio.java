@@ -461,7 +461,9 @@ public final class Asyncio {
      * @param returnExceptions true to list exceptions (and a {@link CancelledError} for a cancelled
      *     child) among the results instead of failing
      * @return a future of the results in the order of {@code futures}
-     * @throws IllegalArgumentException if the futures belong to different loops
+     * @throws IllegalArgumentException if the futures belong to different loops, or to another loop
+     *     than the one running on this thread (wrap them with {@link #wrapFuture(Future)})
+     * @throws IllegalStateException if no loop runs on this thread and theirs runs on another
      */
     public static Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions) {
         Objects.requireNonNull(futures, "futures is null: pass a list of futures");
@@ -476,6 +478,7 @@ public final class Asyncio {
             if (loop == null) loop = f.loop;
             else if (f.loop != loop) throw new IllegalArgumentException("gather() needs futures of one loop: " + f + " belongs to another");
         }
+        OwnLoop.check(futures.get(0), "gather");   // all are of one loop, as checked above
         loop.checkClosed();
         return new GatheringFuture(loop, futures, returnExceptions);
     }
@@ -488,9 +491,13 @@ public final class Asyncio {
      * @param <T> the result's type
      * @param inner the future to protect
      * @return a new future of {@code inner}'s loop, or {@code inner} itself if it is done already
+     * @throws IllegalArgumentException if {@code inner} belongs to another loop than the one running
+     *     on this thread (shield {@link #wrapFuture(Future)} of it instead)
+     * @throws IllegalStateException if no loop runs on this thread and {@code inner}'s runs on another
      */
     public static <T> Future<T> shield(Future<T> inner) {
         Objects.requireNonNull(inner, "future is null: pass the Future or coroutine to shield");
+        OwnLoop.check(inner, "shield");
         if (inner.isDone()) return inner;
         EventLoop loop = inner.loop;
         Future<T> outer = loop.createFuture();
@@ -900,7 +907,22 @@ public final class Asyncio {
                 return r;
             }
         };
-        there.callSoonThreadsafe(() -> future.addDoneCallback(f -> f.copyTo(outcome)));
+        // If `there` closes first, `future` can never complete: fail the bridge rather than hang.
+        Runnable onClose = () -> {
+            if (future.isDone()) future.copyTo(outcome);
+            else outcome.completeExceptionally(new IllegalStateException("the loop of " + future + " closed while it was"
+                    + " pending, so it can never complete: finish or cancel work of another loop before closing it"));
+        };
+        there.closeHooks.add(onClose);
+        try {
+            there.callSoonThreadsafe(() -> future.addDoneCallback(f -> {
+                there.closeHooks.remove(onClose);
+                f.copyTo(outcome);
+            }));
+        } catch (IllegalStateException closed) {
+            there.closeHooks.remove(onClose);
+            throw closed;
+        }
         return wrapFuture(outcome);
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -124,6 +125,11 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     private final LoopExecutor executors = new LoopExecutor(this);
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
     LoopMBean mbean;
+    /**
+     * Run once by {@link #close()}: each settles a {@code wrapFuture} bridge from another loop whose
+     * future of this loop can no longer complete, so that its awaiter fails instead of hanging; any thread.
+     */
+    final Set<Runnable> closeHooks = ConcurrentHashMap.newKeySet();
 
     // diagnostics (DESIGN.md §9); see LoopDiagnostics and Watchdog
     /**
@@ -325,6 +331,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
         ready.clear();
         timers.clear();
         incoming.clear();
+        for (Runnable hook : closeHooks) hook.run();
+        closeHooks.clear();
         executors.close();
         backend.close();
         removeSignalHandlers();
