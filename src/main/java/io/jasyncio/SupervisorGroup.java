@@ -114,7 +114,10 @@ public final class SupervisorGroup {
     private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         loop.checkThread("SupervisorGroup.createTask");
-        if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
+        if (finished) {
+            throw new IllegalStateException("SupervisorGroup " + this + " is finished: create its tasks inside its block"
+                    + " (or in its tasks), or start another supervisorGroup");
+        }
         if (cancelling) throw new IllegalStateException("SupervisorGroup " + this + " is cancelling its tasks");
         Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
         if (task.isDone()) {
@@ -165,7 +168,10 @@ public final class SupervisorGroup {
     void run(Body body) throws Exception {
         loop = Asyncio.getRunningLoop();
         parentTask = loop.currentTask;
-        if (parentTask == null) throw new IllegalStateException("supervisorGroup() must be used inside a task");
+        if (parentTask == null) {
+            throw new IllegalStateException("supervisorGroup() must be used inside a task, not in a plain callback: call it from a"
+                    + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+        }
         Throwable bodyError = null;
         try {
             body.run(this);

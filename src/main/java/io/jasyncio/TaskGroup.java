@@ -111,8 +111,12 @@ public final class TaskGroup {
     /** createTask in {@code context}, or in a copy of the current one if null. */
     private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
+        loop.checkThread("TaskGroup.createTask");
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
-        if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
+        if (exiting && tasks.isEmpty()) {
+            throw new IllegalStateException("TaskGroup " + this + " is finished: create its tasks inside its block"
+                    + " (or in its tasks), or start another taskGroup");
+        }
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
         Task<T> task = context == null ? loop.createTask(coro, name) : loop.createTask(coro, name, context);
         if (task.isDone()) {
@@ -171,7 +175,10 @@ public final class TaskGroup {
     void run(Body body) throws Exception {
         loop = Asyncio.getRunningLoop();
         parentTask = loop.currentTask;
-        if (parentTask == null) throw new IllegalStateException("taskGroup() must be used inside a task");
+        if (parentTask == null) {
+            throw new IllegalStateException("taskGroup() must be used inside a task, not in a plain callback: call it from a"
+                    + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+        }
         entered = true;
         Throwable bodyError = null;
         try {

@@ -179,7 +179,8 @@ class SupervisorGroupTest {
         });
         assertEquals(List.of("SupervisorGroup[0 tasks, entered]",
                 "SupervisorGroup SupervisorGroup[0 tasks, cancelling] is cancelling its tasks",
-                "SupervisorGroup SupervisorGroup[0 tasks, finished] is finished",
+                "SupervisorGroup SupervisorGroup[0 tasks, finished] is finished: create its tasks inside its block"
+                        + " (or in its tasks), or start another supervisorGroup",
                 "cancelling=0"), messages);
     }
 
