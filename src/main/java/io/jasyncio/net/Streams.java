@@ -162,11 +162,19 @@ public final class Streams {
      *
      * @param transport an open transport of the running loop
      * @return the connection over it; {@code drain()} follows the transport's water marks
-     * @throws IllegalArgumentException if {@code transport} is null
+     * @throws IllegalArgumentException if {@code transport} is null, closing, or already carries a
+     *     stream connection (whose reader would then starve)
      * @throws IllegalStateException if no loop is running on this thread
      */
     public static Connection connection(Transport transport) {
         if (transport == null) throw new IllegalArgumentException("transport is null: pass the open transport to read and write");
+        if (transport.isClosing()) {
+            throw new IllegalArgumentException(transport + " is closing: it will carry no more data; pass an open transport");
+        }
+        if (transport.getProtocol() instanceof StreamReaderProtocol) {
+            throw new IllegalArgumentException(transport + " already carries a stream connection, whose reader would get"
+                    + " nothing more: use that connection's reader and writer");
+        }
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader();
         StreamReaderProtocol protocol = new StreamReaderProtocol(loop, reader, null);

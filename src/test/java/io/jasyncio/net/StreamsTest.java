@@ -254,4 +254,24 @@ class StreamsTest {
         });
         assertEquals("intact", got);
     }
+
+    @Test
+    void connectionRefusesATransportThatIsClosingOrAlreadyCarriesAStreamConnection() throws Exception {
+        List<String> refused = run(() -> {
+            List<String> out = new ArrayList<>();
+            Streams.Connection[] streams = io.jasyncio.testing.MemoryTransports.streamPair();
+            out.add(assertThrows(IllegalArgumentException.class, () -> Streams.connection(streams[0].writer().transport()))
+                    .getMessage().replaceFirst(".*already carries", "already carries"));
+            TransportPair<Protocol> bare = io.jasyncio.testing.MemoryTransports.pair(new Protocol() { }, new Protocol() { });
+            bare.transport().close();
+            out.add(assertThrows(IllegalArgumentException.class, () -> Streams.connection(bare.transport()))
+                    .getMessage().replaceFirst(".* is closing", "is closing"));
+            streams[0].writer().close();
+            streams[1].writer().close();
+            return out;
+        });
+        assertEquals(List.of("already carries a stream connection, whose reader would get nothing more: use that"
+                + " connection's reader and writer",
+                "is closing: it will carry no more data; pass an open transport"), refused);
+    }
 }
