@@ -790,7 +790,8 @@ public final class Asyncio {
      * @param <T> the result's type
      * @param coro the task's body
      * @param loop a loop running on another thread (or about to run)
-     * @return a future that any thread may wait on, completed with the task's outcome
+     * @return a future that any thread may wait on, completed with the task's outcome; failed with an
+     *     {@link IllegalStateException} if the loop closes before the task ends
      * @throws IllegalStateException if {@code loop} is closed
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
@@ -807,15 +808,37 @@ public final class Asyncio {
                 return r;
             }
         };
-        loop.callSoonThreadsafe(() -> {
-            if (cf.isDone()) return;
-            try {
-                task[0] = loop.createTask(coro);
-                task[0].addDoneCallback(f -> f.copyTo(cf));
-            } catch (Throwable t) {
-                cf.completeExceptionally(t);
-            }
-        });
+        // If the loop closes first (before the task ran, or with it pending), nothing else would
+        // complete cf: a thread in cf.get() would wait for ever.
+        Runnable onClose = () -> {
+            Task<T> t = task[0];
+            if (t != null && t.isDone()) t.copyTo(cf);
+            else cf.completeExceptionally(new IllegalStateException(loop + " closed before the coroutine given to"
+                    + " runCoroutineThreadsafe finished (it had not started, or it outlived its cancellation): close a"
+                    + " loop only once the work submitted to it is done"));
+        };
+        loop.closeHooks.add(onClose);
+        try {
+            loop.callSoonThreadsafe(() -> {
+                if (cf.isDone()) {
+                    loop.closeHooks.remove(onClose);
+                    return;
+                }
+                try {
+                    task[0] = loop.createTask(coro);
+                    task[0].addDoneCallback(f -> {
+                        loop.closeHooks.remove(onClose);
+                        f.copyTo(cf);
+                    });
+                } catch (Throwable t) {
+                    loop.closeHooks.remove(onClose);
+                    cf.completeExceptionally(t);
+                }
+            });
+        } catch (IllegalStateException closed) {
+            loop.closeHooks.remove(onClose);
+            throw closed;
+        }
         return cf;
     }
 

@@ -367,6 +367,29 @@ class ThreadsTest {
         assertTrue(e.getMessage().contains("Event loop is closed"), e.getMessage());
     }
 
+    @Test
+    void runCoroutineThreadsafeFailsWhenTheLoopClosesBeforeTheTaskEnds() throws Exception {
+        EventLoop closing = newEventLoop();
+        List<Object> reports = new ArrayList<>();
+        closing.setExceptionHandler((l, context) -> reports.add(context.get("message")));
+        CompletableFuture<String> pending = runCoroutineThreadsafe(() -> {
+            sleep(100);
+            return "late";
+        }, closing);
+        closing.runUntilComplete(() -> sleep(0));   // the task starts and sleeps
+        CompletableFuture<String> neverStarted = runCoroutineThreadsafe(() -> "never", closing);
+
+        closing.close();
+
+        for (CompletableFuture<String> cf : List.of(pending, neverStarted)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> cf.get(5, SECONDS));
+            assertTrue(e.getCause().getMessage().endsWith(" closed before the coroutine given to runCoroutineThreadsafe"
+                    + " finished (it had not started, or it outlived its cancellation): close a loop only once the work"
+                    + " submitted to it is done"), e.getCause().getMessage());
+        }
+        assertEquals(List.of("Task was destroyed but it is pending!"), reports);
+    }
+
     // ---- debug mode's thread checks ----
 
     @Test
