@@ -296,6 +296,7 @@ public final class Streams {
      *     above), or TLS lacks a server host name
      */
     public static Connection openConnection(SocketChannel channel, ConnectOptions options, int limit) throws IOException {
+        if (channel == null) throw new IllegalArgumentException("channel is null: pass the socket channel Streams.openConnection should use");
         checkLimit(limit);
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit);
@@ -333,6 +334,7 @@ public final class Streams {
     public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel channel, ServerOptions options,
             int limit) throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
+        if (channel == null) throw new IllegalArgumentException("channel is null: pass the socket channel Streams.startServer should use");
         checkLimit(limit);
         EventLoop loop = Asyncio.getRunningLoop();
         return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), channel, options);
