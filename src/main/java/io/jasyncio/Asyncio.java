@@ -797,22 +797,12 @@ public final class Asyncio {
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         Objects.requireNonNull(loop, "loop is null: pass the loop to run the coroutine on");
-        @SuppressWarnings("unchecked") Task<T>[] task = new Task[1];
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean r = super.cancel(mayInterruptIfRunning);
-                if (r && !loop.isClosed()) {
-                    loop.callSoonThreadsafe(() -> { if (task[0] != null) task[0].cancel(); });
-                }
-                return r;
-            }
-        };
+        ThreadsafeFuture<T> cf = new ThreadsafeFuture<>(loop);
         // If the loop closes first (before the task ran, or with it pending), nothing else would
         // complete cf: a thread in cf.get() would wait for ever.
         Runnable onClose = () -> {
-            Task<T> t = task[0];
-            if (t != null && t.isDone()) t.copyTo(cf);
+            Task<T> t = cf.task;
+            if (t != null && t.isDone()) cf.taskDone(t);
             else cf.completeExceptionally(new IllegalStateException(loop + " closed before the coroutine given to"
                     + " runCoroutineThreadsafe finished (it had not started, or it outlived its cancellation): close a"
                     + " loop only once the work submitted to it is done"));
@@ -825,10 +815,11 @@ public final class Asyncio {
                     return;
                 }
                 try {
-                    task[0] = loop.createTask(coro);
-                    task[0].addDoneCallback(f -> {
+                    Task<T> t = loop.createTask(coro);
+                    cf.task = t;
+                    t.addDoneCallback(f -> {
                         loop.closeHooks.remove(onClose);
-                        f.copyTo(cf);
+                        cf.taskDone(t);
                     });
                 } catch (Throwable t) {
                     loop.closeHooks.remove(onClose);

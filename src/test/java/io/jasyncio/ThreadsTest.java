@@ -390,6 +390,29 @@ class ThreadsTest {
         assertEquals(List.of("Task was destroyed but it is pending!"), reports);
     }
 
+    @Test
+    void aFailureSubmittedAndForgottenIsReportedOneLookedAtIsNot() throws Exception {
+        IllegalStateException forgotten = new IllegalStateException("nobody reads this future");
+        IllegalStateException readLater = new IllegalStateException("read after it failed");
+        IllegalStateException chained = new IllegalStateException("seen by a chained stage");
+        EventLoop idle = newEventLoop();
+        List<Object> reports = new ArrayList<>();
+        idle.setExceptionHandler((l, context) -> reports.add(context.get("message") + ": " + context.get("exception")));
+        runCoroutineThreadsafe(() -> { throw forgotten; }, idle);
+        CompletableFuture<Object> later = runCoroutineThreadsafe(() -> { throw readLater; }, idle);
+        CompletableFuture<Object> stage = runCoroutineThreadsafe(() -> { throw chained; }, idle);
+        List<Throwable> seen = new ArrayList<>();
+        stage.whenComplete((v, e) -> seen.add(e));
+
+        idle.runUntilComplete(() -> sleep(0));   // the three tasks fail
+        ExecutionException e = assertThrows(ExecutionException.class, () -> later.get(5, SECONDS));
+        idle.close();
+
+        assertSame(readLater, e.getCause());
+        assertEquals(List.of(chained), seen);
+        assertEquals(List.of("Task exception was never retrieved (reported early: the loop closed): " + forgotten), reports);
+    }
+
     // ---- debug mode's thread checks ----
 
     @Test
