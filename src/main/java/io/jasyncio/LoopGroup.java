@@ -151,6 +151,7 @@ public final class LoopGroup implements AutoCloseable {
         this.threads = List.copyOf(ts);
         this.terminated = CompletableFuture.allOf(loopsClosed.toArray(CompletableFuture[]::new)).thenRun(() -> state = State.TERMINATED);
         threads.forEach(Thread::start);
+        GroupKeepAlive.watch(this, Thread.currentThread());
         boolean interrupted = false;
         while (true) {
             try {
@@ -562,6 +563,18 @@ public final class LoopGroup implements AutoCloseable {
                 // that loop ended already (a fatal error, an interrupt): nothing to drain
             }
         }
+    }
+
+    /** Whether the group takes work (not shutting down or terminated); any thread. */
+    boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    /** Whether no loop has a pending task and no server of the group still listens; any thread, racy reads. */
+    boolean isIdleAndUnserved() {
+        for (Server s : servers) if (!s.sockets().isEmpty()) return false;
+        for (EventLoop l : loops) if (!l.isClosed() && l.pendingCount() > 0) return false;
+        return true;
     }
 
     private void checkRunning(String method) {
