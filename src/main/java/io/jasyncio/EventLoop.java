@@ -179,7 +179,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
             throw new IllegalStateException("This event loop is already running; schedule work with callSoon or createTask instead");
         }
         if (RUNNING.get() != null) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread: in a"
+                    + " task, await the coroutine (or createTask it) instead; to use another loop, runCoroutineThreadsafe on it");
         }
         if (mbean == null) mbean = LoopMBean.register(this);
         engine.runLoop(this::loopBody);
@@ -286,7 +287,8 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
             throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");
         }
         if (RUNNING.get() != null) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread: in a"
+                    + " task, await the coroutine (or createTask it) instead; to use another loop, runCoroutineThreadsafe on it");
         }
     }
 
