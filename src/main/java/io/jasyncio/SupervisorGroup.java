@@ -227,7 +227,9 @@ public final class SupervisorGroup {
         if (exc == null) return;
         failed++;
         loop.callExceptionHandler(Map.of(
-                "message", "Task " + task + " of " + this + " failed; a supervisor group cancels nothing for it",
+                "message", "Task " + (task instanceof Task<?> t ? LoopDiagnostics.describe(t) : task) + " of " + this
+                        + " failed; a supervisor group cancels nothing for it and reports it here: to handle the failure,"
+                        + " catch it inside the task",
                 "exception", exc,
                 "task", task));
     }
