@@ -274,4 +274,25 @@ class StreamsTest {
                 + " connection's reader and writer",
                 "is closing: it will carry no more data; pass an open transport"), refused);
     }
+
+    @Test
+    @Tag("threads")
+    void drainFromAnotherThreadIsRefusedAsWriteIs() throws Exception {
+        String refused = run(() -> {
+            Streams.Connection[] c = io.jasyncio.testing.MemoryTransports.streamPair();
+            try {
+                toThread(() -> {
+                    c[0].writer().drain();
+                    return "drained from another thread";
+                });
+                return "not refused";
+            } catch (IllegalStateException e) {
+                return e.getMessage().replaceFirst(" called from thread .*", " refused");
+            } finally {
+                c[0].writer().close();
+                c[1].writer().close();
+            }
+        });
+        assertEquals("StreamWriter.drain() refused", refused);
+    }
 }
