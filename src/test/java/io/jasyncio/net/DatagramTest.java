@@ -310,4 +310,40 @@ class DatagramTest {
         });
         assertEquals(List.of("made,got to the first", "got to the second,lost null"), log);
     }
+
+    @Test
+    void sendsAfterTheEndpointClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.net");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            NetTesting.run(() -> {
+                var endpoint = getRunningLoop().createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
+                SocketAddress own = (SocketAddress) endpoint.transport().getExtraInfo("sockname");
+                endpoint.transport().close();
+                endpoint.protocol().lost.await();
+                for (int i = 0; i < 6; i++) endpoint.transport().sendto(b("late"), own);
+                return null;
+            });
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).endsWith(" after the endpoint was closed: the datagram is dropped (5 such sends); stop"
+                + " sending once connectionLost() ran"), warnings.get(0));
+    }
 }
