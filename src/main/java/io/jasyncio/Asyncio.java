@@ -797,40 +797,7 @@ public final class Asyncio {
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         Objects.requireNonNull(loop, "loop is null: pass the loop to run the coroutine on");
-        ThreadsafeFuture<T> cf = new ThreadsafeFuture<>(loop);
-        // If the loop closes first (before the task ran, or with it pending), nothing else would
-        // complete cf: a thread in cf.get() would wait for ever.
-        Runnable onClose = () -> {
-            Task<T> t = cf.task;
-            if (t != null && t.isDone()) cf.taskDone(t);
-            else cf.completeExceptionally(new IllegalStateException(loop + " closed before the coroutine given to"
-                    + " runCoroutineThreadsafe finished (it had not started, or it outlived its cancellation): close a"
-                    + " loop only once the work submitted to it is done"));
-        };
-        loop.closeHooks.add(onClose);
-        try {
-            loop.callSoonThreadsafe(() -> {
-                if (cf.isDone()) {
-                    loop.closeHooks.remove(onClose);
-                    return;
-                }
-                try {
-                    Task<T> t = loop.createTask(coro);
-                    cf.task = t;
-                    t.addDoneCallback(f -> {
-                        loop.closeHooks.remove(onClose);
-                        cf.taskDone(t);
-                    });
-                } catch (Throwable t) {
-                    loop.closeHooks.remove(onClose);
-                    cf.completeExceptionally(t);
-                }
-            });
-        } catch (IllegalStateException closed) {
-            loop.closeHooks.remove(onClose);
-            throw closed;
-        }
-        return cf;
+        return ThreadsafeFuture.submit(coro, loop);
     }
 
     /**

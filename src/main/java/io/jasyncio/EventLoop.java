@@ -126,8 +126,9 @@ public final class EventLoop extends EventLoopProcesses implements AutoCloseable
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
     LoopMBean mbean;
     /**
-     * Run once by {@link #close()}: each settles a {@code wrapFuture} bridge from another loop whose
-     * future of this loop can no longer complete, so that its awaiter fails instead of hanging; any thread.
+     * Run once by {@link #close()}: each settles a future that another loop or thread waits on (a
+     * {@code wrapFuture} bridge, a {@code runCoroutineThreadsafe} result) and that nothing else would
+     * complete once this loop is closed, so that its waiter fails instead of hanging; any thread.
      */
     final Set<Runnable> closeHooks = ConcurrentHashMap.newKeySet();
 

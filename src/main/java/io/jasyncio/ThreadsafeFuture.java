@@ -20,16 +20,54 @@ import java.util.concurrent.TimeUnit;
 final class ThreadsafeFuture<T> extends CompletableFuture<T> {
     private final EventLoop loop;
     /** The task once the loop made it, or null; written on the loop thread, read by any. */
-    volatile Task<T> task;
+    private volatile Task<T> task;
     /** Whether anyone looked at the outcome, or chained on it; any thread. */
     private volatile boolean observed;
 
-    ThreadsafeFuture(EventLoop loop) {
+    private ThreadsafeFuture(EventLoop loop) {
         this.loop = loop;
     }
 
+    /** Runs {@code coro} as a task of {@code loop}, from any thread; see {@link Asyncio#runCoroutineThreadsafe}. */
+    static <T> ThreadsafeFuture<T> submit(Coroutine<T> coro, EventLoop loop) {
+        ThreadsafeFuture<T> cf = new ThreadsafeFuture<>(loop);
+        // If the loop closes first (before the task ran, or with it pending), nothing else would
+        // complete cf: a thread in cf.get() would wait for ever.
+        Runnable onClose = () -> {
+            Task<T> t = cf.task;
+            if (t != null && t.isDone()) cf.taskDone(t);
+            else cf.completeExceptionally(new IllegalStateException(loop + " closed before the coroutine given to"
+                    + " runCoroutineThreadsafe finished (it had not started, or it outlived its cancellation): close a"
+                    + " loop only once the work submitted to it is done"));
+        };
+        loop.closeHooks.add(onClose);
+        try {
+            loop.callSoonThreadsafe(() -> {
+                if (cf.isDone()) {
+                    loop.closeHooks.remove(onClose);
+                    return;
+                }
+                try {
+                    Task<T> t = loop.createTask(coro);
+                    cf.task = t;
+                    t.addDoneCallback(f -> {
+                        loop.closeHooks.remove(onClose);
+                        cf.taskDone(t);
+                    });
+                } catch (Throwable t) {
+                    loop.closeHooks.remove(onClose);
+                    cf.completeExceptionally(t);
+                }
+            });
+        } catch (IllegalStateException closed) {
+            loop.closeHooks.remove(onClose);
+            throw closed;
+        }
+        return cf;
+    }
+
     /** Hands the ended task's outcome over; on the loop thread (or its owner, closing it). */
-    void taskDone(Task<T> t) {
+    private void taskDone(Task<T> t) {
         if (t.isCancelled()) {
             super.cancel(false);
             return;
