@@ -202,8 +202,11 @@ public final class LoopGroup implements AutoCloseable {
      * The next loop, round robin: where to put work that belongs to no loop yet. Any thread.
      *
      * @return one of {@link #loops()}, each in turn
+     * @throws IllegalStateException if the group is shutting down or terminated (its loops take no
+     *     new work, and a closed loop's own error would say to make a new loop, not a new group)
      */
     public EventLoop next() {
+        checkRunning("next");
         return loops.size() == 1 ? loops.get(0) : loops.get(Math.floorMod(nextIndex.getAndIncrement(), loops.size()));
     }
 

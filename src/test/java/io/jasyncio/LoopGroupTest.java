@@ -139,6 +139,9 @@ class LoopGroupTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> group.submit(() -> "late"));
         assertTrue(e.getMessage().contains("after shutdownGracefully() or close()"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> group.next());
+        assertTrue(e.getMessage().startsWith("next() called on LoopGroup["), e.getMessage());
+        assertTrue(e.getMessage().endsWith("create a new LoopGroup"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> group.startServer((r, w) -> { }, "127.0.0.1", 0));
         assertThrows(IllegalStateException.class, () -> group.createServer(() -> new io.jasyncio.net.Protocol() { }, "127.0.0.1", 0));
         group.loops().forEach(l -> assertTrue(l.isClosed(), l.toString()));
