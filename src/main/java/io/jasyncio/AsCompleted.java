@@ -41,7 +41,10 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
         LinkedHashSet<Future<T>> given = new LinkedHashSet<>();
         for (Future<T> f : futures) {
             Objects.requireNonNull(f, "null future passed to asCompleted()");
-            if (f.loop != loop) throw new IllegalArgumentException(f + " belongs to another loop than " + loop);
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("asCompleted() was given " + f + ", a future of another loop than " + loop
+                        + ": pass Asyncio.wrapFuture(future) instead, a future of this loop that follows it");
+            }
             given.add(f);
         }
         for (Future<T> f : given) {
@@ -63,6 +66,7 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
 
     @Override
     public boolean hasNext() {
+        checkThread("hasNext");
         return left > 0;
     }
 
@@ -76,6 +80,7 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
      */
     @Override
     public Future<T> next() {
+        checkThread("next");
         if (left == 0) {
             throw new NoSuchElementException("asCompleted() yields each future once: all were yielded; check hasNext()");
         }
@@ -100,6 +105,15 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
         }
         left--;
         return done.poll();
+    }
+
+    /** Refuses a call from another thread while the loop runs: the iterator's state is the loop's. */
+    private void checkThread(String method) {
+        if (loop.isRunning() && !loop.isRunningOnThisThread()) {
+            throw new IllegalStateException("asCompleted()'s " + method + "() called from thread '"
+                    + Thread.currentThread().getName() + "', not the thread of its loop " + loop
+                    + ": iterate it inside a task of that loop");
+        }
     }
 
     private void completed(Future<T> f) {

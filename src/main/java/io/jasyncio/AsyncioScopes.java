@@ -51,7 +51,10 @@ abstract sealed class AsyncioScopes extends AsyncioWaiting permits Asyncio {
     public static <T> T waitFor(Coroutine<T> coro, double timeout) throws Exception {
         Objects.requireNonNull(coro, "coroutine is null: pass the Future or coroutine to wait for");
         if (timeout <= 0 && timeout != Double.NEGATIVE_INFINITY) {
-            if (Asyncio.getRunningLoop().currentTask == null) throw new IllegalStateException("waitFor() must be used inside a task");
+            if (Asyncio.getRunningLoop().currentTask == null) {
+                throw new IllegalStateException("waitFor() must be used inside a task, not in a plain callback: call it from a"
+                        + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+            }
             throw new TimeoutException("waitFor() timed out: a timeout of " + timeout + " s leaves no time to start the coroutine",
                     new CancelledError());
         }

@@ -43,33 +43,14 @@ abstract sealed class AsyncioThreads permits AsyncioWaiting {
      * @param <T> the result's type
      * @param coro the task's body
      * @param loop a loop running on another thread (or about to run)
-     * @return a future that any thread may wait on, completed with the task's outcome
+     * @return a future that any thread may wait on, completed with the task's outcome; failed with an
+     *     {@link IllegalStateException} if the loop closes before the task ends
      * @throws IllegalStateException if {@code loop} is closed
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         Objects.requireNonNull(loop, "loop is null: pass the loop to run the coroutine on");
-        @SuppressWarnings("unchecked") Task<T>[] task = new Task[1];
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean r = super.cancel(mayInterruptIfRunning);
-                if (r && !loop.isClosed()) {
-                    loop.callSoonThreadsafe(() -> { if (task[0] != null) task[0].cancel(); });
-                }
-                return r;
-            }
-        };
-        loop.callSoonThreadsafe(() -> {
-            if (cf.isDone()) return;
-            try {
-                task[0] = loop.createTask(coro);
-                task[0].addDoneCallback(f -> f.copyTo(cf));
-            } catch (Throwable t) {
-                cf.completeExceptionally(t);
-            }
-        });
-        return cf;
+        return ThreadsafeFuture.submit(coro, loop);
     }
 
     /**
@@ -163,7 +144,22 @@ abstract sealed class AsyncioThreads permits AsyncioWaiting {
                 return r;
             }
         };
-        there.callSoonThreadsafe(() -> future.addDoneCallback(f -> f.copyTo(outcome)));
+        // If `there` closes first, `future` can never complete: fail the bridge rather than hang.
+        Runnable onClose = () -> {
+            if (future.isDone()) future.copyTo(outcome);
+            else outcome.completeExceptionally(new IllegalStateException("the loop of " + future + " closed while it was"
+                    + " pending, so it can never complete: finish or cancel work of another loop before closing it"));
+        };
+        there.closeHooks.add(onClose);
+        try {
+            there.callSoonThreadsafe(() -> future.addDoneCallback(f -> {
+                there.closeHooks.remove(onClose);
+                f.copyTo(outcome);
+            }));
+        } catch (IllegalStateException closed) {
+            there.closeHooks.remove(onClose);
+            throw closed;
+        }
         return wrapFuture(outcome);
     }
 }

@@ -88,7 +88,9 @@ abstract sealed class AsyncioWaiting extends AsyncioThreads permits AsyncioScope
      * @param returnExceptions true to list exceptions (and a {@link CancelledError} for a cancelled
      *     child) among the results instead of failing
      * @return a future of the results in the order of {@code futures}
-     * @throws IllegalArgumentException if the futures belong to different loops
+     * @throws IllegalArgumentException if the futures belong to different loops, or to another loop
+     *     than the one running on this thread (wrap them with {@link Asyncio#wrapFuture(Future)})
+     * @throws IllegalStateException if no loop runs on this thread and theirs runs on another
      */
     public static Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions) {
         Objects.requireNonNull(futures, "futures is null: pass a list of futures");
@@ -103,6 +105,7 @@ abstract sealed class AsyncioWaiting extends AsyncioThreads permits AsyncioScope
             if (loop == null) loop = f.loop;
             else if (f.loop != loop) throw new IllegalArgumentException("gather() needs futures of one loop: " + f + " belongs to another");
         }
+        OwnLoop.check(futures.get(0), "gather");   // all are of one loop, as checked above
         loop.checkClosed();
         return new GatheringFuture(loop, futures, returnExceptions);
     }
@@ -115,9 +118,13 @@ abstract sealed class AsyncioWaiting extends AsyncioThreads permits AsyncioScope
      * @param <T> the result's type
      * @param inner the future to protect
      * @return a new future of {@code inner}'s loop, or {@code inner} itself if it is done already
+     * @throws IllegalArgumentException if {@code inner} belongs to another loop than the one running
+     *     on this thread (shield {@link Asyncio#wrapFuture(Future)} of it instead)
+     * @throws IllegalStateException if no loop runs on this thread and {@code inner}'s runs on another
      */
     public static <T> Future<T> shield(Future<T> inner) {
         Objects.requireNonNull(inner, "future is null: pass the Future or coroutine to shield");
+        OwnLoop.check(inner, "shield");
         if (inner.isDone()) return inner;
         EventLoop loop = inner.loop;
         Future<T> outer = loop.createFuture();

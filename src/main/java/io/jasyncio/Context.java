@@ -270,7 +270,12 @@ public final class Context {
     }
 
     private IllegalStateException alreadyEntered() {
-        return new IllegalStateException("cannot enter context: " + this + " is already entered; run in a copy()"
+        Object who = enteredBy;
+        String by = who instanceof Task<?> t ? " by " + Future.safeString(t) + " (inside its run())"
+                : who instanceof Thread th ? (th == Thread.currentThread() ? " by this thread" : " by thread '" + th.getName() + "'")
+                : who instanceof EventLoop ? " by a callback of its loop"
+                : " (it is the current context)";
+        return new IllegalStateException("cannot enter context: " + this + " is already entered" + by + "; run in a copy()"
                 + " of it instead");
     }
 

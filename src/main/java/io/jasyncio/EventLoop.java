@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -106,6 +108,12 @@ public final class EventLoop extends EventLoopTasks implements AutoCloseable {
     Context context = callbackContext;
     /** This loop's JMX bean, made on its first run; the thread that runs or closes the loop. */
     LoopMBean mbean;
+    /**
+     * Run once by {@link #close()}: each settles a future that another loop or thread waits on (a
+     * {@code wrapFuture} bridge, a {@code runCoroutineThreadsafe} result) and that nothing else would
+     * complete once this loop is closed, so that its waiter fails instead of hanging; any thread.
+     */
+    final Set<Runnable> closeHooks = ConcurrentHashMap.newKeySet();
 
     // diagnostics (DESIGN.md §9); see LoopDiagnostics and Watchdog
     /**
@@ -151,7 +159,8 @@ public final class EventLoop extends EventLoopTasks implements AutoCloseable {
             throw new IllegalStateException("This event loop is already running; schedule work with callSoon or createTask instead");
         }
         if (RUNNING.get() != null) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread: in a"
+                    + " task, await the coroutine (or createTask it) instead; to use another loop, runCoroutineThreadsafe on it");
         }
         if (mbean == null) mbean = LoopMBean.register(this);
         engine.runLoop(this::loopBody);
@@ -258,7 +267,8 @@ public final class EventLoop extends EventLoopTasks implements AutoCloseable {
             throw new IllegalStateException("This event loop is already running: runUntilComplete cannot nest; await the future instead");
         }
         if (RUNNING.get() != null) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread");
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this thread: in a"
+                    + " task, await the coroutine (or createTask it) instead; to use another loop, runCoroutineThreadsafe on it");
         }
     }
 
@@ -303,6 +313,8 @@ public final class EventLoop extends EventLoopTasks implements AutoCloseable {
         ready.clear();
         timers.clear();
         incoming.clear();
+        for (Runnable hook : closeHooks) hook.run();
+        closeHooks.clear();
         executors.close();
         backend.close();
         removeSignalHandlers();

@@ -151,6 +151,7 @@ public final class LoopGroup implements AutoCloseable {
         this.threads = List.copyOf(ts);
         this.terminated = CompletableFuture.allOf(loopsClosed.toArray(CompletableFuture[]::new)).thenRun(() -> state = State.TERMINATED);
         threads.forEach(Thread::start);
+        GroupKeepAlive.watch(this, Thread.currentThread());
         boolean interrupted = false;
         while (true) {
             try {
@@ -201,8 +202,11 @@ public final class LoopGroup implements AutoCloseable {
      * The next loop, round robin: where to put work that belongs to no loop yet. Any thread.
      *
      * @return one of {@link #loops()}, each in turn
+     * @throws IllegalStateException if the group is shutting down or terminated (its loops take no
+     *     new work, and a closed loop's own error would say to make a new loop, not a new group)
      */
     public EventLoop next() {
+        checkRunning("next");
         return loops.size() == 1 ? loops.get(0) : loops.get(Math.floorMod(nextIndex.getAndIncrement(), loops.size()));
     }
 
@@ -562,6 +566,18 @@ public final class LoopGroup implements AutoCloseable {
                 // that loop ended already (a fatal error, an interrupt): nothing to drain
             }
         }
+    }
+
+    /** Whether the group takes work (not shutting down or terminated); any thread. */
+    boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    /** Whether no loop has a pending task and no server of the group still listens; any thread, racy reads. */
+    boolean isIdleAndUnserved() {
+        for (Server s : servers) if (!s.sockets().isEmpty()) return false;
+        for (EventLoop l : loops) if (!l.isClosed() && l.pendingCount() > 0) return false;
+        return true;
     }
 
     private void checkRunning(String method) {

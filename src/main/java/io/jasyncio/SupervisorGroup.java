@@ -52,7 +52,10 @@ public final class SupervisorGroup extends TaskGroupBase {
     @Override
     void checkCanCreateTask() {
         loop.checkThread("SupervisorGroup.createTask");
-        if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
+        if (finished) {
+            throw new IllegalStateException("SupervisorGroup " + this + " is finished: create its tasks inside its block"
+                    + " (or in its tasks), or start another supervisorGroup");
+        }
         if (cancelling) throw new IllegalStateException("SupervisorGroup " + this + " is cancelling its tasks");
     }
 
@@ -72,7 +75,10 @@ public final class SupervisorGroup extends TaskGroupBase {
     void run(Body body) throws Exception {
         loop = Asyncio.getRunningLoop();
         parentTask = loop.currentTask;
-        if (parentTask == null) throw new IllegalStateException("supervisorGroup() must be used inside a task");
+        if (parentTask == null) {
+            throw new IllegalStateException("supervisorGroup() must be used inside a task, not in a plain callback: call it from a"
+                    + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+        }
         Throwable bodyError = null;
         try {
             body.run(this);
@@ -129,7 +135,9 @@ public final class SupervisorGroup extends TaskGroupBase {
         if (exc == null) return;
         failed++;
         loop.callExceptionHandler(Map.of(
-                "message", "Task " + task + " of " + this + " failed; a supervisor group cancels nothing for it",
+                "message", "Task " + (task instanceof Task<?> t ? LoopDiagnostics.describe(t) : task) + " of " + this
+                        + " failed; a supervisor group cancels nothing for it and reports it here: to handle the failure,"
+                        + " catch it inside the task",
                 "exception", exc,
                 "task", task));
     }

@@ -49,8 +49,12 @@ public final class TaskGroup extends TaskGroupBase {
 
     @Override
     void checkCanCreateTask() {
+        loop.checkThread("TaskGroup.createTask");
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
-        if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
+        if (exiting && tasks.isEmpty()) {
+            throw new IllegalStateException("TaskGroup " + this + " is finished: create its tasks inside its block"
+                    + " (or in its tasks), or start another taskGroup");
+        }
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
     }
 
@@ -78,7 +82,10 @@ public final class TaskGroup extends TaskGroupBase {
     void run(Body body) throws Exception {
         loop = Asyncio.getRunningLoop();
         parentTask = loop.currentTask;
-        if (parentTask == null) throw new IllegalStateException("taskGroup() must be used inside a task");
+        if (parentTask == null) {
+            throw new IllegalStateException("taskGroup() must be used inside a task, not in a plain callback: call it from a"
+                    + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+        }
         entered = true;
         Throwable bodyError = null;
         try {

@@ -95,7 +95,10 @@ public final class Timeout {
     static <T> T run(EventLoop loop, Double when, Double givenDelay, Body<T> body) throws Exception {
         Objects.requireNonNull(body, "body is null: pass the coroutine to run under the timeout");
         Task<?> task = loop.currentTask;
-        if (task == null) throw new IllegalStateException("timeout() must be used inside a task");
+        if (task == null) {
+            throw new IllegalStateException("timeout() must be used inside a task, not in a plain callback: call it from a"
+                    + " coroutine (one run by Asyncio.run, loop.runUntilComplete or createTask)");
+        }
         Timeout cm = new Timeout(loop, task, when, givenDelay);
         cm.enter();
         T value;

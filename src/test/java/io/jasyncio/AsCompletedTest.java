@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -251,6 +252,25 @@ class AsCompletedTest {
             e = assertThrows(IllegalArgumentException.class, () -> asCompleted(List.of(f, foreign)));
             assertTrue(e.getMessage().contains("another loop"), e.getMessage());
         }
+    }
+
+    @Test
+    @Tag("threads")
+    void iteratingFromAnotherThreadIsRefused(EventLoop loop) throws Exception {
+        Task<String> done = sleeper(loop, 0, "a");
+        loop.runUntilComplete(done);
+
+        String refused = loop.runUntilComplete(() -> {
+            Iterator<Future<String>> it = asCompleted(List.of(done)).iterator();
+            try {
+                return toThread(it::next).toString();
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+
+        assertTrue(refused.startsWith("asCompleted()'s next() called from thread '"), refused);
+        assertTrue(refused.endsWith(": iterate it inside a task of that loop"), refused);
     }
 
     private static Task<String> sleeper(EventLoop loop, double seconds, String value) {

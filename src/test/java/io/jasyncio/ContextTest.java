@@ -71,8 +71,8 @@ class ContextTest {
         // behaviour of test_context.py test_context_run_7; Python raises RuntimeError
         Context ctx = new Context();
         var nested = assertThrows(IllegalStateException.class, () -> ctx.run(() -> ctx.run(() -> { })));
-        assertEquals("cannot enter context: Context[entered] is already entered; run in a copy() of it instead",
-                nested.getMessage());
+        assertEquals("cannot enter context: Context[entered] is already entered by this thread; run in a copy() of it"
+                + " instead", nested.getMessage());
         assertEquals("Context[]", ctx.toString(), "left again after the failure");
 
         List<String> log = loop.runUntilComplete(() -> {
@@ -302,12 +302,13 @@ class ContextTest {
         List<String> log = new ArrayList<>();
         loop.setExceptionHandler((l, context) -> log.add(((Throwable) context.get("exception")).getMessage()));
         loop.runUntilComplete(() -> ctx.run(() -> {
+            currentTask().setName("holder");
             getRunningLoop().callSoon(() -> log.add("ran"), ctx);
             sleep(0);
             log.add("task resumed");
         }));
-        assertEquals(List.of("cannot enter context: Context[entered] is already entered; run in a copy() of it instead",
-                "task resumed"), log);
+        assertEquals(List.of("cannot enter context: Context[entered] is already entered by Task[holder, pending] (inside"
+                + " its run()); run in a copy() of it instead", "task resumed"), log);
     }
 
     @Test

@@ -93,6 +93,20 @@ class CrossLoopTest {
     }
 
     @Test
+    void theBridgeFailsWhenTheOtherLoopClosesWithItsFuturePending() throws Exception {
+        LoopThread other = LoopThread.start(false);
+        Future<String> never = runCoroutineThreadsafe(() -> other.loop.<String>createFuture(), other.loop).get(10, SECONDS);
+        CompletableFuture<String> waiting = runCoroutineThreadsafe(() -> wrapFuture(never).await(), a);
+        runCoroutineThreadsafe(() -> "A's task is suspended", a).get(10, SECONDS);
+
+        other.stop();   // closes the loop with `never` still pending: without the bridge failing, A hangs
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, SECONDS));
+        IllegalStateException closed = assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(closed.getMessage().startsWith("the loop of Future[pending") && closed.getMessage().contains("closed while it was pending"), closed.getMessage());
+    }
+
+    @Test
     void awaitingBsFutureDirectlyIsRefusedWithTheBridgeNamed() throws Exception {
         Future<String> ofB = runCoroutineThreadsafe(() -> b.<String>createFuture(), b).get(10, SECONDS);
 

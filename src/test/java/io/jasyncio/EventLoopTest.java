@@ -381,6 +381,8 @@ class EventLoopTest {
             String message = loop.runUntilComplete(() -> assertThrows(IllegalStateException.class,
                     () -> inner.runUntilComplete((AsyncRunnable) () -> log.add("inner ran"))).getMessage());
             assertTrue(message.contains("another loop is running"), message);
+            assertTrue(message.endsWith("in a task, await the coroutine (or createTask it) instead; to use another loop,"
+                    + " runCoroutineThreadsafe on it"), message);
             assertEquals(Set.of(), allTasks(inner), "the refused coroutine was not turned into a task");
             runOneIteration(inner);
             assertEquals(List.of(), log);

@@ -371,6 +371,20 @@ class GatherTest {
         assertFalse(child2.isCancelled());
     }
 
+    @Test
+    void aFutureOfAnotherLoopIsRefusedInATaskWithTheBridgeNamed(EventLoop loop) {
+        try (EventLoop other = VirtualTime.newEventLoop()) {
+            Future<String> foreign = other.createFuture();
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> loop.runUntilComplete(() -> gather(List.of(foreign))));
+
+            assertEquals("gather() was given Future[pending], a future of another loop than the running one: pass"
+                    + " Asyncio.wrapFuture(future) instead, a future of this loop that follows it", e.getMessage());
+            assertEquals("Future[pending]", foreign.toString(), "nothing was attached to the other loop's future");
+        }
+    }
+
     private static String after(double seconds, String value, List<String> finished) {
         sleep(seconds);
         finished.add(value);

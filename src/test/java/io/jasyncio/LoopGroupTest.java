@@ -54,6 +54,30 @@ class LoopGroupTest {
     }
 
     @Test
+    void aGroupLeftRunningIdleIsNamedAsWhatKeepsTheJvmAlive() throws Exception {
+        group = new LoopGroup(1);
+        CompletableFuture<Future<Void>> gate = new CompletableFuture<>();
+        CompletableFuture<Void> busy = group.submit(() -> {
+            Future<Void> f = getRunningLoop().createFuture();
+            gate.complete(f);
+            f.await();
+        });
+        Future<Void> f = gate.get(10, SECONDS);
+        assertNull(GroupKeepAlive.idleWarning(group), "a group with a task is at work");
+
+        group.loops().get(0).callSoonThreadsafe(() -> f.setResult(null));
+        busy.get(10, SECONDS);
+        String warning = GroupKeepAlive.idleWarning(group);
+
+        assertNotNull(warning, "an idle group keeps the JVM alive for nothing");
+        assertTrue(warning.startsWith("the main thread has ended, but LoopGroup["), warning);
+        assertTrue(warning.endsWith("Close the group when done with it (try (LoopGroup group = new LoopGroup()) { ... },"
+                + " or group.close() / shutdownGracefully(...))"), warning);
+        group.close();
+        assertNull(GroupKeepAlive.idleWarning(group), "a closed group keeps nothing alive");
+    }
+
+    @Test
     void theDefaultGroupHasALoopPerProcessor() {
         group = new LoopGroup();
         assertEquals(Runtime.getRuntime().availableProcessors(), group.loops().size());
@@ -115,6 +139,9 @@ class LoopGroupTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> group.submit(() -> "late"));
         assertTrue(e.getMessage().contains("after shutdownGracefully() or close()"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> group.next());
+        assertTrue(e.getMessage().startsWith("next() called on LoopGroup["), e.getMessage());
+        assertTrue(e.getMessage().endsWith("create a new LoopGroup"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> group.startServer((r, w) -> { }, "127.0.0.1", 0));
         assertThrows(IllegalStateException.class, () -> group.createServer(() -> new io.jasyncio.net.Protocol() { }, "127.0.0.1", 0));
         group.loops().forEach(l -> assertTrue(l.isClosed(), l.toString()));

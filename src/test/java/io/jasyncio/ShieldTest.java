@@ -3,6 +3,7 @@ package io.jasyncio;
 import static io.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jasyncio.testing.VirtualTime;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -158,6 +159,19 @@ class ShieldTest {
     void shieldRejectsNull() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> shield((Future<Object>) null));
         assertTrue(e.getMessage().contains("shield"), e.getMessage());
+    }
+
+    @Test
+    void aFutureOfAnotherLoopIsRefusedInATaskWithTheBridgeNamed(EventLoop loop) {
+        try (EventLoop other = VirtualTime.newEventLoop()) {
+            Future<String> foreign = other.createFuture();
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> loop.runUntilComplete(() -> shield(foreign)));
+
+            assertTrue(e.getMessage().startsWith("shield() was given Future[pending], a future of another loop"), e.getMessage());
+            assertTrue(e.getMessage().contains("Asyncio.wrapFuture(future)"), e.getMessage());
+        }
     }
 
     private static void runOneIteration(EventLoop loop) {

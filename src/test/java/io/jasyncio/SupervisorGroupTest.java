@@ -55,7 +55,10 @@ class SupervisorGroupTest {
         Map<String, Object> report = reports.get(0);
         assertSame(failure, report.get("exception"));
         assertSame(failing[0], report.get("task"));
-        assertTrue(report.get("message").toString().contains("cancels nothing"), report.get("message").toString());
+        String message = report.get("message").toString();
+        assertTrue(message.contains("running a lambda of io.jasyncio.SupervisorGroupTest"), message);
+        assertTrue(message.endsWith("failed; a supervisor group cancels nothing for it and reports it here: to handle the"
+                + " failure, catch it inside the task"), message);
     }
 
     @Test
@@ -179,7 +182,8 @@ class SupervisorGroupTest {
         });
         assertEquals(List.of("SupervisorGroup[0 tasks, entered]",
                 "SupervisorGroup SupervisorGroup[0 tasks, cancelling] is cancelling its tasks",
-                "SupervisorGroup SupervisorGroup[0 tasks, finished] is finished",
+                "SupervisorGroup SupervisorGroup[0 tasks, finished] is finished: create its tasks inside its block"
+                        + " (or in its tasks), or start another supervisorGroup",
                 "cancelling=0"), messages);
     }
 

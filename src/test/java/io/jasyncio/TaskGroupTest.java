@@ -7,6 +7,7 @@ import io.jasyncio.testing.VirtualTimeExtension;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -260,7 +261,21 @@ class TaskGroupTest {
             taskGroup(tg -> group[0] = tg);
             return assertThrows(IllegalStateException.class, () -> group[0].createTask(() -> sleep(0)));
         });
-        assertTrue(e.getMessage().contains("is finished"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("is finished: create its tasks inside its block (or in its tasks), or start"
+                + " another taskGroup"), e.getMessage());
+        assertEquals(0, allTasks(loop).size());
+    }
+
+    @Test
+    @Tag("threads")
+    void createTaskFromAnotherThreadIsRefusedInTheGroupsName(EventLoop loop) throws Exception {
+        IllegalStateException e = loop.runUntilComplete(() -> {
+            IllegalStateException[] refused = new IllegalStateException[1];
+            taskGroup(tg -> toThread(() -> refused[0] = assertThrows(IllegalStateException.class,
+                    () -> tg.createTask(() -> sleep(0)))));
+            return refused[0];
+        });
+        assertTrue(e.getMessage().startsWith("TaskGroup.createTask() called from thread '"), e.getMessage());
         assertEquals(0, allTasks(loop).size());
     }
 

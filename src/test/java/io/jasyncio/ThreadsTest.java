@@ -367,6 +367,52 @@ class ThreadsTest {
         assertTrue(e.getMessage().contains("Event loop is closed"), e.getMessage());
     }
 
+    @Test
+    void runCoroutineThreadsafeFailsWhenTheLoopClosesBeforeTheTaskEnds() throws Exception {
+        EventLoop closing = newEventLoop();
+        List<Object> reports = new ArrayList<>();
+        closing.setExceptionHandler((l, context) -> reports.add(context.get("message")));
+        CompletableFuture<String> pending = runCoroutineThreadsafe(() -> {
+            sleep(100);
+            return "late";
+        }, closing);
+        closing.runUntilComplete(() -> sleep(0));   // the task starts and sleeps
+        CompletableFuture<String> neverStarted = runCoroutineThreadsafe(() -> "never", closing);
+
+        closing.close();
+
+        for (CompletableFuture<String> cf : List.of(pending, neverStarted)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> cf.get(5, SECONDS));
+            assertTrue(e.getCause().getMessage().endsWith(" closed before the coroutine given to runCoroutineThreadsafe"
+                    + " finished (it had not started, or it outlived its cancellation): close a loop only once the work"
+                    + " submitted to it is done"), e.getCause().getMessage());
+        }
+        assertEquals(List.of("Task was destroyed but it is pending!"), reports);
+    }
+
+    @Test
+    void aFailureSubmittedAndForgottenIsReportedOneLookedAtIsNot() throws Exception {
+        IllegalStateException forgotten = new IllegalStateException("nobody reads this future");
+        IllegalStateException readLater = new IllegalStateException("read after it failed");
+        IllegalStateException chained = new IllegalStateException("seen by a chained stage");
+        EventLoop idle = newEventLoop();
+        List<Object> reports = new ArrayList<>();
+        idle.setExceptionHandler((l, context) -> reports.add(context.get("message") + ": " + context.get("exception")));
+        runCoroutineThreadsafe(() -> { throw forgotten; }, idle);
+        CompletableFuture<Object> later = runCoroutineThreadsafe(() -> { throw readLater; }, idle);
+        CompletableFuture<Object> stage = runCoroutineThreadsafe(() -> { throw chained; }, idle);
+        List<Throwable> seen = new ArrayList<>();
+        stage.whenComplete((v, e) -> seen.add(e));
+
+        idle.runUntilComplete(() -> sleep(0));   // the three tasks fail
+        ExecutionException e = assertThrows(ExecutionException.class, () -> later.get(5, SECONDS));
+        idle.close();
+
+        assertSame(readLater, e.getCause());
+        assertEquals(List.of(chained), seen);
+        assertEquals(List.of("Task exception was never retrieved (reported early: the loop closed): " + forgotten), reports);
+    }
+
     // ---- debug mode's thread checks ----
 
     @Test

@@ -410,7 +410,7 @@ class TimeoutTest {
         });
         loop.runForever();
         assertInstanceOf(IllegalStateException.class, inCallback[0]);
-        assertTrue(inCallback[0].getMessage().contains("must be used inside a task"), inCallback[0].getMessage());
+        assertTrue(inCallback[0].getMessage().startsWith("timeout() must be used inside a task, not in a plain callback: call it from a coroutine"), inCallback[0].getMessage());
         assertTrue(loop.toString().contains("timers=0"), "the refused timeout left no timer: " + loop);
     }
 

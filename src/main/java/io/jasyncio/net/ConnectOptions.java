@@ -93,7 +93,7 @@ public record ConnectOptions(SSLContext ssl, String serverHostname, double sslHa
         if (happyEyeballsDelay != null) checkDelay(happyEyeballsDelay);
         if (interleave != null) checkInterleave(interleave);
         sslParameters = TlsParameters.copy(sslParameters);
-        ServerOptions.checkFamily(family);
+        ServerOptions.checkFamily(family, "Streams.openUnixConnection or loop.createUnixConnection");
     }
 
     /**

@@ -25,7 +25,8 @@ public record DatagramOptions(boolean reusePort, boolean allowBroadcast, Protoco
      * @throws IllegalArgumentException if {@code family} is not INET, INET6 or null
      */
     public DatagramOptions {
-        ServerOptions.checkFamily(family);
+        ServerOptions.checkFamily(family, "a stream one (loop.createUnixConnection, createUnixServer): Java has no Unix"
+                + " datagram channels");
     }
 
     /**

@@ -283,9 +283,14 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
     }
 
     static void checkFamily(ProtocolFamily family) {
+        checkFamily(family, "createUnixServer");
+    }
+
+    /** {@code unixForm}: what to call instead for a Unix socket, named in the message. */
+    static void checkFamily(ProtocolFamily family, String unixForm) {
         if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
             throw new IllegalArgumentException("family must be StandardProtocolFamily.INET, INET6 or null (every family), got "
-                    + family + (family == StandardProtocolFamily.UNIX ? ": for a Unix socket, use createUnixServer" : ""));
+                    + family + (family == StandardProtocolFamily.UNIX ? ": for a Unix socket, use " + unixForm : ""));
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Objects;
  * so a slow reader keeps memory bounded and pushes back on the peer.
  *
  * <h2>Thread-safety and concurrency</h2>
- * Loop thread only. One task reads at a time: a second read while one waits throws {@link
+ * Loop thread only: a read from another thread while the loop feeding the reader runs throws {@link
+ * IllegalStateException}. One task reads at a time: a second read while one waits throws {@link
  * IllegalStateException}, as asyncio does.
  *
  * <h2>Cancellation</h2>
@@ -161,6 +162,7 @@ public final class StreamReader {
      *     the whole buffer is discarded, as asyncio does
      */
     public byte[] readLine() throws IOException {
+        checkThread("readLine");
         try {
             return readUntil(NEWLINE_ONLY);
         } catch (IncompleteReadException e) {
@@ -184,6 +186,7 @@ public final class StreamReader {
      * @throws IllegalArgumentException if the separator is empty
      */
     public byte[] readUntil(byte[] separator) throws IOException {
+        checkThread("readUntil");
         Objects.requireNonNull(separator, "separator is null");
         return readUntil(new byte[][] {separator});
     }
@@ -207,6 +210,7 @@ public final class StreamReader {
      * @throws IllegalArgumentException if the list or one of the separators is empty
      */
     public byte[] readUntil(List<byte[]> separators) throws IOException {
+        checkThread("readUntil");
         Objects.requireNonNull(separators, "separators is null: pass a list of at least one separator");
         if (separators.isEmpty()) throw new IllegalArgumentException("Separator should contain at least one element");
         byte[][] sorted = separators.toArray(new byte[0][]);
@@ -281,6 +285,7 @@ public final class StreamReader {
      * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      */
     public byte[] read() throws IOException {
+        checkThread("read");
         throwIfFailed();
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         while (true) {
@@ -299,6 +304,7 @@ public final class StreamReader {
      * @throws IOException the stream's stored error (the connection was lost, e.g. reset by the peer)
      */
     public byte[] read(int n) throws IOException {
+        checkThread("read");
         throwIfFailed();
         if (n == 0) return new byte[0];
         if (n < 0) return read();
@@ -318,6 +324,7 @@ public final class StreamReader {
      * @throws IllegalArgumentException if {@code n < 0}
      */
     public byte[] readExactly(int n) throws IOException {
+        checkThread("readExactly");
         if (n < 0) throw new IllegalArgumentException("readExactly size can not be less than zero, got " + n);
         throwIfFailed();
         if (n == 0) return new byte[0];
@@ -344,6 +351,11 @@ public final class StreamReader {
         if (e instanceof IOException io) return io;
         if (e instanceof RuntimeException r) throw r;
         return new IOException(e);
+    }
+
+    /** Refuses a read from another thread than that of the loop feeding this reader, while it runs. */
+    private void checkThread(String op) {
+        if (loop != null) loop.checkThread("StreamReader." + op);
     }
 
     private void waitForData(String op) throws IOException {

@@ -149,8 +149,10 @@ public final class StreamWriter {
      *
      * @throws IOException the reader's error, or {@link java.net.SocketException} "Connection lost"
      *     if the connection is gone
+     * @throws IllegalStateException if called from another thread than the loop's while it runs
      */
     public void drain() throws IOException {
+        loop.checkThread("StreamWriter.drain");
         if (reader != null) {
             Exception exc = reader.exception();
             if (exc != null) throw StreamReader.rethrow(exc);

@@ -162,11 +162,19 @@ public final class Streams {
      *
      * @param transport an open transport of the running loop
      * @return the connection over it; {@code drain()} follows the transport's water marks
-     * @throws IllegalArgumentException if {@code transport} is null
+     * @throws IllegalArgumentException if {@code transport} is null, closing, or already carries a
+     *     stream connection (whose reader would then starve)
      * @throws IllegalStateException if no loop is running on this thread
      */
     public static Connection connection(Transport transport) {
         if (transport == null) throw new IllegalArgumentException("transport is null: pass the open transport to read and write");
+        if (transport.isClosing()) {
+            throw new IllegalArgumentException(transport + " is closing: it will carry no more data; pass an open transport");
+        }
+        if (transport.getProtocol() instanceof StreamReaderProtocol) {
+            throw new IllegalArgumentException(transport + " already carries a stream connection, whose reader would get"
+                    + " nothing more: use that connection's reader and writer");
+        }
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader();
         StreamReaderProtocol protocol = new StreamReaderProtocol(loop, reader, null);
@@ -288,6 +296,7 @@ public final class Streams {
      *     above), or TLS lacks a server host name
      */
     public static Connection openConnection(SocketChannel channel, ConnectOptions options, int limit) throws IOException {
+        if (channel == null) throw new IllegalArgumentException("channel is null: pass the socket channel Streams.openConnection should use");
         checkLimit(limit);
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit);
@@ -325,6 +334,7 @@ public final class Streams {
     public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel channel, ServerOptions options,
             int limit) throws IOException {
         Objects.requireNonNull(clientConnected, "clientConnected is null: pass the coroutine that serves a connection");
+        if (channel == null) throw new IllegalArgumentException("channel is null: pass the socket channel Streams.startServer should use");
         checkLimit(limit);
         EventLoop loop = Asyncio.getRunningLoop();
         return loop.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), clientConnected), channel, options);

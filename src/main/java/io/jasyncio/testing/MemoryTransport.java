@@ -19,12 +19,16 @@ import java.util.Map;
 final class MemoryTransport implements Transport {
     private static final int DEFAULT_HIGH = 64 * 1024;
     private static final int DEFAULT_LOW = 16 * 1024;
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.testing");
+    /** As asyncio's LOG_THRESHOLD_FOR_CONNLOST_WRITES: a write or two racing the loss is normal. */
+    private static final int LOG_THRESHOLD_FOR_LOST_WRITES = 5;
 
     private final MemoryLink link;
     private final String name;
     private final AutoCloseable resource = new Resource();
     /** What this end writes; set once by the link. */
     MemoryLink.Direction out;
+
     /** All below: loop thread only. */
     private Protocol protocol;
     /** Reading paused by {@link #pauseReading()}. */
@@ -34,6 +38,8 @@ final class MemoryTransport implements Transport {
     /** This side is over: {@code connectionLost} is scheduled or done. */
     boolean lost;
     private boolean eofWritten;
+    /** Writes dropped since this side was lost: from the fifth on, each is logged, as a socket's are. */
+    private int writesAfterLoss;
     private boolean writingPaused;
     private int high = DEFAULT_HIGH;
     private int low = DEFAULT_LOW;
@@ -137,7 +143,15 @@ final class MemoryTransport implements Transport {
         if (data == null) throw new IllegalArgumentException("data is null: pass the bytes to send");
         link.loop.checkThread("Transport.write");
         if (eofWritten) throw new IllegalStateException("Cannot call write() after writeEof()");
-        if (lost || data.length == 0) return;
+        if (data.length == 0) return;
+        if (lost) {
+            if (++writesAfterLoss >= LOG_THRESHOLD_FOR_LOST_WRITES) {
+                LOG.log(System.Logger.Level.WARNING, "write() on " + this + " after its connection was lost or closed:"
+                        + " the data is dropped (" + writesAfterLoss + " such writes); stop writing once connectionLost()"
+                        + " ran or drain() raised");
+            }
+            return;
+        }
         out.add(data.clone());
         maybePauseWriting();
         out.kick();

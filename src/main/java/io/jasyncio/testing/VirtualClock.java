@@ -110,7 +110,8 @@ public final class VirtualClock {
      * @throws IllegalStateException if called from a plain callback, or from another thread while the loop runs
      */
     public void advance(Duration duration) {
-        if (duration == null || duration.isNegative()) {
+        if (duration == null) throw new IllegalArgumentException("duration is null: pass a Duration, such as Duration.ofSeconds(2)");
+        if (duration.isNegative()) {
             throw new IllegalArgumentException("duration must be zero or more, got " + duration + " (the clock never goes back)");
         }
         advance(duration.getSeconds() + duration.getNano() * 1e-9);

@@ -50,6 +50,8 @@ class ConnectOptionsTest {
         assertNull(ConnectOptions.DEFAULT.family());
         var e = assertThrows(IllegalArgumentException.class, () -> ConnectOptions.DEFAULT.family(java.net.StandardProtocolFamily.UNIX));
         assertTrue(e.getMessage().startsWith("family must be StandardProtocolFamily.INET, INET6 or null"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("for a Unix socket, use Streams.openUnixConnection or loop.createUnixConnection"),
+                e.getMessage());
     }
 
     @Test

@@ -201,6 +201,8 @@ class GivenSocketsTest {
                     () -> loop.connectAcceptedSocket(RecordingProtocol::new, unconnected),
                     () -> loop.createConnection(RecordingProtocol::new, closed),
                     () -> loop.createConnection(RecordingProtocol::new, null),
+                    () -> Streams.openConnection((SocketChannel) null),
+                    () -> Streams.startServer((reader, writer) -> { }, (ServerSocketChannel) null),
                     () -> loop.createServer(RecordingProtocol::new, unbound),
                     () -> loop.createDatagramEndpoint(DatagramTest.Recorder::new, closedDatagram));
             for (var call : calls) {
@@ -215,6 +217,7 @@ class GivenSocketsTest {
         assertEquals(List.of("connectAcceptedSocket takes a connected socket (connect it first, e.g. with loop.sockConnect)",
                 "connectAcceptedSocket takes a connected socket (connect it first, e.g. with loop.sockConnect)",
                 "pass an open one", "pass the socket channel createConnection should use",
+                "pass the socket channel Streams.openConnection should use", "pass the socket channel Streams.startServer should use",
                 "bind it (which also listens) first", "pass an open one", "still open true true true, still blocking true"), log);
     }
 

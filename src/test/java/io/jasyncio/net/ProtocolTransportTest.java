@@ -594,4 +594,43 @@ class ProtocolTransportTest {
         });
         assertEquals("made,data intact,eof,lost null", got);
     }
+
+    // behaviour of selector_events.py _SelectorSocketTransport.write after the connection was lost
+    @Test
+    void writesAfterTheConnectionClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.net");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            run(() -> {
+                Server server = Streams.startServer((reader, writer) -> writer.close(), "127.0.0.1", 0);
+                Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
+                c.writer().close();
+                c.writer().waitClosed();
+                for (int i = 0; i < 6; i++) c.writer().write(b("late"));
+                server.close();
+                server.waitClosed();
+            });
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("write() on SocketTransport[closed"), warnings.get(0));
+        assertTrue(warnings.get(0).endsWith(" after its connection was lost or closed: the data is dropped (5 such writes);"
+                + " stop writing once connectionLost() ran or drain() raised"), warnings.get(0));
+    }
 }

@@ -11,8 +11,11 @@ import io.jasyncio.Task;
 import io.jasyncio.testing.AsyncTest;
 import io.jasyncio.testing.VirtualTimeExtension;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -400,5 +403,29 @@ class StreamReaderTest {
         assertThrows(CancelledError.class, exactly::await);
         r.feedData(b("D!"));
         assertEquals("hello END|!", s(r.readUntil(b("END"))) + "|" + s(r.read(10)));
+    }
+
+    @Test
+    @Tag("threads")
+    void aReadFromAnotherThreadIsRefusedBeforeItTakesAnything(EventLoop loop) throws Exception {
+        List<String> log = loop.runUntilComplete(() -> {
+            Streams.Connection[] c = io.jasyncio.testing.MemoryTransports.streamPair();
+            c[1].writer().write("line\n".getBytes(StandardCharsets.US_ASCII));
+            sleep(0.1);
+            List<String> out = new ArrayList<>();
+            for (Callable<byte[]> read : List.<Callable<byte[]>>of(c[0].reader()::readLine, () -> c[0].reader().read(1))) {
+                try {
+                    toThread(read);
+                    out.add("read from another thread");
+                } catch (IllegalStateException e) {
+                    out.add(e.getMessage().replaceFirst(" called from thread .*", " refused"));
+                }
+            }
+            out.add(new String(c[0].reader().readLine(), StandardCharsets.US_ASCII));
+            c[0].writer().close();
+            c[1].writer().close();
+            return out;
+        });
+        assertEquals(List.of("StreamReader.readLine() refused", "StreamReader.read() refused", "line\n"), log);
     }
 }

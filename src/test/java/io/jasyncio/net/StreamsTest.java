@@ -254,4 +254,45 @@ class StreamsTest {
         });
         assertEquals("intact", got);
     }
+
+    @Test
+    void connectionRefusesATransportThatIsClosingOrAlreadyCarriesAStreamConnection() throws Exception {
+        List<String> refused = run(() -> {
+            List<String> out = new ArrayList<>();
+            Streams.Connection[] streams = io.jasyncio.testing.MemoryTransports.streamPair();
+            out.add(assertThrows(IllegalArgumentException.class, () -> Streams.connection(streams[0].writer().transport()))
+                    .getMessage().replaceFirst(".*already carries", "already carries"));
+            TransportPair<Protocol> bare = io.jasyncio.testing.MemoryTransports.pair(new Protocol() { }, new Protocol() { });
+            bare.transport().close();
+            out.add(assertThrows(IllegalArgumentException.class, () -> Streams.connection(bare.transport()))
+                    .getMessage().replaceFirst(".* is closing", "is closing"));
+            streams[0].writer().close();
+            streams[1].writer().close();
+            return out;
+        });
+        assertEquals(List.of("already carries a stream connection, whose reader would get nothing more: use that"
+                + " connection's reader and writer",
+                "is closing: it will carry no more data; pass an open transport"), refused);
+    }
+
+    @Test
+    @Tag("threads")
+    void drainFromAnotherThreadIsRefusedAsWriteIs() throws Exception {
+        String refused = run(() -> {
+            Streams.Connection[] c = io.jasyncio.testing.MemoryTransports.streamPair();
+            try {
+                toThread(() -> {
+                    c[0].writer().drain();
+                    return "drained from another thread";
+                });
+                return "not refused";
+            } catch (IllegalStateException e) {
+                return e.getMessage().replaceFirst(" called from thread .*", " refused");
+            } finally {
+                c[0].writer().close();
+                c[1].writer().close();
+            }
+        });
+        assertEquals("StreamWriter.drain() refused", refused);
+    }
 }

@@ -298,4 +298,38 @@ class MemoryTransportsTest {
         clock.runCurrent();
         assertEquals("MemoryTransport[a, closed, 0 bytes buffered, 3 delivered, eof sent]", ta.toString());
     }
+
+    @AsyncTest
+    void writesAfterTheConnectionClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.testing");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            Streams.Connection[] c = MemoryTransports.streamPair();
+            c[1].writer().close();
+            c[0].writer().close();
+            c[0].writer().waitClosed();
+            for (int i = 0; i < 6; i++) c[0].writer().write("late".getBytes());
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("write() on MemoryTransport[a, closed"), warnings.get(0));
+        assertTrue(warnings.get(0).endsWith(" after its connection was lost or closed: the data is dropped (5 such writes);"
+                + " stop writing once connectionLost() ran or drain() raised"), warnings.get(0));
+    }
 }

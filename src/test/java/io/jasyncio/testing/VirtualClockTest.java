@@ -38,7 +38,8 @@ class VirtualClockTest {
         clock.advance(java.time.Duration.ofMillis(1500));
         assertEquals(1.5, clock.time());
         assertThrows(IllegalArgumentException.class, () -> clock.advance(java.time.Duration.ofSeconds(-1)));
-        assertThrows(IllegalArgumentException.class, () -> clock.advance((java.time.Duration) null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> clock.advance((java.time.Duration) null));
+        assertEquals("duration is null: pass a Duration, such as Duration.ofSeconds(2)", e.getMessage());
     }
 
     @AsyncTest

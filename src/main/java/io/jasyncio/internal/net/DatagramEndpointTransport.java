@@ -103,7 +103,10 @@ final class DatagramEndpointTransport extends FlowControl implements DatagramTra
                     + " remoteAddr and pass the address to sendto");
         }
         if (connLost > 0) {
-            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                LOG.log(Level.WARNING, "sendto() on " + this + " after the endpoint was closed: the datagram is dropped ("
+                        + connLost + " such sends); stop sending once connectionLost() ran");
+            }
             connLost++;
             return;
         }

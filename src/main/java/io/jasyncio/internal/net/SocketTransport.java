@@ -158,7 +158,11 @@ final class SocketTransport extends FlowControl implements Transport {
         if (sendfileWaiter != null) throw sendfileInProgress("write()");
         if (!data.hasRemaining()) return;
         if (connLost > 0) {
-            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                // asyncio's text here ("socket.send() raised exception.") says neither what nor why
+                LOG.log(Level.WARNING, "write() on " + this + " after its connection was lost or closed: the data is"
+                        + " dropped (" + connLost + " such writes); stop writing once connectionLost() ran or drain() raised");
+            }
             connLost++;
             return;
         }
