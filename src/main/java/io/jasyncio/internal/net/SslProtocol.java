@@ -57,6 +57,8 @@ import javax.net.ssl.SSLParameters;
  * transport's: its pause/resume calls are passed on to the application protocol, since each
  * plaintext write is wrapped and handed down at once. A peer's close_notify (or a TCP end-of-file)
  * is the application's end-of-file, after which the connection is closed: TLS has no half-close.
+ * A connection that is over, however it ended, closes its engine both ways ({@link
+ * SslEngines#release}): a native engine frees its state then, not when collected.
  *
  * <p>Thread-safety: loop thread only.
  */
