@@ -20,6 +20,9 @@ import javax.net.ssl.SSLException;
  * java ... BareTlsServer PORT KEYSTORE.p12 [BACKLOG=100]
  */
 public class BareTlsServer {
+    /** Nothing to wrap: the engine's own records. */
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     /** One connection; selector thread only. */
     static final class Conn {
         final SocketChannel channel;
@@ -58,7 +61,7 @@ public class BareTlsServer {
                 if (hs == HandshakeStatus.NEED_TASK) {
                     for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
                 } else if (hs == HandshakeStatus.NEED_WRAP) {
-                    SSLEngineResult r = engine.wrap(ByteBuffer.allocate(0), netOut);
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                         flush();
                         close();
@@ -76,8 +79,13 @@ public class BareTlsServer {
                         netIn.compact();
                     }
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        // the peer's close_notify: send ours and close. Wrapped here, not by waiting
+                        // for NEED_WRAP: the JDK's engine asks for it, Conscrypt's does not
                         engine.closeOutbound();
-                        continue;
+                        while (!engine.isOutboundDone() && engine.wrap(EMPTY, netOut).bytesProduced() > 0) { }
+                        flush();
+                        close();
+                        return;
                     }
                     if (appIn.position() > 0) {
                         appIn.flip();

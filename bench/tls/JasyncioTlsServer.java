@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Provider;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -33,7 +34,12 @@ public class JasyncioTlsServer {
         }
     }
 
-    /** A server context holding the key of a PKCS12 keystore whose password is "changeit". */
+    /**
+     * A server context holding the key of a PKCS12 keystore whose password is "changeit": the
+     * JDK's TLS, or with {@code -Dbench.tls.engine=conscrypt} Conscrypt's (BoringSSL, a JCA
+     * provider whose jar bin/bench-tls puts on the class path), loaded by name so that this
+     * compiles and runs without it.
+     */
     static SSLContext serverContext(Path keystore) throws Exception {
         char[] password = "changeit".toCharArray();
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -42,7 +48,13 @@ public class JasyncioTlsServer {
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
-        SSLContext context = SSLContext.getInstance("TLS");
+        String engine = System.getProperty("bench.tls.engine", "jdk");
+        SSLContext context = switch (engine) {
+            case "jdk" -> SSLContext.getInstance("TLS");
+            case "conscrypt" -> SSLContext.getInstance("TLS",
+                    (Provider) Class.forName("org.conscrypt.Conscrypt").getMethod("newProvider").invoke(null));
+            default -> throw new IllegalArgumentException("bench.tls.engine must be jdk or conscrypt, got " + engine);
+        };
         context.init(kmf.getKeyManagers(), null, null);
         return context;
     }

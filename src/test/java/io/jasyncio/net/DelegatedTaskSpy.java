@@ -18,10 +18,15 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
-/** An SSLContext whose engines note the thread each delegated task ran on; the rest is the real context's. */
+/**
+ * An SSLContext whose engines note the thread each delegated task ran on, and which keeps every
+ * engine it made (whether each was closed, as a native engine needs); the rest is the real context's.
+ */
 final class DelegatedTaskSpy {
     /** The thread of each delegated task that ran, in order; any thread. */
     final List<Thread> ranOn = new CopyOnWriteArrayList<>();
+    /** Every engine made, in order; any thread. */
+    final List<SSLEngine> engines = new CopyOnWriteArrayList<>();
     final SSLContext context;
 
     DelegatedTaskSpy(SSLContext real) {
@@ -52,12 +57,12 @@ final class DelegatedTaskSpy {
 
         @Override
         protected SSLEngine engineCreateSSLEngine() {
-            return new Engine(real.createSSLEngine());
+            return kept(new Engine(real.createSSLEngine()));
         }
 
         @Override
         protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            return new Engine(real.createSSLEngine(host, port));
+            return kept(new Engine(real.createSSLEngine(host, port)));
         }
 
         @Override
@@ -69,6 +74,16 @@ final class DelegatedTaskSpy {
         protected SSLSessionContext engineGetClientSessionContext() {
             return real.getClientSessionContext();
         }
+    }
+
+    private SSLEngine kept(SSLEngine engine) {
+        engines.add(engine);
+        return engine;
+    }
+
+    /** Each engine made: "closed" if closed both ways (inbound and outbound done), else "open". */
+    List<String> engineStates() {
+        return engines.stream().map(e -> e.isInboundDone() && e.isOutboundDone() ? "closed" : "open").toList();
     }
 
     private final class Engine extends SSLEngine {

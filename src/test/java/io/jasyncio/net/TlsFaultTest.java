@@ -285,4 +285,56 @@ class TlsFaultTest {
         });
         assertEquals(List.of("waitClosed returned", "client read 0", "client read 0", "client read 0", "app []", "app []", "app []"), log);
     }
+
+    // ---- engines that hold native state (Conscrypt, netty-tcnative) ----
+    // Such an engine frees its native memory and descriptors when closed both ways, not when
+    // collected; the spy's engines stand in for one, the JDK's underneath.
+
+    @Test
+    void aTlsConnectionThatEndsWithoutCloseNotifyClosesBothEnginesBothWays() throws Exception {
+        DelegatedTaskSpy serverSpy = new DelegatedTaskSpy(tls.server);
+        DelegatedTaskSpy clientSpy = new DelegatedTaskSpy(tls.client);
+        List<String> log = NetTesting.run(() -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server srv = RecordingProtocol.serve(served, RecordingProtocol::new, ServerOptions.DEFAULT.ssl(serverSpy.context));
+            var pair = getRunningLoop().createConnection(RecordingProtocol::new, "127.0.0.1", srv.port(),
+                    ConnectOptions.DEFAULT.ssl(clientSpy.context).serverHostname("localhost"));
+            pair.transport().write(b("hello"));
+            RecordingProtocol server = firstServed(served);
+            while (server.received.size() < 5) sleep(0.001);
+            pair.transport().abort();   // no close_notify either way
+            waitFor(pair.protocol().lost, 5);
+            waitFor(server.lost, 5);
+            srv.close();
+            srv.waitClosed();
+            return List.of("client " + clientSpy.engineStates(), "server " + serverSpy.engineStates());
+        });
+        assertEquals(List.of("client [closed]", "server [closed]"), log);
+    }
+
+    @Test
+    void aHandshakeCutShortClosesTheEngineBeforeTheConnectFails() throws Exception {
+        DelegatedTaskSpy clientSpy = new DelegatedTaskSpy(tls.client);
+        List<String> log = NetTesting.run(() -> {
+            List<RecordingProtocol> served = new ArrayList<>();
+            Server plain = RecordingProtocol.serve(served, () -> new RecordingProtocol() {
+                @Override
+                public void connectionMade(Transport transport) {
+                    super.connectionMade(transport);
+                    transport.close();   // hangs up on the ClientHello
+                }
+            }, ServerOptions.DEFAULT);
+            List<String> l = new ArrayList<>();
+            try {
+                Streams.openConnection("127.0.0.1", plain.port(), ConnectOptions.DEFAULT.ssl(clientSpy.context).serverHostname("localhost"));
+                l.add("connected?");
+            } catch (java.io.IOException e) {
+                l.add("refused, engine " + clientSpy.engineStates());
+            }
+            plain.close();
+            plain.waitClosed();
+            return l;
+        });
+        assertEquals(List.of("refused, engine [closed]"), log);
+    }
 }

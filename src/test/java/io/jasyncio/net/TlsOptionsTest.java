@@ -311,6 +311,23 @@ class TlsOptionsTest {
 
     // ---- bad input fails at the call ----
 
+    // the engine that checks the parameters at the call is closed after, fitting or not: a native
+    // engine (Conscrypt, netty-tcnative) would keep its native state and descriptors until collected
+    @Test
+    void theEngineThatChecksTheParametersAtTheCallIsClosedAfter() throws Exception {
+        DelegatedTaskSpy spy = new DelegatedTaskSpy(tls.server);
+        List<String> log = NetTesting.run(() -> {
+            Server srv = Streams.startServer(TlsOptionsTest::describePeer, "127.0.0.1", 0,
+                    ServerOptions.DEFAULT.ssl(spy.context).sslParameters(alpn("h2")));
+            srv.close();
+            srv.waitClosed();
+            assertThrows(IllegalArgumentException.class, () -> Streams.startServer(TlsOptionsTest::describePeer,
+                    "127.0.0.1", 0, ServerOptions.DEFAULT.ssl(spy.context).sslParameters(new SSLParameters(null, new String[] {"TLSv9"}))));
+            return spy.engineStates();
+        });
+        assertEquals(List.of("closed", "closed"), log);
+    }
+
     @Test
     void parametersTheContextCannotHonourFailAtTheCallNotInAHandshake() throws Exception {
         SSLParameters unknown = new SSLParameters(null, new String[] {"TLSv9"});

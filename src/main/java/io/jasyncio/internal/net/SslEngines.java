@@ -1,5 +1,6 @@
 package io.jasyncio.internal.net;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -19,6 +21,8 @@ import javax.net.ssl.SSLSession;
  * {@code getExtraInfo}. {@link SslProtocol} keeps the engine; this holds the rules.
  */
 final class SslEngines {
+    /** Nothing to wrap (read only, so one serves every engine). */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private SslEngines() {
     }
@@ -54,14 +58,49 @@ final class SslEngines {
             }
         }
         SSLEngine probe = context.createSSLEngine();
-        probe.setUseClientMode(!serverSide);
         try {
+            probe.setUseClientMode(!serverSide);
             probe.setSSLParameters(params);
         } catch (IllegalArgumentException e) {
-            SSLParameters supported = context.getSupportedSSLParameters();
+            // the probe's word, not context.getSupportedSSLParameters(): Conscrypt's makes an engine and never closes it
             throw new IllegalArgumentException("sslParameters do not fit the " + context.getProtocol() + " context: "
-                    + e.getMessage() + "; it supports the protocols " + Arrays.toString(supported.getProtocols())
+                    + e.getMessage() + "; it supports the protocols " + Arrays.toString(probe.getSupportedProtocols())
                     + " (cipher suites: context.getSupportedSSLParameters().getCipherSuites())", e);
+        } finally {
+            release(probe);
+        }
+    }
+
+    /**
+     * Closes both directions of {@code engine}, whose connection is over: a native engine
+     * (Conscrypt, netty-tcnative) frees its native state, descriptors included, only then, not when
+     * collected; the JDK's holds none and loses nothing. No-op on an engine closed both ways
+     * already (a connection that ended with both close_notify messages). Must not run while a
+     * delegated task of the engine does.
+     *
+     * @param engine the engine of a connection that is over
+     */
+    static void release(SSLEngine engine) {
+        if (!engine.isOutboundDone()) {
+            engine.closeOutbound();
+            // the close_notify it now holds must be wrapped before the engine counts as closed; it
+            // goes nowhere (the connection is over), which is also why a failure here is ignored
+            ByteBuffer discard = null;
+            try {
+                for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                    if (discard == null) discard = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                    discard.clear();
+                    if (engine.wrap(EMPTY, discard).bytesProduced() == 0) break;
+                }
+            } catch (SSLException | RuntimeException broken) {
+                // a failed engine has nothing left to say
+            }
+        }
+        if (engine.isInboundDone()) return;
+        try {
+            engine.closeInbound();
+        } catch (SSLException noCloseNotify) {
+            // the peer's close_notify never came: the engine is closed all the same
         }
     }
 

@@ -57,6 +57,8 @@ import javax.net.ssl.SSLParameters;
  * transport's: its pause/resume calls are passed on to the application protocol, since each
  * plaintext write is wrapped and handed down at once. A peer's close_notify (or a TCP end-of-file)
  * is the application's end-of-file, after which the connection is closed: TLS has no half-close.
+ * A connection that is over, however it ended, closes its engine both ways ({@link
+ * SslEngines#release}): a native engine frees its state then, not when collected.
  *
  * <p>Thread-safety: loop thread only.
  */
@@ -191,6 +193,7 @@ final class SslProtocol implements Protocol {
     public void connectionLost(Exception exc) {
         state = State.UNWRAPPED;
         cancelTimers();
+        releaseEngine();
         if (waiter != null && !waiter.isDone()) {
             waiter.setException(exc != null ? exc : new SocketException("Connection lost during the TLS handshake"));
         }
@@ -299,6 +302,10 @@ final class SslProtocol implements Protocol {
         tasksAside = true;
         done.addDoneCallback(f -> {
             tasksAside = false;
+            if (state == State.UNWRAPPED) {
+                releaseEngine();   // the connection ended while the tasks ran
+                return;
+            }
             if (f.isCancelled()) return;
             Throwable e = f.exception();
             if (e != null) {
@@ -452,6 +459,7 @@ final class SslProtocol implements Protocol {
         if (state == State.UNWRAPPED) return;
         state = State.UNWRAPPED;
         cancelTimers();
+        releaseEngine();   // before the waiter hears: a native engine's descriptors are gone when openConnection fails
         if (loop.getDebug()) LOG.log(Level.DEBUG, this + ": TLS handshake failed", e);
         if (waiter != null && !waiter.isDone()) waiter.setException(e);
         waiter = null;
@@ -547,6 +555,11 @@ final class SslProtocol implements Protocol {
     private void abortWith(Exception e) {
         if (transport instanceof SocketTransport st) st.forceClose(e);
         else if (transport != null) transport.abort();
+    }
+
+    /** Closes the engine of a connection that is over (see {@link SslEngines#release}), unless its tasks still run aside. */
+    private void releaseEngine() {
+        if (!tasksAside) SslEngines.release(engine);
     }
 
     private void cancelTimers() {
