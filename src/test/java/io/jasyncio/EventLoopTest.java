@@ -12,11 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -739,45 +736,6 @@ class EventLoopTest {
         @Override
         public String toString() {
             return name;
-        }
-    }
-
-    /** Captures what jasyncio logs through System.Logger, which the JDK routes to java.util.logging. */
-    static final class LogCapture extends Handler implements AutoCloseable {
-        /** Held strongly: java.util.logging keeps loggers only weakly. */
-        private final Logger logger = Logger.getLogger("io.jasyncio");
-        private final Level savedLevel = logger.getLevel();
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-        LogCapture() {
-            setLevel(Level.ALL);
-            logger.setLevel(Level.ALL);
-            logger.addHandler(this);
-        }
-
-        List<String> messages(Level level) {
-            return records.stream().filter(r -> r.getLevel() == level).map(LogRecord::getMessage).toList();
-        }
-
-        LogRecord only(Level level) {
-            List<LogRecord> matching = records.stream().filter(r -> r.getLevel() == level).toList();
-            assertEquals(1, matching.size(), () -> "expected one " + level + " record, got " + messages(level));
-            return matching.get(0);
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-            logger.setLevel(savedLevel);
         }
     }
 

@@ -165,7 +165,7 @@ class RunnerTest {
 
     @Test
     void tasksTheMainCoroutineLeftPendingAreNamedInAWarning() throws Exception {
-        try (EventLoopTest.LogCapture logs = new EventLoopTest.LogCapture()) {
+        try (LogCapture logs = new LogCapture()) {
             run(() -> {
                 gather(RunnerTest::forever, RunnerTest::forever);   // the missing .await()
                 createTask(RunnerTest::forever, "cancelled by the user").cancel();

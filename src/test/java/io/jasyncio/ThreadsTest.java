@@ -215,7 +215,7 @@ class ThreadsTest {
         // behaviour of test_base_events.py test_shutdown_default_executor_timeout (3.12)
         CountDownLatch release = new CountDownLatch(1);
         EventLoop vloop = io.jasyncio.testing.VirtualTime.newEventLoop();
-        try (EventLoopTest.LogCapture logs = new EventLoopTest.LogCapture()) {
+        try (LogCapture logs = new LogCapture()) {
             List<String> log = vloop.runUntilComplete(() -> {
                 List<String> l = new ArrayList<>();
                 l.add(assertThrows(IllegalArgumentException.class, () -> vloop.shutdownDefaultExecutor(-1)).getMessage());

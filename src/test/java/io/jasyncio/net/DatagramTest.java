@@ -313,24 +313,8 @@ class DatagramTest {
 
     @Test
     void sendsAfterTheEndpointClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.net");
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try {
+        List<String> warnings;
+        try (var logs = new io.jasyncio.LogCapture()) {
             NetTesting.run(() -> {
                 var endpoint = getRunningLoop().createDatagramEndpoint(Recorder::new, new InetSocketAddress("127.0.0.1", 0), null);
                 SocketAddress own = (SocketAddress) endpoint.transport().getExtraInfo("sockname");
@@ -339,8 +323,7 @@ class DatagramTest {
                 for (int i = 0; i < 6; i++) endpoint.transport().sendto(b("late"), own);
                 return null;
             });
-        } finally {
-            logger.removeHandler(capture);
+            warnings = logs.messages(java.util.logging.Level.WARNING);
         }
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).endsWith(" after the endpoint was closed: the datagram is dropped (5 such sends); stop"

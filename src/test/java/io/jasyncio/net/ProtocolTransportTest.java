@@ -598,24 +598,8 @@ class ProtocolTransportTest {
     // behaviour of selector_events.py _SelectorSocketTransport.write after the connection was lost
     @Test
     void writesAfterTheConnectionClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.net");
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try {
+        List<String> warnings;
+        try (var logs = new io.jasyncio.LogCapture()) {
             run(() -> {
                 Server server = Streams.startServer((reader, writer) -> writer.close(), "127.0.0.1", 0);
                 Streams.Connection c = Streams.openConnection("127.0.0.1", server.port());
@@ -625,8 +609,7 @@ class ProtocolTransportTest {
                 server.close();
                 server.waitClosed();
             });
-        } finally {
-            logger.removeHandler(capture);
+            warnings = logs.messages(java.util.logging.Level.WARNING);
         }
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("write() on SocketTransport[closed"), warnings.get(0));

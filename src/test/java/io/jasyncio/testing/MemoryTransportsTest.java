@@ -301,31 +301,14 @@ class MemoryTransportsTest {
 
     @AsyncTest
     void writesAfterTheConnectionClosedAreDroppedAndFromTheFifthOnSaidSo() throws Exception {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.jasyncio.testing");
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try {
+        List<String> warnings;
+        try (var logs = new io.jasyncio.LogCapture()) {
             Streams.Connection[] c = MemoryTransports.streamPair();
             c[1].writer().close();
             c[0].writer().close();
             c[0].writer().waitClosed();
             for (int i = 0; i < 6; i++) c[0].writer().write("late".getBytes());
-        } finally {
-            logger.removeHandler(capture);
+            warnings = logs.messages(java.util.logging.Level.WARNING);
         }
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("write() on MemoryTransport[a, closed"), warnings.get(0));
