@@ -17,9 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -228,25 +226,8 @@ class DesignContract5Test {
 
     @Test
     void debugModeLogsASlowCallbackAsAsyncioDoes() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Logger jul = Logger.getLogger("io.jasyncio");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(handler);
+        io.jasyncio.LogCapture logs = new io.jasyncio.LogCapture();
+        List<LogRecord> records = logs.records;
         try {
             run(() -> {
                 assertEquals(0.1, getRunningLoop().getSlowCallbackDuration());
@@ -259,7 +240,7 @@ class DesignContract5Test {
                 }, "slowpoke").await();
             }, true);
         } finally {
-            jul.removeHandler(handler);
+            logs.close();
         }
         synchronized (records) {
             assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("took") && r.getMessage().contains("slowpoke")),

@@ -29,10 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -138,25 +136,8 @@ class DesignContract9Test {
 
     @Test
     void theWatchdogReportsABlockedLoopWhileBlockedThenAgainToTheHandler() throws Exception {
-        List<LogRecord> records = new ArrayList<>();
-        Logger jul = Logger.getLogger("io.jasyncio");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                synchronized (records) {
-                    records.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(handler);
+        io.jasyncio.LogCapture logs = new io.jasyncio.LogCapture();
+        List<LogRecord> records = logs.records;
         List<Map<String, Object>> reports = new ArrayList<>();
         try {
             run(() -> {
@@ -180,7 +161,7 @@ class DesignContract9Test {
                 assertEquals(0.0, loop.getWatchdog());
             });
         } finally {
-            jul.removeHandler(handler);
+            logs.close();
         }
         LogRecord warning;
         synchronized (records) {
