@@ -93,23 +93,27 @@ public final class NetTesting {
 
     /**
      * Makes the JDK create its virtual-thread I/O pollers, if it has not yet. It creates them, once
-     * per JVM and for good, the first time a virtual thread must park for I/O (on Linux with 2 CPUs:
-     * five epoll descriptors, a master and two read and two write sub-pollers). Whether a scenario
+     * per JVM and for good, the first time a virtual thread must park for I/O (on Linux an epoll
+     * descriptor for each: a master poller, and read and write sub-pollers per CPU). Whether a scenario
      * parks depends on timing: a portable-engine loop (a virtual thread) parks in select only when
      * nothing is ready yet, and a pipe pump only when its pipe is empty. So a warm-up run does not
-     * reliably create them, and the run after it may gain descriptors that are no leak. A select
-     * with nothing registered always parks.
+     * reliably create them, and the run after it may gain descriptors that are no leak. A virtual
+     * thread in a select with nothing registered parks for sure; once it is seen parked, it is woken.
      */
     static void startJdkPollers() {
-        Thread parker = Thread.ofVirtual().name("jdk-poller-warmup").start(() -> {
-            try (Selector selector = Selector.open()) {
-                selector.select(1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
+        try (Selector selector = Selector.open()) {
+            Thread parker = Thread.ofVirtual().name("jdk-poller-warmup").start(() -> {
+                try {
+                    selector.select();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            while (parker.isAlive() && parker.getState() != Thread.State.WAITING) Thread.yield();
+            selector.wakeup();
             parker.join();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the JDK's pollers start", e);
