@@ -81,7 +81,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Which of HUP, INT and TERM this JVM was started with ignored, from Linux's /proc/self/status. */
-    static List<String> ignoredAtStart() {
+    private static List<String> ignoredAtStart() {
         long mask;
         try {
             mask = Files.readAllLines(Path.of("/proc/self/status")).stream()
