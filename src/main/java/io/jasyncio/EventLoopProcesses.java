@@ -215,7 +215,9 @@ abstract sealed class EventLoopProcesses extends EventLoopSockets permits EventL
      * <p>Signals arrive on a JVM thread; the callback is posted with {@link EventLoop#callSoonThreadsafe},
      * so it runs on the loop thread in a later iteration, once per signal the JVM saw (the OS merges
      * signals sent faster than they are taken). A signal the JVM was started with ignored ({@code nohup}
-     * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so.
+     * ignores HUP, a background job INT) stays ignored for HUP, INT and TERM: HotSpot keeps them so, and
+     * such a handler never runs; adding one logs a WARNING record ({@code System.Logger} "io.jasyncio")
+     * that says so, rather than failing a program that runs on without it.
      *
      * <p>The JVM lets a program take a few signals that HotSpot also uses (USR2 suspends threads for
      * JFR's sampler, BUS reports faults on mapped files): handle those only knowing that.

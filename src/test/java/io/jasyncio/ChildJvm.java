@@ -4,9 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A child JVM running a test program or an example on the engine this test runs on, for the tests
@@ -26,10 +28,25 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <engine flags> -cp target/classes:target/test-classes <program...>}; a
-     * non-empty {@code shellPrefix} (e.g. {@code trap '' INT;}) runs it through {@code sh -c} after it.
+     * The signals a child's story may depend on. A test JVM started with one of them ignored ({@code
+     * nohup bin/test} ignores HUP, {@code bin/test &} in a script INT) would pass that on to every
+     * child, and HotSpot then keeps it ignored: Ctrl-C would do nothing to the child.
+     */
+    private static final String RESET_SIGNALS = "HUP,INT,TERM";
+    /** GNU env's {@code --default-signal} (coreutils 8.31+), or empty where env lacks it. */
+    private static final List<String> SIGNALS_AT_DEFAULT = envResettingSignals();
+
+    /**
+     * Starts {@code java <engine flags> -cp target/classes:target/test-classes <program...>}, with
+     * HUP, INT and TERM at their default whatever this JVM inherited; a non-empty {@code
+     * shellPrefix} (e.g. {@code trap '' INT;}) runs it through {@code sh -c} after it.
      */
     static ChildJvm start(String shellPrefix, List<String> program) throws IOException {
+        if (SIGNALS_AT_DEFAULT.isEmpty()) {
+            Assumptions.assumeTrue(ignoredAtStart().isEmpty(), () -> "this JVM was started with " + ignoredAtStart()
+                    + " ignored (nohup? a background job?), which its child JVMs would inherit, and env has no"
+                    + " --default-signal to undo that: run the tests in the foreground, without nohup");
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String engine = System.getProperty("jasyncio.engine");
@@ -43,7 +60,42 @@ final class ChildJvm implements AutoCloseable {
             for (String arg : cmd) sh.append(" '").append(arg.replace("'", "'\\''")).append('\'');
             cmd = List.of("/bin/sh", "-c", sh.toString());
         }
-        return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        List<String> withDefaults = new ArrayList<>(SIGNALS_AT_DEFAULT);
+        withDefaults.addAll(cmd);
+        return new ChildJvm(new ProcessBuilder(withDefaults).redirectErrorStream(true).start());
+    }
+
+    private static List<String> envResettingSignals() {
+        List<String> env = List.of("env", "--default-signal=" + RESET_SIGNALS);
+        try {
+            List<String> probe = new ArrayList<>(env);
+            probe.add("true");
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0 ? env : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /** Which of HUP, INT and TERM this JVM was started with ignored, from Linux's /proc/self/status. */
+    private static List<String> ignoredAtStart() {
+        long mask;
+        try {
+            mask = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("SigIgn:"))
+                    .mapToLong(l -> Long.parseUnsignedLong(l.substring("SigIgn:".length()).trim(), 16))
+                    .findFirst().orElse(0);
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> ignored = new ArrayList<>();
+        if ((mask & 1L) != 0) ignored.add("SIGHUP");         // bit n-1 for signal n: HUP 1, INT 2, TERM 15
+        if ((mask & 1L << 1) != 0) ignored.add("SIGINT");
+        if ((mask & 1L << 14) != 0) ignored.add("SIGTERM");
+        return ignored;
     }
 
     static ChildJvm start(List<String> program) throws IOException {

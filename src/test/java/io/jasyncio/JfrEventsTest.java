@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -76,13 +81,33 @@ class JfrEventsTest {
         assertTrue(out.contains("done"), out);
     }
 
-    /** The child JVM of {@link #aRuntimeWithoutJdkJfrRunsTheSame}: a loop that blocks once. */
+    /**
+     * The child JVM of {@link #aRuntimeWithoutJdkJfrRunsTheSame}: a loop that blocks once, until the
+     * watchdog's record has been printed. A fixed time was not enough for a cold JVM on a loaded
+     * machine: the JVM ended, with its daemon watchdog thread, before the record was out.
+     */
     static final class WithoutJfr {
         public static void main(String[] args) throws Exception {
             System.out.println("jdk.jfr present: " + ModuleLayer.boot().findModule("jdk.jfr").isPresent());
+            CountDownLatch printed = new CountDownLatch(1);
+            Handler afterTheConsole = new Handler() {   // the root's handlers run in order: the console's first
+                @Override
+                public void publish(LogRecord record) {
+                    if (record.getMessage().startsWith("Event loop blocked for")) printed.countDown();
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Logger.getLogger("").addHandler(afterTheConsole);
             run(() -> {
                 createTask(() -> sleep(0)).await();
-                Thread.sleep(1000);   // a blocking call, twenty thresholds long, for the watchdog to report
+                if (!printed.await(20, TimeUnit.SECONDS)) System.out.println("the watchdog did not speak in 20 s");
             });
             System.out.println("done");
         }

@@ -6,7 +6,8 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * The child program of {@link RunnerSigintTest}: each mode prints "ready" when the parent may send
+ * The child program of {@link RunnerSigintTest} (and of {@link SignalHandlerTest} for a signal
+ * started ignored): each mode prints "ready" when the parent may send
  * its signal, and what ran, so the parent can assert the story from the output and exit status.
  */
 final class SigintProgram {
@@ -56,6 +57,12 @@ final class SigintProgram {
                 });
                 say("run returned");
             }
+            case "hup-handler" -> run(() -> {
+                EventLoop loop = getRunningLoop();
+                loop.addSignalHandler("HUP", () -> say("handler ran"));
+                say("added");
+                loop.removeSignalHandler("HUP");
+            });
             case "probe" -> {
                 Object before = sigint();
                 say("before run: " + describe(before, before));

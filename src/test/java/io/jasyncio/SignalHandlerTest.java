@@ -203,6 +203,21 @@ class SignalHandlerTest {
     }
 
     @Test
+    @Tag("io")
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHandlerOfASignalTheJvmWasStartedIgnoringIsReportedAsOneThatNeverRuns() throws Exception {
+        String warning = "WARNING: a handler of SIGHUP was added, but it will never run: this JVM was started with SIGHUP ignored";
+        try (ChildJvm underNohup = ChildJvm.start("trap '' HUP;", List.of("io.jasyncio.SigintProgram", "hup-handler"))) {
+            assertEquals(0, underNohup.waitFor(), underNohup.lines()::toString);
+            assertTrue(underNohup.lines().stream().anyMatch(l -> l.startsWith(warning)), underNohup.lines()::toString);
+        }
+        try (ChildJvm plain = ChildJvm.start(List.of("io.jasyncio.SigintProgram", "hup-handler"))) {
+            assertEquals(0, plain.waitFor(), plain.lines()::toString);
+            assertEquals(List.of("added", "shutdown hook ran"), plain.lines());
+        }
+    }
+
+    @Test
     void anotherThreadMayNotAddOrRemove() throws Exception {
         Map<String, String> errors = run(() -> {
             EventLoop loop = getRunningLoop();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.internal.net.Pipes;
-import java.io.File;
+import io.jasyncio.net.NetTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,12 +31,6 @@ class SubprocessLifecycleTest {
             return -1;
         }
         return -1;
-    }
-
-    static int openFds() {
-        File[] fds = new File("/proc/self/fd").listFiles();
-        assertNotNull(fds, "/proc/self/fd is not readable: these tests need Linux");
-        return fds.length;
     }
 
     @Test
@@ -68,7 +62,7 @@ class SubprocessLifecycleTest {
 
     @Test
     void nothingIsLeftAfterExitKillCloseOrLoopClose() throws Exception {
-        int fdsBefore = openFds();
+        int fdsBefore = NetTesting.openFds();
         List<Long> pids = new ArrayList<>();
         run(() -> {
             // exit
@@ -95,6 +89,6 @@ class SubprocessLifecycleTest {
         pids.add(d.pid());
         assertTrue(Pipes.awaitNoPumps(30_000), "a pipe pump thread is still running");
         for (long pid : pids) assertFalse(Files.exists(Path.of("/proc/" + pid)), "child " + pid + " is left (a zombie?)");
-        assertEquals(fdsBefore, openFds(), "file descriptors leaked");
+        assertEquals(fdsBefore, NetTesting.openFds(), "file descriptors leaked");
     }
 }

@@ -55,7 +55,14 @@ public final class Signals {
     public synchronized void add(Object owner, String canonical, Runnable delivery) {
         String reason = SignalNames.reservedReason(canonical);
         if (reason != null) throw refused(canonical, reason);
-        slot(canonical).handlers.put(owner, delivery);
+        Slot slot = slot(canonical);
+        slot.handlers.put(owner, delivery);
+        if (slot.isDeaf()) {
+            LOG.log(Level.WARNING, "a handler of SIG" + canonical + " was added, but it will never run: this JVM was"
+                    + " started with SIG" + canonical + " ignored (nohup ignores HUP, a shell's background job INT),"
+                    + " and HotSpot keeps HUP, INT and TERM ignored then; start the JVM without ignoring SIG" + canonical
+                    + " if the program must handle it");
+        }
     }
 
     /**
@@ -191,7 +198,8 @@ public final class Signals {
         Map<String, String> shown = new TreeMap<>();
         for (var e : slots.entrySet()) {
             Slot s = e.getValue();
-            shown.put(e.getKey(), s.handlers.size() + " loop(s)" + (s.fallback != null ? " + fallback" : ""));
+            shown.put(e.getKey(), s.handlers.size() + " loop(s)" + (s.fallback != null ? " + fallback" : "")
+                    + (s.isDeaf() ? ", ignored since the JVM started" : ""));
         }
         return "Signals" + shown;
     }
@@ -209,6 +217,15 @@ public final class Signals {
         Slot(String name, Object previous) {
             this.name = name;
             this.previous = previous;
+        }
+
+        /**
+         * Whether our handler is not installed at all: for HUP, INT and TERM started ignored, HotSpot
+         * answers "ignored" and installs nothing (JVM_RegisterSignal); any other signal started
+         * ignored it does take over.
+         */
+        boolean isDeaf() {
+            return NativeSignals.isIgnored(previous) && (name.equals("HUP") || name.equals("INT") || name.equals("TERM"));
         }
     }
 }
