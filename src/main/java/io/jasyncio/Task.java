@@ -280,13 +280,34 @@ public class Task<T> extends Future<T> {
         if (task == null) {
             throw new IllegalStateException("await() needs a running task: call it from a coroutine run by"
                     + " Asyncio.run(...), loop.runUntilComplete(...) or createTask(...), not from plain code"
-                    + " or a callback");
+                    + " or a callback" + awaitingCall());
         }
         if (f.loop != running) {
             throw new IllegalStateException(f + " belongs to another event loop than " + task
                     + "; await only futures of the running loop: await Asyncio.wrapFuture(future) to wait for another loop's");
         }
         task.suspendOn(f);
+    }
+
+    /**
+     * Where a refused await came from, for its message: the library method the caller's code called
+     * (unless that was {@code await} itself) and the caller's frame, e.g. {@code " (getaddrinfo()
+     * awaits; called at com.example.App.lookUp(App.java:12))"}; empty if not found. Error path only.
+     */
+    private static String awaitingCall() {
+        var library = Task.class.getProtectionDomain().getCodeSource();
+        StackWalker.StackFrame[] entry = new StackWalker.StackFrame[2];   // {last library frame, first caller frame}
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).forEach(frame -> {
+            if (entry[1] != null) return;
+            if (java.util.Objects.equals(frame.getDeclaringClass().getProtectionDomain().getCodeSource(), library)) {
+                entry[0] = frame;
+            } else if (entry[0] != null) {
+                entry[1] = frame;
+            }
+        });
+        if (entry[1] == null) return "";
+        String method = entry[0].getMethodName().equals("await") ? "" : entry[0].getMethodName() + "() awaits; ";
+        return " (" + method + "called at " + entry[1].toStackTraceElement() + ")";
     }
 
     /** Suspends until the next loop iteration: asyncio's {@code sleep(0)}. */

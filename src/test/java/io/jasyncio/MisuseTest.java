@@ -126,10 +126,30 @@ class MisuseTest {
         });
         loop.runForever();
         assertInstanceOf(IllegalStateException.class, inCallback[0]);
-        assertTrue(inCallback[0].getMessage().contains("not from plain code or a callback"), inCallback[0].getMessage());
+        assertTrue(inCallback[0].getMessage().contains("not from plain code or a callback (called at io.jasyncio.MisuseTest."),
+                inCallback[0].getMessage());
         assertEquals("Future[pending]", fut.toString(), "the refused awaits left no wake-up behind");
         loop.callSoon(() -> fut.setResult("awaited properly"));
         assertEquals("awaited properly", loop.runUntilComplete(fut::await));
+        assertLoopWorks(loop);
+    }
+
+    @Test
+    void aLibraryCallThatAwaitsOutsideATaskNamesItselfAndTheCallersLine(EventLoop loop) throws Exception {
+        Throwable[] inCallback = new Throwable[1];
+        loop.callSoon(() -> {
+            try {
+                loop.getaddrinfo("localhost", 80);   // awaits the lookup on the executor
+            } catch (Throwable t) {
+                inCallback[0] = t;
+            }
+            loop.stop();
+        });
+        loop.runForever();
+        String m = inCallback[0].getMessage();
+        assertTrue(m.startsWith("await() needs a running task"), m);
+        assertTrue(m.contains("(getaddrinfo() awaits; called at io.jasyncio.MisuseTest.lambda$"), m);
+        assertTrue(m.endsWith("(MisuseTest.java:" + (new Throwable().getStackTrace()[0].getLineNumber() - 10) + "))"), m);
         assertLoopWorks(loop);
     }
 
