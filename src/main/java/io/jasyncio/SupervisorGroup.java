@@ -123,7 +123,7 @@ public final class SupervisorGroup extends TaskGroupBase {
 
     private void cancelTasks() {
         cancelling = true;
-        for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
+        cancelUnfinished();
     }
 
     @Override

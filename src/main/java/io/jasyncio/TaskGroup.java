@@ -138,7 +138,7 @@ public final class TaskGroup extends TaskGroupBase {
 
     private void abort() {
         aborting = true;
-        for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
+        cancelUnfinished();
     }
 
     @Override

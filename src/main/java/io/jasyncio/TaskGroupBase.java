@@ -115,6 +115,11 @@ abstract sealed class TaskGroupBase permits TaskGroup, SupervisorGroup {
     }
 
     /** createTask in {@code context}, or in a copy of the current one if null. */
+    /** Cancels every task of the group that is not done yet; loop thread only. */
+    final void cancelUnfinished() {
+        for (Task<?> t : tasks) if (!t.isDone()) t.cancel();
+    }
+
     private <T> Task<T> createTaskIn(Coroutine<T> coro, String name, Context context) {
         Objects.requireNonNull(coro, "coroutine is null: pass the lambda or method reference to run");
         checkCanCreateTask();
